@@ -1,0 +1,88 @@
+package io.github.redisessync.connector.redis.source;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/** The settings of {@link RedisSource}; every one is set through {@link RedisSourceBuilder}. */
+public final class RedisSourceOptions {
+
+    private RedisSourceOptions() {}
+
+    public static final ConfigOption<String> URI =
+            ConfigOptions.key("uri")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "The Redis server: redis://[user:password@]host:port[/database] or"
+                                    + " rediss:// for TLS. The password stays in the job graph and"
+                                    + " is never written to a checkpoint.");
+
+    public static final ConfigOption<Integer> DATABASE =
+            ConfigOptions.key("database")
+                    .intType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "The logical database to read. Defaults to the database in the URI,"
+                                    + " else 0.");
+
+    public static final ConfigOption<List<String>> SCAN_KEY_PATTERNS =
+            ConfigOptions.key("scan.key-patterns")
+                    .stringType()
+                    .asList()
+                    .defaultValues("*")
+                    .withDescription(
+                            "Glob patterns (SCAN MATCH) of the keys to read. Each pattern is one"
+                                    + " pass of SCAN over the keyspace; a key matching two"
+                                    + " patterns is read twice.");
+
+    public static final ConfigOption<Integer> SCAN_COUNT =
+            ConfigOptions.key("scan.count")
+                    .intType()
+                    .defaultValue(1000)
+                    .withDescription(
+                            "The COUNT hint of each SCAN call: how much of the keyspace one call"
+                                    + " walks.");
+
+    public static final ConfigOption<Integer> READ_BATCH_SIZE =
+            ConfigOptions.key("read.batch-size")
+                    .intType()
+                    .defaultValue(500)
+                    .withDescription(
+                            "Keys whose values are read in one pipelined flush. It is also the"
+                                    + " unit of progress: a restore re-reads at most about this"
+                                    + " many keys.");
+
+    public static final ConfigOption<Integer> READ_MAX_VALUE_ELEMENTS =
+            ConfigOptions.key("read.max-value-elements")
+                    .intType()
+                    .defaultValue(100_000)
+                    .withDescription(
+                            "A hash, list, set or sorted set with more elements than this is not"
+                                    + " read; its record is emitted with its value omitted"
+                                    + " (values == null) so the consumer can reject it.");
+
+    public static final ConfigOption<Integer> READ_MAX_STRING_BYTES =
+            ConfigOptions.key("read.max-string-bytes")
+                    .intType()
+                    .defaultValue(16 * 1024 * 1024)
+                    .withDescription(
+                            "A string value longer than this many bytes is not read; its record"
+                                    + " is emitted with its value omitted (values == null).");
+
+    public static final ConfigOption<Duration> CONNECT_TIMEOUT =
+            ConfigOptions.key("connect.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription(
+                            "How long to wait for a TCP connection to Redis before failing.");
+
+    public static final ConfigOption<Duration> COMMAND_TIMEOUT =
+            ConfigOptions.key("command.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(60))
+                    .withDescription(
+                            "How long to wait for the reply to one command or one pipelined"
+                                    + " batch before failing the read.");
+}

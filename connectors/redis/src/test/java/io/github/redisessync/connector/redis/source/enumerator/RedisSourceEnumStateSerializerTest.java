@@ -1,0 +1,53 @@
+package io.github.redisessync.connector.redis.source.enumerator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.redisessync.connector.redis.source.GoldenFiles;
+import io.github.redisessync.connector.redis.source.split.RedisScanSplit;
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Tests {@link RedisSourceEnumStateSerializer}: round trips, and golden bytes of each version. */
+class RedisSourceEnumStateSerializerTest {
+
+    private final RedisSourceEnumStateSerializer serializer = new RedisSourceEnumStateSerializer();
+
+    /** The state the golden file holds; change it only together with a new version. */
+    private static RedisSourceEnumState goldenState() {
+        return new RedisSourceEnumState(
+                List.of(
+                        RedisScanSplit.initial("redis-a:6379", 0, List.of("user:*")),
+                        new RedisScanSplit(
+                                "redis-b:6380", 1, List.of("a:*", "b:*"), 1, "987654321", 100L)),
+                true);
+    }
+
+    @Test
+    void roundTripsState() throws IOException {
+        RedisSourceEnumState empty = new RedisSourceEnumState(List.of(), false);
+
+        assertThat(serializer.deserialize(1, serializer.serialize(goldenState())))
+                .isEqualTo(goldenState());
+        assertThat(serializer.deserialize(1, serializer.serialize(empty))).isEqualTo(empty);
+    }
+
+    @Test
+    void readsTheVersion1GoldenBytes() throws IOException {
+        byte[] golden =
+                GoldenFiles.verifyOrWrite(
+                        "golden/redis-enum-state-v1.bin", serializer.serialize(goldenState()));
+
+        assertThat(serializer.deserialize(RedisSourceEnumStateSerializer.VERSION_1, golden))
+                .isEqualTo(goldenState());
+    }
+
+    @Test
+    void rejectsAnUnknownVersionNamingTheKnownOnes() {
+        assertThatThrownBy(() -> serializer.deserialize(2, new byte[0]))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("version 2")
+                .hasMessageContaining("reads version 1");
+    }
+}

@@ -1,0 +1,141 @@
+package io.github.redisessync.connector.redis.source.enumerator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.redisessync.connector.redis.source.split.RedisScanSplit;
+import io.github.redisessync.connector.redis.source.split.RedisSourceSplit;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.connector.source.ReaderInfo;
+import org.apache.flink.api.connector.source.SplitsAssignment;
+import org.apache.flink.api.connector.source.mocks.MockSplitEnumeratorContext;
+import org.junit.jupiter.api.Test;
+
+/** Tests {@link RedisSourceEnumerator} with Flink's mock enumerator context. */
+class RedisSourceEnumeratorTest {
+
+    private static final int PARALLELISM = 3;
+
+    private static final RedisScanSplit SPLIT =
+            RedisScanSplit.initial("localhost:6379", 0, List.of("user:*"));
+
+    private static final int OWNER = RedisSourceEnumerator.ownerOf(SPLIT, PARALLELISM);
+
+    private final MockSplitEnumeratorContext<RedisSourceSplit> context =
+            new MockSplitEnumeratorContext<>(PARALLELISM);
+
+    private RedisSourceEnumerator boundedEnumerator() {
+        return new RedisSourceEnumerator(context, Boundedness.BOUNDED, List.of(SPLIT), null);
+    }
+
+    private void register(RedisSourceEnumerator enumerator, int subtask) {
+        context.registerReader(new ReaderInfo(subtask, "host-" + subtask));
+        enumerator.addReader(subtask);
+    }
+
+    @Test
+    void assignsTheSplitToItsOwnerWhenTheOwnerRegisters() {
+        RedisSourceEnumerator enumerator = boundedEnumerator();
+        enumerator.start();
+        assertThat(context.getSplitsAssignmentSequence()).isEmpty();
+
+        register(enumerator, OWNER);
+
+        assertThat(context.getSplitsAssignmentSequence()).hasSize(1);
+        SplitsAssignment<RedisSourceSplit> assignment =
+                context.getSplitsAssignmentSequence().get(0);
+        assertThat(assignment.assignment()).containsOnlyKeys(OWNER);
+        assertThat(assignment.assignment().get(OWNER)).containsExactly(SPLIT);
+        assertThat(enumerator.snapshotState(1).unassignedSplits()).isEmpty();
+    }
+
+    @Test
+    void signalsNoMoreSplitsToEveryReaderOnceBoundedSplitsAreAssigned() {
+        RedisSourceEnumerator enumerator = boundedEnumerator();
+        enumerator.start();
+
+        IntStream.range(0, PARALLELISM).forEach(subtask -> register(enumerator, subtask));
+
+        IntStream.range(0, PARALLELISM)
+                .forEach(subtask -> assertThat(context.hasNoMoreSplits(subtask)).isTrue());
+        assertThat(context.getSplitsAssignmentSequence()).hasSize(1);
+    }
+
+    @Test
+    void neverSignalsNoMoreSplitsWhenUnbounded() {
+        RedisSourceEnumerator enumerator =
+                new RedisSourceEnumerator(
+                        context, Boundedness.CONTINUOUS_UNBOUNDED, List.of(SPLIT), null);
+        enumerator.start();
+
+        IntStream.range(0, PARALLELISM).forEach(subtask -> register(enumerator, subtask));
+
+        IntStream.range(0, PARALLELISM)
+                .forEach(subtask -> assertThat(context.hasNoMoreSplits(subtask)).isFalse());
+    }
+
+    @Test
+    void reassignsASplitHandedBackAfterAReaderFailure() {
+        RedisSourceEnumerator enumerator = boundedEnumerator();
+        enumerator.start();
+        register(enumerator, OWNER);
+        RedisScanSplit progressed =
+                new RedisScanSplit("localhost:6379", 0, List.of("user:*"), 0, "17", 5);
+
+        context.unregisterReader(OWNER);
+        enumerator.addSplitsBack(List.of(progressed), OWNER);
+
+        assertThat(context.getSplitsAssignmentSequence()).hasSize(1);
+        assertThat(enumerator.snapshotState(2).unassignedSplits()).containsExactly(progressed);
+
+        register(enumerator, OWNER);
+
+        assertThat(context.getSplitsAssignmentSequence()).hasSize(2);
+        assertThat(context.getSplitsAssignmentSequence().get(1).assignment().get(OWNER))
+                .containsExactly(progressed);
+        assertThat(context.hasNoMoreSplits(OWNER)).isTrue();
+    }
+
+    @Test
+    void restoresUnassignedSplitsFromASnapshot() {
+        RedisSourceEnumerator enumerator = boundedEnumerator();
+        enumerator.start();
+        RedisSourceEnumState snapshot = enumerator.snapshotState(1);
+        assertThat(snapshot.unassignedSplits()).containsExactly(SPLIT);
+        assertThat(snapshot.initialSplitsCreated()).isTrue();
+
+        MockSplitEnumeratorContext<RedisSourceSplit> restoredContext =
+                new MockSplitEnumeratorContext<>(PARALLELISM);
+        RedisSourceEnumerator restored =
+                new RedisSourceEnumerator(
+                        restoredContext, Boundedness.BOUNDED, List.of(SPLIT), snapshot);
+        restored.start();
+        restoredContext.registerReader(new ReaderInfo(OWNER, "host"));
+        restored.addReader(OWNER);
+
+        assertThat(restoredContext.getSplitsAssignmentSequence()).hasSize(1);
+        assertThat(restoredContext.getSplitsAssignmentSequence().get(0).assignment().get(OWNER))
+                .containsExactly(SPLIT);
+    }
+
+    @Test
+    void doesNotRecreateSplitsThatReadersAlreadyOwnAfterARestore() {
+        RedisSourceEnumerator enumerator = boundedEnumerator();
+        enumerator.start();
+        register(enumerator, OWNER);
+        RedisSourceEnumState snapshot = enumerator.snapshotState(1);
+
+        MockSplitEnumeratorContext<RedisSourceSplit> restoredContext =
+                new MockSplitEnumeratorContext<>(PARALLELISM);
+        RedisSourceEnumerator restored =
+                new RedisSourceEnumerator(
+                        restoredContext, Boundedness.BOUNDED, List.of(SPLIT), snapshot);
+        restored.start();
+        restoredContext.registerReader(new ReaderInfo(OWNER, "host"));
+        restored.addReader(OWNER);
+
+        assertThat(restoredContext.getSplitsAssignmentSequence()).isEmpty();
+        assertThat(restoredContext.hasNoMoreSplits(OWNER)).isTrue();
+    }
+}

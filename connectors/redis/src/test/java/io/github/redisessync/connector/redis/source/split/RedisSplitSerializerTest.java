@@ -1,0 +1,67 @@
+package io.github.redisessync.connector.redis.source.split;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.redisessync.connector.redis.source.GoldenFiles;
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Tests {@link RedisSplitSerializer}: round trips, and golden bytes of each version. */
+class RedisSplitSerializerTest {
+
+    private final RedisSplitSerializer serializer = new RedisSplitSerializer();
+
+    /** The split the golden file holds; change it only together with a new version. */
+    static RedisScanSplit goldenSplit() {
+        return new RedisScanSplit(
+                "redis.example:6379", 3, List.of("user:*", "order:*", "ünï:*"), 1, "1234", 42L);
+    }
+
+    @Test
+    void roundTripsAScanSplit() throws IOException {
+        RedisScanSplit split = goldenSplit();
+
+        RedisSourceSplit copy =
+                serializer.deserialize(serializer.getVersion(), serializer.serialize(split));
+
+        assertThat(copy).isEqualTo(split);
+        assertThat(copy.splitId()).isEqualTo("scan:redis.example:6379/3");
+    }
+
+    @Test
+    void roundTripsAFinishedAndAnInitialSplit() throws IOException {
+        RedisScanSplit initial = RedisScanSplit.initial("h:1", 0, List.of("*"));
+        RedisScanSplit finished = new RedisScanSplit("h:1", 0, List.of("*"), 1, "0", 7L);
+
+        assertThat(serializer.deserialize(1, serializer.serialize(initial))).isEqualTo(initial);
+        RedisSourceSplit copy = serializer.deserialize(1, serializer.serialize(finished));
+        assertThat(copy.asScanSplit().isFinished()).isTrue();
+    }
+
+    @Test
+    void readsTheVersion1GoldenBytes() throws IOException {
+        byte[] golden =
+                GoldenFiles.verifyOrWrite(
+                        "golden/redis-split-v1.bin", serializer.serialize(goldenSplit()));
+
+        assertThat(serializer.deserialize(RedisSplitSerializer.VERSION_1, golden))
+                .isEqualTo(goldenSplit());
+    }
+
+    @Test
+    void rejectsAnUnknownVersionNamingTheKnownOnes() {
+        assertThatThrownBy(() -> serializer.deserialize(99, new byte[] {1}))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("version 99")
+                .hasMessageContaining("reads version 1");
+    }
+
+    @Test
+    void rejectsAnUnknownSplitKind() {
+        assertThatThrownBy(() -> serializer.deserialize(1, new byte[] {2}))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("kind tag 2");
+    }
+}
