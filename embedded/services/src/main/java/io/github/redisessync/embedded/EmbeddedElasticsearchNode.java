@@ -1,0 +1,304 @@
+package io.github.redisessync.embedded;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Elasticsearch 7.10 cluster in a forked JVM on a free loopback port, for local
+ * runs and tests.
+ *
+ * <pre>{@code
+ * try (EmbeddedElasticsearchNode es = EmbeddedElasticsearchNode.start()) {
+ *     RestClient.builder(HttpHost.create(es.url()));
+ * }
+ * }</pre>
+ *
+ * <p>The fork runs {@code ElasticsearchNodeMain} with the jars of the node module, which never join
+ * this JVM's classpath (their netty and JNA would clash with Flink's and Lettuce's). The child
+ * stops when its standard input closes, which also happens when this JVM dies.
+ */
+public final class EmbeddedElasticsearchNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedElasticsearchNode.class);
+
+    private static final Pattern HEAP = Pattern.compile("\\d+[kKmMgG]?");
+    private static final int PORT_ATTEMPTS = 3;
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+    private final int port;
+    private final String version;
+    private final Process process;
+    private final Path directory;
+    private final Path logFile;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private EmbeddedElasticsearchNode(
+            int port, String version, Process process, Path directory, Path logFile) {
+        this.port = port;
+        this.version = version;
+        this.process = process;
+        this.directory = directory;
+        this.logFile = logFile;
+    }
+
+    /** Starts a node with a 256 MB heap and its data in a fresh temporary directory. */
+    public static EmbeddedElasticsearchNode start() {
+        return builder().start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@code http://127.0.0.1:<port>}. */
+    public String url() {
+        return "http://" + ProcessSupport.LOOPBACK + ":" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The version the node reported when it started, e.g. {@code 7.10.2}. */
+    public String version() {
+        return version;
+    }
+
+    /** The node's combined output; deleted by {@link #close()}. */
+    public Path logFile() {
+        return logFile;
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    Process process() {
+        return process;
+    }
+
+    /** Stops the node and deletes its temporary directory; calling it again does nothing. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        ProcessSupport.stop(process, STOP_GRACE);
+        try {
+            ProcessSupport.deleteRecursively(directory);
+        } catch (IOException e) {
+            LOG.warn("Could not delete the Elasticsearch directory {}", directory, e);
+        }
+        LOG.info("Stopped Elasticsearch at {}", url());
+    }
+
+    /** Options for {@link EmbeddedElasticsearchNode}; every one has a default. */
+    public static final class Builder {
+        private String heap = "256m";
+        private Path dataDirectory;
+        private String clusterName = "redis-es-sync-embedded";
+        private Duration startupTimeout = Duration.ofSeconds(90);
+
+        private Builder() {}
+
+        /** The child's -Xms and -Xmx, such as {@code 256m} or {@code 1g}. */
+        public Builder heap(String heap) {
+            if (heap == null || !HEAP.matcher(heap).matches()) {
+                throw new IllegalArgumentException(
+                        "heap must be a JVM size such as 256m or 1g, was " + heap + ".");
+            }
+            this.heap = heap;
+            return this;
+        }
+
+        /**
+         * Where the node keeps its data, kept after {@link #close()} so a later run finds its
+         * indexes again. Only one node at a time may use a directory. Default: a temporary one.
+         */
+        public Builder dataDirectory(Path dataDirectory) {
+            this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
+            return this;
+        }
+
+        public Builder clusterName(String clusterName) {
+            if (clusterName == null || !clusterName.matches("[A-Za-z0-9_.-]+")) {
+                throw new IllegalArgumentException(
+                        "clusterName must be letters, digits, '.', '_' or '-', was "
+                                + clusterName
+                                + ".");
+            }
+            this.clusterName = clusterName;
+            return this;
+        }
+
+        public Builder startupTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException(
+                        "startupTimeout must be positive, was " + timeout + ".");
+            }
+            this.startupTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Forks the node and waits until the cluster is yellow.
+         *
+         * @throws EmbeddedServerException if the child exits or is not ready in time; the message
+         *     holds the last lines of its log
+         */
+        public EmbeddedElasticsearchNode start() {
+            List<Path> classpath = ElasticsearchNodeClasspath.resolve();
+            Path directory;
+            try {
+                directory = Files.createTempDirectory("redis-es-sync-elasticsearch-");
+                Files.createDirectories(directory.resolve("tmp"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(
+                        "Could not create a directory for Elasticsearch.", e);
+            }
+            try {
+                for (int attempt = 1; ; attempt++) {
+                    int port = ProcessSupport.freePort();
+                    try {
+                        return startOn(classpath, port, directory);
+                    } catch (PortTakenException e) {
+                        if (attempt == PORT_ATTEMPTS) {
+                            throw new EmbeddedServerException(e.getMessage());
+                        }
+                        LOG.info("Port {} was taken before Elasticsearch bound it; retrying", port);
+                    }
+                }
+            } catch (RuntimeException e) {
+                try {
+                    ProcessSupport.deleteRecursively(directory);
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        }
+
+        private EmbeddedElasticsearchNode startOn(List<Path> classpath, int port, Path directory) {
+            Path basePath = dataDirectory != null ? dataDirectory : directory.resolve("node");
+            Path log = directory.resolve("elasticsearch-" + port + ".log");
+            List<String> command = command(classpath, port, basePath, directory.resolve("tmp"));
+            long started = System.nanoTime();
+            Process process;
+            try {
+                process = ProcessSupport.start(command, directory, log);
+            } catch (IOException e) {
+                throw new EmbeddedServerException("Could not run " + command.get(0), e);
+            }
+            try {
+                awaitReady(process, port, log);
+                String version = new ElasticsearchHttp(URI.create(urlOf(port))).version();
+                LOG.info(
+                        "Started Elasticsearch {} at {} in {} ms (log {})",
+                        version,
+                        urlOf(port),
+                        ProcessSupport.millisSince(started),
+                        log);
+                return new EmbeddedElasticsearchNode(port, version, process, directory, log);
+            } catch (IOException e) {
+                ProcessSupport.stop(process, STOP_GRACE);
+                throw new EmbeddedServerException(
+                        "Elasticsearch at " + urlOf(port) + " did not report its version.", e);
+            } catch (RuntimeException e) {
+                ProcessSupport.stop(process, STOP_GRACE);
+                throw e;
+            }
+        }
+
+        private List<String> command(List<Path> classpath, int port, Path basePath, Path tmp) {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> command = new ArrayList<>();
+            command.add(java);
+            command.add("-Xms" + heap);
+            command.add("-Xmx" + heap);
+            // Official clients check these before talking to a node; a tar "default" node passes.
+            command.add("-Des.distribution.flavor=default");
+            command.add("-Des.distribution.type=tar");
+            // JNA unpacks native code here; per-instance so concurrent runs never share files.
+            command.add("-Djava.io.tmpdir=" + tmp);
+            command.add("-XX:+ExitOnOutOfMemoryError");
+            // No -ea: Elasticsearch 7.10 trips assertions on cgroup v2 hosts.
+            command.add("-cp");
+            command.add(
+                    classpath.stream()
+                            .map(Path::toString)
+                            .collect(Collectors.joining(File.pathSeparator)));
+            command.add(ElasticsearchNodeClasspath.MAIN_CLASS);
+            command.addAll(
+                    List.of(
+                            "--http-port", String.valueOf(port),
+                            "--base-path", basePath.toString(),
+                            "--cluster-name", clusterName));
+            return command;
+        }
+
+        private void awaitReady(Process process, int port, Path log) {
+            ElasticsearchHttp http =
+                    new ElasticsearchHttp(URI.create(urlOf(port)), Duration.ofSeconds(5));
+            long deadline = System.nanoTime() + startupTimeout.toNanos();
+            while (!http.isYellowOrGreen()) {
+                if (!process.isAlive()) {
+                    String message =
+                            "The Elasticsearch node exited with code "
+                                    + process.exitValue()
+                                    + " before it was ready. Last lines of "
+                                    + log
+                                    + ":\n"
+                                    + ProcessSupport.lastLines(log, 30);
+                    if (ProcessSupport.logContains(log, "BindHttpException")) {
+                        throw new PortTakenException(message);
+                    }
+                    throw new EmbeddedServerException(message);
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new EmbeddedServerException(
+                            "The Elasticsearch node at "
+                                    + urlOf(port)
+                                    + " was not ready within "
+                                    + startupTimeout.toSeconds()
+                                    + " s. Last lines of "
+                                    + log
+                                    + ":\n"
+                                    + ProcessSupport.lastLines(log, 30));
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new EmbeddedServerException(
+                            "Interrupted while starting Elasticsearch.", e);
+                }
+            }
+        }
+    }
+
+    private static String urlOf(int port) {
+        return "http://" + ProcessSupport.LOOPBACK + ":" + port;
+    }
+
+    /** The free port we chose was taken by someone else before the node bound it. */
+    private static final class PortTakenException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PortTakenException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,328 @@
+package io.github.redisessync.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real {@code redis-server} in a child process on a free loopback port, with keyspace
+ * notifications on and persistence off, for local runs and tests.
+ *
+ * <pre>{@code
+ * try (EmbeddedRedisServer redis = EmbeddedRedisServer.start()) {
+ *     RedisClient client = RedisClient.create(redis.uri());
+ * }
+ * try (EmbeddedRedisServer redis = EmbeddedRedisServer.start("--requirepass", "secret")) { ... }
+ * }</pre>
+ *
+ * <p>The server runs under a small {@code sh} watchdog that stops it when our end of its standard
+ * input closes, so it also stops when this JVM is killed with SIGKILL.
+ */
+public final class EmbeddedRedisServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRedisServer.class);
+
+    /** Always passed; extra arguments come after them and so may override them. */
+    static final List<String> DEFAULT_ARGUMENTS =
+            List.of(
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--notify-keyspace-events",
+                    "KEA",
+                    "--daemonize",
+                    "no");
+
+    /**
+     * Runs the server in the background and kills it once standard input reaches EOF; exits with
+     * the server's status when the server exits on its own. fd 3 keeps our stdin for the watcher
+     * because a background job's stdin is /dev/null.
+     */
+    static final String WATCHDOG =
+            "exec 3<&0; \"$0\" \"$@\" </dev/null 3<&- & pid=$!;"
+                    + " (cat <&3 >/dev/null; kill $pid 2>/dev/null) & exec 3<&-; wait $pid";
+
+    private static final int PORT_ATTEMPTS = 3;
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+    private final Path executable;
+    private final int port;
+    private final String version;
+    private final Process process;
+    private final Path directory;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private EmbeddedRedisServer(
+            Path executable, int port, String version, Process process, Path directory) {
+        this.executable = executable;
+        this.port = port;
+        this.version = version;
+        this.process = process;
+        this.directory = directory;
+    }
+
+    /** Starts a server with the default arguments. */
+    public static EmbeddedRedisServer start() {
+        return builder().start();
+    }
+
+    /** Starts a server with extra {@code redis-server} arguments, e.g. {@code --requirepass x}. */
+    public static EmbeddedRedisServer start(String... extraArguments) {
+        return builder().arguments(extraArguments).start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@code redis://127.0.0.1:<port>}; carries no password even if one was required. */
+    public String uri() {
+        return "redis://" + host() + ":" + port;
+    }
+
+    public String host() {
+        return ProcessSupport.LOOPBACK;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The {@code redis_version} the server reported when it started. */
+    public String version() {
+        return version;
+    }
+
+    public Path executable() {
+        return executable;
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    Process process() {
+        return process;
+    }
+
+    /** Stops the server and deletes its directory; calling it again does nothing. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        ProcessSupport.stop(process, STOP_GRACE);
+        try {
+            ProcessSupport.deleteRecursively(directory);
+        } catch (IOException e) {
+            LOG.warn("Could not delete the Redis directory {}", directory, e);
+        }
+        LOG.info("Stopped Redis at {}", uri());
+    }
+
+    /** Options for {@link EmbeddedRedisServer}; every one has a default. */
+    public static final class Builder {
+        private Path executable;
+        private final List<String> arguments = new ArrayList<>();
+        private Duration startupTimeout = Duration.ofSeconds(30);
+
+        private Builder() {}
+
+        /** The {@code redis-server} to run instead of the PATH's or the bundled one. */
+        public Builder executable(Path executable) {
+            Objects.requireNonNull(executable, "executable must not be null");
+            if (!Files.isExecutable(executable)) {
+                throw new IllegalArgumentException(
+                        "executable must be an executable file, was " + executable + ".");
+            }
+            this.executable = executable;
+            return this;
+        }
+
+        /** Extra {@code redis-server} arguments, appended after the defaults. */
+        public Builder arguments(String... extraArguments) {
+            Objects.requireNonNull(extraArguments, "arguments must not be null");
+            for (String argument : extraArguments) {
+                Objects.requireNonNull(argument, "arguments must not contain null");
+            }
+            arguments.addAll(Arrays.asList(extraArguments));
+            return this;
+        }
+
+        public Builder startupTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException(
+                        "startupTimeout must be positive, was " + timeout + ".");
+            }
+            this.startupTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Starts the server and waits until it answers PING.
+         *
+         * @throws EmbeddedServerException if it exits or does not answer in time; the message holds
+         *     the command and the server's last output lines
+         */
+        public EmbeddedRedisServer start() {
+            Path exe = executable != null ? executable : RedisExecutable.resolve();
+            Path directory;
+            try {
+                directory = Files.createTempDirectory("redis-es-sync-redis-");
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not create a directory for Redis.", e);
+            }
+            try {
+                for (int attempt = 1; ; attempt++) {
+                    int port = ProcessSupport.freePort();
+                    try {
+                        return startOn(exe, port, directory);
+                    } catch (PortTakenException e) {
+                        if (attempt == PORT_ATTEMPTS) {
+                            throw new EmbeddedServerException(e.getMessage());
+                        }
+                        LOG.info("Port {} was taken before Redis bound it; trying another", port);
+                    }
+                }
+            } catch (RuntimeException e) {
+                deleteQuietly(directory);
+                throw e;
+            }
+        }
+
+        private EmbeddedRedisServer startOn(Path exe, int port, Path directory) {
+            List<String> command = new ArrayList<>();
+            command.add(exe.toString());
+            command.addAll(
+                    List.of("--port", String.valueOf(port), "--bind", ProcessSupport.LOOPBACK));
+            command.addAll(List.of("--dir", directory.toString()));
+            command.addAll(DEFAULT_ARGUMENTS);
+            command.addAll(arguments);
+            Path log = directory.resolve("redis-" + port + ".log");
+            long started = System.nanoTime();
+            Process process;
+            try {
+                process = ProcessSupport.start(watched(command), directory, log);
+            } catch (IOException e) {
+                throw new EmbeddedServerException("Could not run " + describe(command), e);
+            }
+            try {
+                String version = awaitReady(process, port, command, log);
+                LOG.info(
+                        "Started Redis {} at redis://{}:{} in {} ms ({})",
+                        version,
+                        ProcessSupport.LOOPBACK,
+                        port,
+                        ProcessSupport.millisSince(started),
+                        exe);
+                return new EmbeddedRedisServer(exe, port, version, process, directory);
+            } catch (RuntimeException e) {
+                ProcessSupport.stop(process, STOP_GRACE);
+                throw e;
+            }
+        }
+
+        private String awaitReady(Process process, int port, List<String> command, Path log) {
+            long deadline = System.nanoTime() + startupTimeout.toNanos();
+            String password = passwordIn(arguments);
+            IOException lastFailure = null;
+            while (true) {
+                if (!process.isAlive()) {
+                    String message =
+                            describe(command)
+                                    + " exited with code "
+                                    + process.exitValue()
+                                    + ". Last output lines:\n"
+                                    + ProcessSupport.lastLines(log, 20);
+                    if (ProcessSupport.logContains(log, "Address already in use")) {
+                        throw new PortTakenException(message);
+                    }
+                    throw new EmbeddedServerException(message);
+                }
+                try {
+                    return RedisProbe.version(
+                            ProcessSupport.LOOPBACK, port, password, Duration.ofSeconds(1));
+                } catch (IOException e) {
+                    lastFailure = e;
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new EmbeddedServerException(
+                            describe(command)
+                                    + " did not answer PING within "
+                                    + startupTimeout.toSeconds()
+                                    + " s ("
+                                    + lastFailure.getMessage()
+                                    + "). Last output lines:\n"
+                                    + ProcessSupport.lastLines(log, 20),
+                            lastFailure);
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new EmbeddedServerException("Interrupted while starting Redis.", e);
+                }
+            }
+        }
+    }
+
+    /** Wraps the command in the watchdog where a POSIX shell exists (not on Windows). */
+    private static List<String> watched(List<String> command) {
+        if (!Files.isExecutable(Path.of("/bin/sh"))) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c", WATCHDOG));
+        wrapped.addAll(command);
+        return wrapped;
+    }
+
+    /** The last {@code --requirepass} value, which PING then needs. */
+    static String passwordIn(List<String> arguments) {
+        String password = null;
+        for (int i = 0; i < arguments.size() - 1; i++) {
+            if (arguments.get(i).equals("--requirepass")) {
+                password = arguments.get(i + 1);
+            }
+        }
+        return password;
+    }
+
+    /** The command for messages, with empty arguments visible and any password hidden. */
+    static String describe(List<String> command) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < command.size(); i++) {
+            String argument = command.get(i);
+            boolean secret = i > 0 && command.get(i - 1).equals("--requirepass");
+            text.append(i == 0 ? "" : " ")
+                    .append(secret ? "****" : argument.isEmpty() ? "\"\"" : argument);
+        }
+        return text.toString();
+    }
+
+    private static void deleteQuietly(Path directory) {
+        try {
+            ProcessSupport.deleteRecursively(directory);
+        } catch (IOException e) {
+            LOG.warn("Could not delete the Redis directory {}", directory, e);
+        }
+    }
+
+    /** The free port we chose was taken by someone else before the server bound it. */
+    private static final class PortTakenException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PortTakenException(String message) {
+            super(message);
+        }
+    }
+}

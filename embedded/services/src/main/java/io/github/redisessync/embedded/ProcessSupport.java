@@ -1,0 +1,140 @@
+package io.github.redisessync.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** Ports, child processes, log tails and temporary directories shared by both embedded servers. */
+final class ProcessSupport {
+
+    static final String LOOPBACK = "127.0.0.1";
+
+    private ProcessSupport() {}
+
+    /**
+     * Asks the OS for a free port on the loopback interface. Another process may take it before our
+     * server binds it, so callers retry with a new port when the server reports it in use.
+     */
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not find a free port on " + LOOPBACK + ".", e);
+        }
+    }
+
+    /** Starts a process whose standard input stays an open pipe and whose output goes to a log. */
+    static Process start(List<String> command, Path workingDirectory, Path logFile)
+            throws IOException {
+        return new ProcessBuilder(command)
+                .directory(workingDirectory.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .start();
+    }
+
+    /**
+     * Stops a child started by {@link #start}: closing its standard input asks it to stop, then it
+     * is destroyed (with its descendants) if it has not exited in time.
+     */
+    static void stop(Process process, Duration gracePeriod) {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            // The child is already gone; nothing to ask.
+        }
+        try {
+            if (process.waitFor(gracePeriod.toMillis(), TimeUnit.MILLISECONDS)) {
+                return;
+            }
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The last lines of a log file, for error messages; never throws. */
+    static String lastLines(Path file, int count) {
+        Deque<String> lines = new ArrayDeque<>(count);
+        try (Stream<String> all = Files.lines(file, StandardCharsets.UTF_8)) {
+            all.forEach(
+                    line -> {
+                        if (lines.size() == count) {
+                            lines.removeFirst();
+                        }
+                        lines.addLast(line);
+                    });
+        } catch (IOException | UncheckedIOException e) {
+            return "(could not read " + file + ": " + e.getMessage() + ")";
+        }
+        return lines.isEmpty() ? "(no output)" : String.join(System.lineSeparator(), lines);
+    }
+
+    static boolean logContains(Path file, String text) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).contains(text);
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    /** Deletes a directory tree; a file that vanished meanwhile is fine. */
+    static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        Files.walkFileTree(
+                root,
+                new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                            throws IOException {
+                        Files.deleteIfExists(file);
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException e)
+                            throws IOException {
+                        if (e instanceof NoSuchFileException) {
+                            return FileVisitResult.CONTINUE;
+                        }
+                        throw e;
+                    }
+
+                    @Override
+                    public FileVisitResult postVisitDirectory(Path dir, IOException e)
+                            throws IOException {
+                        if (e != null && !(e instanceof NoSuchFileException)) {
+                            throw e;
+                        }
+                        Files.deleteIfExists(dir);
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+    }
+
+    static long millisSince(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+}
