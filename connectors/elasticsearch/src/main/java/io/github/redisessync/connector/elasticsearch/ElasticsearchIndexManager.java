@@ -1,0 +1,175 @@
+package io.github.redisessync.connector.elasticsearch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Iterator;
+import org.apache.http.HttpEntity;
+import org.apache.http.HttpHost;
+import org.apache.http.entity.ContentType;
+import org.apache.http.nio.entity.NStringEntity;
+import org.apache.http.util.EntityUtils;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
+import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.client.RestClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Index administration over Elasticsearch's REST API: the server version, index creation from a
+ * {@link IndexDefinition}, refresh and count.
+ *
+ * <p>Runs on the client side (job start-up, launcher, verification), never per record.
+ */
+public final class ElasticsearchIndexManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchIndexManager.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String url;
+    private final RestClient client;
+
+    private ElasticsearchIndexManager(String url, RestClient client) {
+        this.url = url;
+        this.client = client;
+    }
+
+    /** A manager for the server at {@code url}; nothing is sent until a method is called. */
+    public static ElasticsearchIndexManager create(String url, Duration timeout) {
+        HttpHost host = ElasticsearchUrls.parse(url);
+        RestClient client =
+                RestClient.builder(host)
+                        .setRequestConfigCallback(
+                                config ->
+                                        config.setConnectTimeout((int) timeout.toMillis())
+                                                .setSocketTimeout(
+                                                        (int) Math.max(timeout.toMillis(), 30_000)))
+                        .build();
+        return new ElasticsearchIndexManager(url, client);
+    }
+
+    /**
+     * The version of the node answering, read in a way every distribution supports ({@code GET /}
+     * is missing from some). Fails with a message naming the URL when the server cannot be reached.
+     */
+    public String serverVersion() {
+        Request request = new Request("GET", "/_nodes/_local");
+        request.addParameter("filter_path", "nodes.*.version");
+        JsonNode nodes = send(request, "read the server version").path("nodes");
+        Iterator<JsonNode> it = nodes.elements();
+        if (!it.hasNext()) {
+            throw new ElasticsearchAccessException(
+                    "Elasticsearch at "
+                            + ElasticsearchUrls.redact(url)
+                            + " did not report its version.");
+        }
+        return it.next().path("version").asText();
+    }
+
+    /**
+     * Creates {@code index} from {@code definition} unless an index or alias of that name exists.
+     *
+     * @return whether this call created it
+     */
+    public boolean createIndexIfAbsent(String index, IndexDefinition definition) {
+        if (exists(index)) {
+            LOG.info("Index {} exists; leaving its mapping as it is.", index);
+            return false;
+        }
+        Request create = new Request("PUT", "/" + index);
+        create.setEntity(new NStringEntity(definition.body(), ContentType.APPLICATION_JSON));
+        try {
+            client.performRequest(create);
+            LOG.info("Created index {} from {}.", index, definition.source());
+            return true;
+        } catch (ResponseException e) {
+            String reason = body(e.getResponse().getEntity());
+            if (reason.contains("resource_already_exists_exception")) {
+                return false; // another job or launcher created it at the same moment
+            }
+            throw new ElasticsearchAccessException(
+                    "Cannot create index "
+                            + index
+                            + " from "
+                            + definition.source()
+                            + " at "
+                            + ElasticsearchUrls.redact(url)
+                            + ": "
+                            + reason,
+                    e);
+        } catch (IOException e) {
+            throw unreachable("create index " + index, e);
+        }
+    }
+
+    /** Whether an index or alias named {@code index} exists. */
+    public boolean exists(String index) {
+        try {
+            Response response = client.performRequest(new Request("HEAD", "/" + index));
+            return response.getStatusLine().getStatusCode() == 200;
+        } catch (ResponseException e) {
+            if (e.getResponse().getStatusLine().getStatusCode() == 404) {
+                return false;
+            }
+            throw new ElasticsearchAccessException(
+                    "Cannot check index " + index + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw unreachable("check index " + index, e);
+        }
+    }
+
+    /** Makes every write so far visible to search. */
+    public void refresh(String index) {
+        send(new Request("POST", "/" + index + "/_refresh"), "refresh " + index);
+    }
+
+    /** The number of documents searchable in {@code index}. */
+    public long count(String index) {
+        return send(new Request("GET", "/" + index + "/_count"), "count " + index)
+                .path("count")
+                .asLong();
+    }
+
+    private JsonNode send(Request request, String what) {
+        try {
+            Response response = client.performRequest(request);
+            return JSON.readTree(body(response.getEntity()));
+        } catch (ResponseException e) {
+            throw new ElasticsearchAccessException(
+                    "Elasticsearch at "
+                            + ElasticsearchUrls.redact(url)
+                            + " refused to "
+                            + what
+                            + ": "
+                            + body(e.getResponse().getEntity()),
+                    e);
+        } catch (IOException e) {
+            throw unreachable(what, e);
+        }
+    }
+
+    private ElasticsearchAccessException unreachable(String what, IOException e) {
+        return new ElasticsearchAccessException(
+                "Cannot reach Elasticsearch at "
+                        + ElasticsearchUrls.redact(url)
+                        + " to "
+                        + what
+                        + ": "
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+                e);
+    }
+
+    private static String body(HttpEntity entity) {
+        try {
+            return entity == null ? "" : EntityUtils.toString(entity);
+        } catch (IOException e) {
+            return "(unreadable response: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.close();
+    }
+}
