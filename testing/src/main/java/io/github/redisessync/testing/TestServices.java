@@ -1,0 +1,211 @@
+package io.github.redisessync.testing;
+
+import io.github.redisessync.embedded.EmbeddedElasticsearchNode;
+import io.github.redisessync.embedded.EmbeddedRedisServer;
+import io.github.redisessync.testing.ProviderChoice.Mode;
+import io.github.redisessync.testing.ProviderChoice.Provider;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The real Redis and Elasticsearch servers every ITCase talks to: started on first use, once per
+ * JVM, and stopped when the test run ends.
+ *
+ * <pre>{@code
+ * RedisEndpoint redis = TestServices.redis();
+ * ElasticsearchEndpoint es = TestServices.elasticsearch();
+ * String index = TestServices.uniqueName("orders");
+ * }</pre>
+ *
+ * <p>Where the servers come from is decided by {@link ProviderChoice}: {@code REDIS_URL} / {@code
+ * ES_URL}, else Docker, else the embedded servers; {@code REDIS_ES_SYNC_TEST_SERVERS=
+ * embedded|docker} forces one. A server that cannot be reached fails the test that asked for it,
+ * and every later one with the same cause: no suite is skipped.
+ */
+public final class TestServices {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TestServices.class);
+
+    private static final Object REDIS_LOCK = new Object();
+    private static final Object ES_LOCK = new Object();
+    private static final Object DOCKER_LOCK = new Object();
+
+    /** What was started, stopped in reverse order; guarded by itself. */
+    private static final Deque<AutoCloseable> STARTED = new ArrayDeque<>();
+
+    private static final String RUN_TOKEN =
+            Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
+    private static final AtomicLong NAMES = new AtomicLong();
+
+    private static RedisEndpoint redis;
+    private static RuntimeException redisFailure;
+    private static ElasticsearchEndpoint elasticsearch;
+    private static RuntimeException elasticsearchFailure;
+    private static Boolean dockerAvailable;
+    private static boolean shutdownHookInstalled;
+
+    private TestServices() {}
+
+    /** The Redis server for this test run, started on first use. */
+    public static RedisEndpoint redis() {
+        synchronized (REDIS_LOCK) {
+            if (redisFailure != null) {
+                throw new IllegalStateException(
+                        "Redis could not be provided earlier in this run.", redisFailure);
+            }
+            if (redis == null) {
+                try {
+                    redis = startRedis();
+                } catch (RuntimeException e) {
+                    redisFailure = e;
+                    throw e;
+                }
+                LOG.info("{}", redis);
+            }
+            return redis;
+        }
+    }
+
+    /** The Elasticsearch server for this test run, started on first use. */
+    public static ElasticsearchEndpoint elasticsearch() {
+        synchronized (ES_LOCK) {
+            if (elasticsearchFailure != null) {
+                throw new IllegalStateException(
+                        "Elasticsearch could not be provided earlier in this run.",
+                        elasticsearchFailure);
+            }
+            if (elasticsearch == null) {
+                try {
+                    elasticsearch = startElasticsearch();
+                } catch (RuntimeException e) {
+                    elasticsearchFailure = e;
+                    throw e;
+                }
+                LOG.info("{}", elasticsearch);
+            }
+            return elasticsearch;
+        }
+    }
+
+    /**
+     * A name no other test in this run (nor a concurrent run against the same servers) uses, valid
+     * as an Elasticsearch index and as a Redis key prefix: {@code orders-k3x9-7}.
+     */
+    public static String uniqueName(String prefix) {
+        if (prefix == null || !prefix.matches("[A-Za-z0-9][A-Za-z0-9_-]*")) {
+            throw new IllegalArgumentException(
+                    "prefix must start with a letter or digit and hold only letters, digits, '_'"
+                            + " and '-', was "
+                            + prefix
+                            + ".");
+        }
+        return prefix.toLowerCase(Locale.ROOT) + "-" + RUN_TOKEN + "-" + NAMES.incrementAndGet();
+    }
+
+    /** Stops whatever this JVM started; the next request starts afresh. Never throws. */
+    static void stopAll() {
+        synchronized (REDIS_LOCK) {
+            redis = null;
+            redisFailure = null;
+        }
+        synchronized (ES_LOCK) {
+            elasticsearch = null;
+            elasticsearchFailure = null;
+        }
+        while (true) {
+            AutoCloseable next;
+            synchronized (STARTED) {
+                next = STARTED.pollLast();
+            }
+            if (next == null) {
+                return;
+            }
+            try {
+                next.close();
+            } catch (Exception e) {
+                LOG.warn("Could not stop a test server", e);
+            }
+        }
+    }
+
+    private static RedisEndpoint startRedis() {
+        String url = System.getenv(ProviderChoice.REDIS_URL);
+        switch (ProviderChoice.choose(url, mode(), TestServices::dockerAvailable)) {
+            case EXTERNAL:
+                return ExternalServers.redis(url);
+            case DOCKER:
+                return DockerServers.redis(TestServices::register);
+            default:
+                EmbeddedRedisServer server = register(EmbeddedRedisServer.start());
+                return new RedisEndpoint(
+                        server.uri(),
+                        server.host(),
+                        server.port(),
+                        server.version(),
+                        "embedded, " + server.executable());
+        }
+    }
+
+    private static ElasticsearchEndpoint startElasticsearch() {
+        String url = System.getenv(ProviderChoice.ES_URL);
+        Provider provider = ProviderChoice.choose(url, mode(), TestServices::dockerAvailable);
+        switch (provider) {
+            case EXTERNAL:
+                return ExternalServers.elasticsearch(url);
+            case DOCKER:
+                return DockerServers.elasticsearch(TestServices::register);
+            default:
+                EmbeddedElasticsearchNode node = register(EmbeddedElasticsearchNode.start());
+                return new ElasticsearchEndpoint(
+                        node.url(), node.version(), "embedded cluster-runner node");
+        }
+    }
+
+    private static Mode mode() {
+        return ProviderChoice.mode(System.getenv(), System.getProperties());
+    }
+
+    private static boolean dockerAvailable() {
+        synchronized (DOCKER_LOCK) {
+            if (dockerAvailable == null) {
+                Map<String, String> environment = System.getenv();
+                Path home = Path.of(System.getProperty("user.home"));
+                dockerAvailable = DockerServers.isAvailable(environment, home);
+                LOG.info(
+                        dockerAvailable
+                                ? "Docker is available: test servers run in containers"
+                                        + " (set {}=embedded to run them as local processes)"
+                                : "No Docker daemon found: test servers run as local processes"
+                                        + " (set {}=docker to require Docker)",
+                        ProviderChoice.MODE_ENV);
+            }
+            return dockerAvailable;
+        }
+    }
+
+    private static <T extends AutoCloseable> T register(T started) {
+        synchronized (STARTED) {
+            STARTED.addLast(started);
+            if (!shutdownHookInstalled) {
+                // A backstop for runs that end without closing the launcher session.
+                Runtime.getRuntime()
+                        .addShutdownHook(
+                                new Thread(TestServices::stopAll, "test-services-shutdown"));
+                shutdownHookInstalled = true;
+            }
+        }
+        return started;
+    }
+
+    /** A URL for logs and messages: any password replaced by {@code ****}. */
+    static String withoutPassword(String url) {
+        return url == null ? null : url.replaceFirst("(://[^:/@]*):[^@/]*@", "$1:****@");
+    }
+}
