@@ -1,0 +1,36 @@
+package io.github.redisessync.connector.redis.source.reader;
+
+import io.github.redisessync.connector.redis.source.RedisRecord;
+import io.github.redisessync.connector.redis.source.split.RedisScanSplitState;
+import io.github.redisessync.connector.redis.source.split.RedisSourceSplitState;
+import org.apache.flink.api.connector.source.SourceOutput;
+import org.apache.flink.connector.base.source.reader.RecordEmitter;
+import org.apache.flink.metrics.Counter;
+
+/** Emits records and moves the split state to each SCAN position the split reader reports. */
+public class RedisRecordEmitter
+        implements RecordEmitter<RedisSplitElement, RedisRecord, RedisSourceSplitState> {
+
+    private final Counter keysScanned;
+    private final Counter recordsEmitted;
+
+    public RedisRecordEmitter(Counter keysScanned, Counter recordsEmitted) {
+        this.keysScanned = keysScanned;
+        this.recordsEmitted = recordsEmitted;
+    }
+
+    @Override
+    public void emitRecord(
+            RedisSplitElement element,
+            SourceOutput<RedisRecord> output,
+            RedisSourceSplitState splitState) {
+        if (element.isRecord()) {
+            output.collect(element.record());
+            recordsEmitted.inc();
+        } else {
+            ((RedisScanSplitState) splitState)
+                    .advanceTo(element.patternIndex(), element.cursor(), element.keysScanned());
+            keysScanned.inc(element.newKeysScanned());
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.github.redisessync.connector.redis.source.reader;
+
+import io.github.redisessync.connector.redis.source.RedisRecord;
+import io.github.redisessync.connector.redis.source.split.RedisScanSplitState;
+import io.github.redisessync.connector.redis.source.split.RedisSourceSplit;
+import io.github.redisessync.connector.redis.source.split.RedisSourceSplitState;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The source reader: one fetcher thread runs a {@link RedisSplitReader} over this subtask's splits.
+ */
+public class RedisSourceReader
+        extends SingleThreadMultiplexSourceReaderBase<
+                RedisSplitElement, RedisRecord, RedisSourceSplit, RedisSourceSplitState> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisSourceReader.class);
+
+    public RedisSourceReader(
+            Supplier<RedisSplitReader> splitReaderSupplier,
+            RedisRecordEmitter recordEmitter,
+            Configuration config,
+            SourceReaderContext context) {
+        super(splitReaderSupplier::get, recordEmitter, config, context);
+    }
+
+    @Override
+    protected void onSplitFinished(Map<String, RedisSourceSplitState> finishedSplitIds) {
+        LOG.debug("Splits finished: {}", finishedSplitIds.keySet());
+    }
+
+    @Override
+    protected RedisSourceSplitState initializedState(RedisSourceSplit split) {
+        return new RedisScanSplitState(split.asScanSplit());
+    }
+
+    @Override
+    protected RedisSourceSplit toSplitType(String splitId, RedisSourceSplitState splitState) {
+        return splitState.toSplit();
+    }
+}

@@ -1,0 +1,158 @@
+package io.github.redisessync.connector.redis.source.reader;
+
+import static io.github.redisessync.connector.redis.source.RedisTestClient.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.redisessync.connector.redis.source.RedisRecord;
+import io.github.redisessync.connector.redis.source.RedisSourceOptions;
+import io.github.redisessync.connector.redis.source.RedisTestClient;
+import io.github.redisessync.connector.redis.source.split.RedisScanSplit;
+import io.github.redisessync.connector.redis.source.split.RedisScanSplitState;
+import io.github.redisessync.connector.redis.source.split.RedisSourceSplit;
+import io.github.redisessync.connector.redis.source.split.RedisSplitSerializer;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.junit.jupiter.api.Test;
+
+/** Runs {@link RedisSplitReader} against a real Redis: a checkpointed SCAN position resumes. */
+class RedisSplitReaderITCase {
+
+    private static final int KEYS = 2_000;
+    private static final int BATCH = 100;
+
+    @Test
+    void resumesScanFromCheckpointedCursor() throws Exception {
+        String prefix = RedisTestClient.uniquePrefix("resume");
+        Set<ByteBuffer> written = writeKeys(prefix);
+        RedisScanSplit split = RedisScanSplit.initial("localhost:0", 0, List.of(prefix + "*"));
+        RedisScanSplitState state = new RedisScanSplitState(split);
+        List<ByteBuffer> read = new ArrayList<>();
+
+        try (RedisSplitReader reader = reader(split)) {
+            int firstFetch = emit(reader.fetch(), state, read, Integer.MAX_VALUE);
+            assertThat(firstFetch).isBetween(BATCH, KEYS - 1);
+        }
+        RedisScanSplit checkpointed = checkpoint(state);
+        assertThat(checkpointed.cursor()).isNotEqualTo(RedisScanSplit.INITIAL_CURSOR);
+        int readBefore = read.size();
+
+        readToTheEnd(checkpointed, read);
+
+        assertThat(new HashSet<>(read)).isEqualTo(written);
+        // Taken between batches, the checkpoint costs no re-read (SCAN itself may repeat a key).
+        assertThat(duplicates(read)).isLessThan(BATCH);
+        assertThat(readBefore).isLessThan(KEYS);
+    }
+
+    @Test
+    void rereadsAtMostTheBatchInFlightWhenCheckpointedMidBatch() throws Exception {
+        String prefix = RedisTestClient.uniquePrefix("midbatch");
+        Set<ByteBuffer> written = writeKeys(prefix);
+        RedisScanSplit split = RedisScanSplit.initial("localhost:0", 0, List.of(prefix + "*"));
+        RedisScanSplitState state = new RedisScanSplitState(split);
+        List<ByteBuffer> read = new ArrayList<>();
+
+        int secondFetch;
+        try (RedisSplitReader reader = reader(split)) {
+            emit(reader.fetch(), state, read, Integer.MAX_VALUE);
+            // The checkpoint comes after half of the second batch's records: its position is not
+            // reached yet, so the whole batch is read again after the restore.
+            secondFetch = emit(reader.fetch(), state, read, BATCH / 2);
+        }
+        readToTheEnd(checkpoint(state), read);
+
+        assertThat(new HashSet<>(read)).isEqualTo(written);
+        assertThat(duplicates(read))
+                .isGreaterThanOrEqualTo(BATCH / 2)
+                .isLessThanOrEqualTo(secondFetch);
+    }
+
+    private static Set<ByteBuffer> writeKeys(String prefix) {
+        Set<ByteBuffer> keys = new HashSet<>();
+        try (RedisTestClient redis = new RedisTestClient(0)) {
+            Map<byte[], byte[]> values = new LinkedHashMap<>();
+            for (int i = 0; i < KEYS; i++) {
+                byte[] key = utf8(prefix + i);
+                values.put(key, utf8("v" + i));
+                keys.add(ByteBuffer.wrap(key));
+            }
+            redis.sync().mset(values);
+        }
+        return keys;
+    }
+
+    private static RedisSplitReader reader(RedisSourceSplit split) {
+        Configuration config = new Configuration();
+        config.set(RedisSourceOptions.URI, RedisTestClient.uri());
+        config.set(RedisSourceOptions.SCAN_COUNT, 50);
+        config.set(RedisSourceOptions.READ_BATCH_SIZE, BATCH);
+        RedisSplitReader reader = new RedisSplitReader(config);
+        reader.handleSplitsChanges(new SplitsAddition<>(List.of(split)));
+        return reader;
+    }
+
+    /** A checkpoint and restore of the split, through the real serializer. */
+    private static RedisScanSplit checkpoint(RedisScanSplitState state) throws Exception {
+        RedisSplitSerializer serializer = new RedisSplitSerializer();
+        byte[] bytes = serializer.serialize(state.toSplit());
+        return serializer.deserialize(serializer.getVersion(), bytes).asScanSplit();
+    }
+
+    private static void readToTheEnd(RedisScanSplit split, List<ByteBuffer> read) throws Exception {
+        RedisScanSplitState state = new RedisScanSplitState(split);
+        try (RedisSplitReader reader = reader(split)) {
+            for (int fetches = 0; fetches < 1000; fetches++) {
+                RecordsWithSplitIds<RedisSplitElement> records = reader.fetch();
+                emit(records, state, read, Integer.MAX_VALUE);
+                if (records.finishedSplits().contains(split.splitId())) {
+                    return;
+                }
+            }
+        }
+        throw new AssertionError("The split did not finish within 1000 fetches");
+    }
+
+    /**
+     * Does what the emitter does with up to {@code limit} records of a fetch (and its position only
+     * when every record was emitted); returns how many records the fetch held.
+     */
+    private static int emit(
+            RecordsWithSplitIds<RedisSplitElement> fetched,
+            RedisScanSplitState state,
+            List<ByteBuffer> read,
+            int limit) {
+        int records = 0;
+        while (fetched.nextSplit() != null) {
+            RedisSplitElement element;
+            while ((element = fetched.nextRecordFromSplit()) != null) {
+                if (element.isRecord()) {
+                    RedisRecord record = element.record();
+                    assertThat(record.getOp()).isEqualTo(RedisRecord.Op.UPSERT);
+                    if (records++ < limit) {
+                        read.add(ByteBuffer.wrap(record.getKey()));
+                    }
+                } else if (records <= limit) {
+                    state.advanceTo(
+                            element.patternIndex(), element.cursor(), element.keysScanned());
+                }
+            }
+        }
+        fetched.recycle();
+        return records;
+    }
+
+    private static int duplicates(List<ByteBuffer> read) {
+        Map<ByteBuffer, Integer> counts = new HashMap<>();
+        read.forEach(key -> counts.merge(key, 1, Integer::sum));
+        return counts.values().stream().mapToInt(c -> c - 1).sum();
+    }
+}
