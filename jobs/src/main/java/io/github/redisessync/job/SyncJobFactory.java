@@ -1,0 +1,60 @@
+package io.github.redisessync.job;
+
+import io.github.redisessync.connector.elasticsearch.ElasticsearchDocumentSinkFactory;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchIndexManager;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchSinkOptions;
+import io.github.redisessync.connector.redis.source.RedisSource;
+import io.github.redisessync.job.mapping.HashDocumentMapper;
+import io.github.redisessync.job.mapping.IndexRule;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** Wires the production parts of the sync job from {@link SyncJobSettings}. */
+public final class SyncJobFactory {
+
+    private SyncJobFactory() {}
+
+    /** Creates the target indexes that do not exist yet, from their mapping files. */
+    public static void prepareIndexes(SyncJobSettings settings) throws Exception {
+        try (ElasticsearchIndexManager indexes =
+                ElasticsearchIndexManager.create(
+                        settings.elasticsearchUrl(), Duration.ofSeconds(5))) {
+            for (IndexRule rule : settings.rules()) {
+                indexes.createIndexIfAbsent(rule.index(), rule.definition());
+            }
+        }
+    }
+
+    /** The job with the real Redis source and Elasticsearch sink. */
+    public static RedisToElasticsearchJob create(SyncJobSettings settings) {
+        List<String> patterns =
+                settings.rules().stream()
+                        .map(rule -> rule.pattern().glob())
+                        .distinct()
+                        .collect(Collectors.toList());
+        RedisSource source =
+                RedisSource.builder()
+                        .setRedisUri(settings.redisUri())
+                        .setKeyPatterns(patterns)
+                        .setScanCount(settings.scanCount())
+                        .setReadBatchSize(settings.readBatchSize())
+                        .build();
+        Configuration sinkOptions = new Configuration();
+        sinkOptions.set(ElasticsearchSinkOptions.HOSTS, List.of(settings.elasticsearchUrl()));
+        return new RedisToElasticsearchJob(
+                source,
+                new HashDocumentMapper(settings.rules()),
+                ElasticsearchDocumentSinkFactory.create(sinkOptions),
+                new DeadLetterLogSink());
+    }
+
+    /** Checkpointing as the job needs it: the sink flushes its buffer on every checkpoint. */
+    public static void configure(StreamExecutionEnvironment env, SyncJobSettings settings) {
+        env.enableCheckpointing(
+                settings.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    }
+}

@@ -1,0 +1,89 @@
+package io.github.redisessync.job.cli;
+
+import io.github.redisessync.job.local.LocalRunner;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code local}: the job in a MiniCluster on this machine, with embedded servers by default. */
+@Command(
+        name = "local",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the sync job in a Flink MiniCluster on this machine, with the Flink web UI.",
+            "Without --redis / --es it starts an embedded Redis and Elasticsearch and stops them"
+                    + " on exit."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:synced",
+            "1:the job failed, or some keys were not synced (dead letters)",
+            "2:bad options or configuration",
+            "3:Redis or Elasticsearch could not be reached"
+        })
+public class LocalCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--redis",
+            paramLabel = "URL",
+            description = "redis://[user:password@]host:port[/db]; default: embedded.")
+    String redis;
+
+    @Option(
+            names = "--es",
+            paramLabel = "URL",
+            description = "http[s]://host:port; default: embedded.")
+    String es;
+
+    @Option(
+            names = "--demo",
+            paramLabel = "N",
+            description = "Loads N users (user:<id>) and N orders (order:<id>) into Redis first.")
+    int demo;
+
+    @Option(
+            names = "--until-synced",
+            description = "Exits once every key read is in Elasticsearch, printing a summary.")
+    boolean untilSynced;
+
+    @Option(
+            names = "--web-port",
+            paramLabel = "PORT",
+            description = "Port of the Flink web UI; default: a free port, printed at start.")
+    int webPort;
+
+    @Option(
+            names = "--parallelism",
+            defaultValue = "2",
+            description = "Parallelism of the job. Default: ${DEFAULT-VALUE}.")
+    int parallelism;
+
+    @Mixin JobOptions job;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (demo < 0) {
+            throw new IllegalArgumentException("--demo must not be negative, was " + demo);
+        }
+        if (parallelism <= 0) {
+            throw new IllegalArgumentException(
+                    "--parallelism must be positive, was " + parallelism);
+        }
+        LocalRunner.Request request = new LocalRunner.Request();
+        request.redisUri = redis;
+        request.elasticsearchUrl = es;
+        request.demoUsers = demo;
+        request.untilSynced = untilSynced;
+        request.webPort = webPort;
+        request.parallelism = parallelism;
+        request.settings = job::toSettings;
+        try (LocalRunner runner = new LocalRunner(request, spec.commandLine().getOut())) {
+            return runner.run();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.github.redisessync.job.cli;
+
+import io.github.redisessync.connector.elasticsearch.ElasticsearchAccessException;
+import io.github.redisessync.job.EndpointChecks;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code redis-es-sync} command line: the entry point of the launcher and the job jar. */
+@Command(
+        name = "redis-es-sync",
+        mixinStandardHelpOptions = true,
+        version = "redis-es-sync 0.1.0-SNAPSHOT",
+        description =
+                "Keeps Elasticsearch in sync with data that lives in Redis, with Apache Flink.",
+        subcommands = {LocalCommand.class, SyncCommand.class})
+public class RedisEsSyncCommand implements Runnable {
+
+    static final int EXIT_FAILED = 1;
+    static final int EXIT_BAD_CONFIGURATION = 2;
+    static final int EXIT_UNREACHABLE = 3;
+
+    /** File-only logger (see conf/log4j2-local.properties) for stack traces users need not read. */
+    private static final Logger TRACE = LoggerFactory.getLogger("io.github.redisessync.trace");
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(
+                new CommandLine(this), "Missing a command: local or sync (see --help).");
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The parser, with errors reported as a sentence and an exit code, not a stack trace. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new RedisEsSyncCommand());
+        cli.setExecutionExceptionHandler(
+                (e, commandLine, parseResult) -> {
+                    if (e instanceof EndpointChecks.EndpointException
+                            || e instanceof ElasticsearchAccessException) {
+                        commandLine.getErr().println("error: " + e.getMessage());
+                        return EXIT_UNREACHABLE;
+                    }
+                    if (e instanceof IllegalArgumentException) {
+                        commandLine.getErr().println("error: " + e.getMessage());
+                        return EXIT_BAD_CONFIGURATION;
+                    }
+                    // The console gets the chain of causes; the stack trace goes to the log file.
+                    TRACE.error("{} failed", commandLine.getCommandName(), e);
+                    commandLine.getErr().println("error: " + causes(e));
+                    return EXIT_FAILED;
+                });
+        return cli;
+    }
+
+    /** "message: cause message: ..." without repeats, e.g. of Flink's wrapped job failures. */
+    static String causes(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (sb.indexOf(message) < 0) {
+                sb.append(sb.length() == 0 ? "" : ": caused by ").append(message);
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,50 @@
+package io.github.redisessync.job.cli;
+
+import io.github.redisessync.job.EndpointChecks;
+import io.github.redisessync.job.SyncJobFactory;
+import io.github.redisessync.job.SyncJobSettings;
+import java.util.concurrent.Callable;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code sync}: the job on the Flink cluster this program was submitted to. */
+@Command(
+        name = "sync",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the sync job on the Flink cluster it was submitted to, e.g.",
+            "  flink run redis-es-sync-jobs-<version>-job.jar sync --redis URL --es URL"
+        })
+public class SyncCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--redis",
+            required = true,
+            paramLabel = "URL",
+            description = "redis://[user:password@]host:port[/db]")
+    String redis;
+
+    @Option(
+            names = "--es",
+            required = true,
+            paramLabel = "URL",
+            description = "http[s]://host:port")
+    String es;
+
+    @Mixin JobOptions job;
+
+    @Override
+    public Integer call() throws Exception {
+        SyncJobSettings settings = job.toSettings(redis, es);
+        EndpointChecks.redisVersion(redis);
+        EndpointChecks.elasticsearchVersion(es);
+        SyncJobFactory.prepareIndexes(settings);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        SyncJobFactory.configure(env, settings);
+        SyncJobFactory.create(settings).addTo(env);
+        env.execute("redis-es-sync");
+        return 0;
+    }
+}

@@ -1,0 +1,194 @@
+package io.github.redisessync.job.local;
+
+import io.github.redisessync.connector.elasticsearch.ElasticsearchIndexManager;
+import io.github.redisessync.embedded.EmbeddedElasticsearchNode;
+import io.github.redisessync.embedded.EmbeddedRedisServer;
+import io.github.redisessync.job.EndpointChecks;
+import io.github.redisessync.job.SyncJobFactory;
+import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.mapping.IndexRule;
+import io.github.redisessync.job.mapping.RecordMappingFunction;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.BiFunction;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the job in a Flink MiniCluster on this machine, with the Flink web UI, against the given
+ * servers or embedded ones it starts and stops itself.
+ */
+public final class LocalRunner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalRunner.class);
+
+    /** What {@code local} was asked to do. */
+    public static final class Request {
+        public String redisUri;
+        public String elasticsearchUrl;
+        public int demoUsers;
+        public boolean untilSynced;
+        public int webPort;
+        public int parallelism = 2;
+
+        /** Builds the settings once the endpoints are known. */
+        public BiFunction<String, String, SyncJobSettings> settings;
+    }
+
+    private final Request request;
+    private final PrintWriter out;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+
+    public LocalRunner(Request request, PrintWriter out) {
+        this.request = request;
+        this.out = out;
+    }
+
+    /** Runs to the end; returns the process exit code. */
+    public int run() throws Exception {
+        String redisUri = request.redisUri;
+        String esUrl = request.elasticsearchUrl;
+        // Settings first: a bad option fails before any server is started or contacted.
+        request.settings.apply(
+                redisUri != null ? redisUri : "redis://127.0.0.1:6379",
+                esUrl != null ? esUrl : "http://127.0.0.1:9200");
+        if (redisUri != null) {
+            EndpointChecks.parseRedisUri(redisUri);
+        }
+        if (redisUri == null) {
+            EmbeddedRedisServer redis = EmbeddedRedisServer.start();
+            started.push(redis);
+            redisUri = redis.uri();
+            LOG.info(
+                    "Started embedded Redis {} at {} ({})",
+                    redis.version(),
+                    redisUri,
+                    redis.executable());
+        }
+        if (esUrl == null) {
+            EmbeddedElasticsearchNode es = EmbeddedElasticsearchNode.start();
+            started.push(es);
+            esUrl = es.url();
+            LOG.info("Started embedded Elasticsearch {} at {}", es.version(), esUrl);
+        }
+        String redisVersion = EndpointChecks.redisVersion(redisUri);
+        String esVersion = EndpointChecks.elasticsearchVersion(esUrl);
+        out.printf("Redis %s at %s%n", redisVersion, EndpointChecks.redact(redisUri));
+        out.printf("Elasticsearch %s at %s%n", esVersion, EndpointChecks.redact(esUrl));
+        SyncJobSettings settings = request.settings.apply(redisUri, esUrl);
+
+        if (request.demoUsers > 0) {
+            long t0 = System.nanoTime();
+            long keys = DemoDataset.load(redisUri, request.demoUsers);
+            LOG.info("Loaded {} demo keys into Redis in {}", keys, seconds(System.nanoTime() - t0));
+        }
+        SyncJobFactory.prepareIndexes(settings);
+
+        int webPort = request.webPort > 0 ? request.webPort : freePort();
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.PORT, webPort);
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+        env.setParallelism(request.parallelism);
+        SyncJobFactory.configure(env, settings);
+        SyncJobFactory.create(settings).addTo(env);
+
+        long t0 = System.nanoTime();
+        JobClient job = env.executeAsync("redis-es-sync local");
+        out.printf("Flink web UI: http://localhost:%d (job %s)%n", webPort, job.getJobID());
+        out.flush();
+        JobExecutionResult result;
+        try (ProgressReporter progress = new ProgressReporter(job, Duration.ofSeconds(2))) {
+            result = job.getJobExecutionResult().get();
+        }
+        long elapsed = System.nanoTime() - t0;
+        int exit = summarize(settings, result.getAllAccumulatorResults(), elapsed);
+        out.flush();
+        if (request.untilSynced) {
+            return exit;
+        }
+        out.println(
+                "The snapshot is synced. Following changes as they happen (the tail) is not in"
+                        + " this version yet; the servers stay up until you press Ctrl-C.");
+        out.flush();
+        awaitInterrupt();
+        return exit;
+    }
+
+    private int summarize(SyncJobSettings settings, Map<String, Object> acc, long elapsedNanos)
+            throws IOException {
+        long keys = ProgressReporter.asLong(acc.get(RecordMappingFunction.KEYS_READ));
+        long dead = ProgressReporter.asLong(acc.get(RecordMappingFunction.DEAD_LETTER_COUNT));
+        int exit = 0;
+        try (ElasticsearchIndexManager indexes =
+                ElasticsearchIndexManager.create(
+                        settings.elasticsearchUrl(), Duration.ofSeconds(5))) {
+            for (IndexRule rule : settings.rules()) {
+                long written =
+                        ProgressReporter.asLong(
+                                acc.get(RecordMappingFunction.DOCUMENTS_PREFIX + rule.index()));
+                indexes.refresh(rule.index());
+                long searchable = indexes.count(rule.index());
+                out.printf(
+                        "synced %d documents into %s in %s (%d searchable)%n",
+                        written, rule.index(), seconds(elapsedNanos), searchable);
+                if (searchable < written) {
+                    out.printf(
+                            "ERROR: %s holds %d documents, fewer than the %d written.%n",
+                            rule.index(), searchable, written);
+                    exit = 1;
+                }
+            }
+        }
+        out.printf(
+                "%d keys read, %d dead letters, %.0f keys/s%n",
+                keys, dead, keys / Math.max(1e-9, elapsedNanos / 1e9));
+        if (dead > 0) {
+            out.printf(
+                    "ERROR: %d keys could not become documents; the log names each key and why.%n",
+                    dead);
+            exit = 1;
+        }
+        return exit;
+    }
+
+    private static void awaitInterrupt() throws InterruptedException {
+        CountDownLatch interrupted = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(interrupted::countDown));
+        interrupted.await();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
+    }
+
+    /** Stops the servers this run started, newest first. */
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                LOG.warn("Stopping an embedded server failed: {}", e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.github.redisessync.job.mapping;
+
+import java.io.Serializable;
+
+/** A record that could not become a document: its key, why, and an excerpt of its value. */
+public class DeadLetter implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private String key;
+    private String index;
+    private String reason;
+    private String excerpt;
+    private long version;
+
+    /** For Flink's POJO serializer. */
+    public DeadLetter() {}
+
+    public DeadLetter(String key, String index, String reason, String excerpt, long version) {
+        this.key = key;
+        this.index = index;
+        this.reason = reason;
+        this.excerpt = excerpt;
+        this.version = version;
+    }
+
+    /** The key as text; bytes that are not UTF-8 are shown as {@code \xNN}. */
+    public String getKey() {
+        return key;
+    }
+
+    public void setKey(String key) {
+        this.key = key;
+    }
+
+    /** The index the record was meant for, or {@code null} when no rule matched. */
+    public String getIndex() {
+        return index;
+    }
+
+    public void setIndex(String index) {
+        this.index = index;
+    }
+
+    /** A sentence a person understands, naming the field when one is at fault. */
+    public String getReason() {
+        return reason;
+    }
+
+    public void setReason(String reason) {
+        this.reason = reason;
+    }
+
+    public String getExcerpt() {
+        return excerpt;
+    }
+
+    public void setExcerpt(String excerpt) {
+        this.excerpt = excerpt;
+    }
+
+    public long getVersion() {
+        return version;
+    }
+
+    public void setVersion(long version) {
+        this.version = version;
+    }
+
+    @Override
+    public String toString() {
+        return "key=" + key + " index=" + index + " reason=" + reason + " excerpt=" + excerpt;
+    }
+}

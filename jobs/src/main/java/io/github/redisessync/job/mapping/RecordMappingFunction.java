@@ -1,0 +1,75 @@
+package io.github.redisessync.job.mapping;
+
+import io.github.redisessync.connector.elasticsearch.DocumentAction;
+import io.github.redisessync.connector.redis.source.RedisRecord;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Runs the {@link HashDocumentMapper} in the job: documents go on, dead letters to a side output.
+ *
+ * <p>Counts go to accumulators as well as metrics because the launcher reads accumulators from the
+ * job client to report progress and the final summary.
+ */
+public class RecordMappingFunction extends ProcessFunction<RedisRecord, DocumentAction> {
+    private static final long serialVersionUID = 1L;
+
+    /** Where records that cannot become documents go. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+
+    public static final String KEYS_READ = "keys-read";
+    public static final String DEAD_LETTER_COUNT = "dead-letters";
+
+    /** Prefix of the per-index accumulators of documents written (indexed or deleted). */
+    public static final String DOCUMENTS_PREFIX = "documents.";
+
+    private final HashDocumentMapper mapper;
+
+    private transient LongCounter keysRead;
+    private transient LongCounter deadLetters;
+    private transient Map<String, LongCounter> documentsByIndex;
+    private transient Counter deadLetterMetric;
+
+    public RecordMappingFunction(HashDocumentMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+        keysRead = accumulator(KEYS_READ);
+        deadLetters = accumulator(DEAD_LETTER_COUNT);
+        documentsByIndex = new HashMap<>();
+        for (IndexRule rule : mapper.rules()) {
+            documentsByIndex.put(rule.index(), accumulator(DOCUMENTS_PREFIX + rule.index()));
+        }
+        deadLetterMetric = getRuntimeContext().getMetricGroup().counter("deadLetters");
+    }
+
+    private LongCounter accumulator(String name) {
+        LongCounter counter = new LongCounter();
+        getRuntimeContext().addAccumulator(name, counter);
+        return counter;
+    }
+
+    @Override
+    public void processElement(RedisRecord record, Context ctx, Collector<DocumentAction> out) {
+        keysRead.add(1);
+        MappingResult result = mapper.map(record);
+        if (result.isDocument()) {
+            documentsByIndex.get(result.document().getIndex()).add(1);
+            out.collect(result.document());
+        } else {
+            deadLetters.add(1);
+            deadLetterMetric.inc();
+            ctx.output(DEAD_LETTERS, result.deadLetter());
+        }
+    }
+}

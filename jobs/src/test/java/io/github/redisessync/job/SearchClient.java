@@ -1,0 +1,66 @@
+package io.github.redisessync.job;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Reads documents back from Elasticsearch the way a user would: refresh, then search. */
+public final class SearchClient {
+    /** Numbers keep their exact text (3.50 stays 3.50) so they compare with Redis's strings. */
+    static final ObjectMapper JSON =
+            new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private final String url;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public SearchClient(String url) {
+        this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /** Every document of {@code index} by id (refreshes first; fine up to 10,000 documents). */
+    public Map<String, JsonNode> allDocuments(String index)
+            throws IOException, InterruptedException {
+        send("POST", "/" + index + "/_refresh", null);
+        JsonNode hits =
+                send(
+                                "POST",
+                                "/" + index + "/_search",
+                                "{\"size\":10000,\"query\":{\"match_all\":{}}}")
+                        .path("hits")
+                        .path("hits");
+        Map<String, JsonNode> documents = new LinkedHashMap<>();
+        hits.forEach(hit -> documents.put(hit.path("_id").asText(), hit.path("_source")));
+        return documents;
+    }
+
+    JsonNode send(String method, String path, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(url + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(
+                                                body, StandardCharsets.UTF_8));
+        HttpResponse<String> response =
+                http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IOException(
+                    method + " " + path + " -> " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+}
