@@ -163,7 +163,7 @@ public final class EmbeddedElasticsearchNode implements AutoCloseable {
             List<Path> classpath = ElasticsearchNodeClasspath.resolve();
             Path directory;
             try {
-                directory = Files.createTempDirectory("redis-es-sync-elasticsearch-");
+                directory = ProcessSupport.createInstanceDirectory("redis-es-sync-elasticsearch-");
                 Files.createDirectories(directory.resolve("tmp"));
             } catch (IOException e) {
                 throw new UncheckedIOException(

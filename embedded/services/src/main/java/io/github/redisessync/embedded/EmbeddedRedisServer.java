@@ -46,11 +46,13 @@ public final class EmbeddedRedisServer implements AutoCloseable {
     /**
      * Runs the server in the background and kills it once standard input reaches EOF; exits with
      * the server's status when the server exits on its own. fd 3 keeps our stdin for the watcher
-     * because a background job's stdin is /dev/null.
+     * because a background job's stdin is /dev/null; the watcher uses only builtins so that it
+     * works with any PATH.
      */
     static final String WATCHDOG =
             "exec 3<&0; \"$0\" \"$@\" </dev/null 3<&- & pid=$!;"
-                    + " (cat <&3 >/dev/null; kill $pid 2>/dev/null) & exec 3<&-; wait $pid";
+                    + " (while read -r _ <&3; do :; done; kill $pid 2>/dev/null) & exec 3<&-;"
+                    + " wait $pid";
 
     private static final int PORT_ATTEMPTS = 3;
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
@@ -178,7 +180,7 @@ public final class EmbeddedRedisServer implements AutoCloseable {
             Path exe = executable != null ? executable : RedisExecutable.resolve();
             Path directory;
             try {
-                directory = Files.createTempDirectory("redis-es-sync-redis-");
+                directory = ProcessSupport.createInstanceDirectory("redis-es-sync-redis-");
             } catch (IOException e) {
                 throw new UncheckedIOException("Could not create a directory for Redis.", e);
             }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -12,16 +13,25 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Ports, child processes, log tails and temporary directories shared by both embedded servers. */
 final class ProcessSupport {
 
     static final String LOOPBACK = "127.0.0.1";
+
+    /** Names the process that owns an instance directory, so a later run can clean up after it. */
+    static final String OWNER_FILE = "owner.pid";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessSupport.class);
 
     private ProcessSupport() {}
 
@@ -96,6 +106,59 @@ final class ProcessSupport {
         } catch (IOException | UncheckedIOException e) {
             return false;
         }
+    }
+
+    /**
+     * Creates a fresh directory {@code <tmp>/<prefix><random>} owned by this process, first
+     * deleting the ones whose owner no longer runs: a run killed with SIGKILL cannot clean up after
+     * itself.
+     */
+    static Path createInstanceDirectory(String prefix) throws IOException {
+        Path parent = Path.of(System.getProperty("java.io.tmpdir"));
+        removeStaleInstanceDirectories(parent, prefix);
+        Path directory = Files.createTempDirectory(parent, prefix);
+        Files.writeString(
+                directory.resolve(OWNER_FILE), String.valueOf(ProcessHandle.current().pid()));
+        return directory;
+    }
+
+    static void removeStaleInstanceDirectories(Path parent, String prefix) {
+        try (DirectoryStream<Path> directories = Files.newDirectoryStream(parent, prefix + "*")) {
+            for (Path directory : directories) {
+                if (isStale(directory)) {
+                    deleteRecursively(directory);
+                    LOG.info("Deleted {}, left behind by a process that no longer runs", directory);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Another user's directory, or one deleted meanwhile: not ours to worry about.
+            LOG.debug("Could not clean up stale directories {}* in {}", prefix, parent, e);
+        }
+    }
+
+    /** Whether the owner recorded in a directory is gone (or its pid now names a newer process). */
+    static boolean isStale(Path directory) throws IOException {
+        Path owner = directory.resolve(OWNER_FILE);
+        if (!Files.isRegularFile(owner)) {
+            // Not made by us, or still being created.
+            return false;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(owner, StandardCharsets.UTF_8).trim());
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        if (process.isEmpty()) {
+            return true;
+        }
+        Instant written = Files.getLastModifiedTime(owner).toInstant();
+        return process.get()
+                .info()
+                .startInstant()
+                .map(start -> start.isAfter(written))
+                .orElse(false);
     }
 
     /** Deletes a directory tree; a file that vanished meanwhile is fine. */

@@ -108,10 +108,21 @@ class EmbeddedRedisServerITCase {
                 redis.host(), redis.port(), false, null, password, TIMEOUT, "CONFIG", "GET", name);
     }
 
+    /** Only this JVM's: other runs on the machine create and delete theirs meanwhile. */
     private static long countRedisDirectories() throws IOException {
+        String ours = String.valueOf(ProcessHandle.current().pid());
         try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return files.filter(p -> p.getFileName().toString().startsWith("redis-es-sync-redis-"))
+                    .filter(p -> ours.equals(owner(p)))
                     .count();
+        }
+    }
+
+    private static String owner(Path directory) {
+        try {
+            return Files.readString(directory.resolve(ProcessSupport.OWNER_FILE)).trim();
+        } catch (IOException e) {
+            return null;
         }
     }
 }
