@@ -1,6 +1,7 @@
 package io.github.redisessync.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.URI;
@@ -56,5 +57,13 @@ class EmbeddedElasticsearchNodeITCase {
             assertThat(es.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(es.process().exitValue()).isZero();
         }
+    }
+
+    @Test
+    void aNodeThatCannotStartReportsTheLastLinesOfItsLog() {
+        assertThatThrownBy(() -> EmbeddedElasticsearchNode.builder().heap("1m").start())
+                .isInstanceOf(EmbeddedServerException.class)
+                .hasMessageContaining("exited with code")
+                .hasMessageContaining("heap");
     }
 }
