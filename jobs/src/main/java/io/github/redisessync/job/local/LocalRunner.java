@@ -80,7 +80,6 @@ public final class LocalRunner implements AutoCloseable {
             EmbeddedElasticsearchNode es = EmbeddedElasticsearchNode.start();
             started.push(es);
             esUrl = es.url();
-            LOG.info("Started embedded Elasticsearch {} at {}", es.version(), esUrl);
         }
         String redisVersion = EndpointChecks.redisVersion(redisUri);
         String esVersion = EndpointChecks.elasticsearchVersion(esUrl);

@@ -6,11 +6,13 @@ import java.util.regex.Pattern;
 /**
  * How a hash field's text is written into the document, given the type the index mapping declares.
  *
- * <p>Values are never reformatted: a number whose text is already a JSON number is written as that
- * very text ({@code 3.50} stays {@code 3.50}); one that Elasticsearch can read but JSON cannot
- * ({@code 007}, {@code +5}) is kept as the original string for Elasticsearch to coerce; dates stay
- * strings and are parsed by the mapping's format. Text that is not a value of the declared type is
- * refused, so that the record is dead-lettered instead of failing the bulk request.
+ * <p>Values are not reformatted: a number whose text is already a JSON number is written as that
+ * very text; one that Elasticsearch can read but JSON cannot ({@code 007}, {@code +5}) is kept as
+ * the original string for Elasticsearch to coerce; dates stay strings and are parsed by the
+ * mapping's format. (The 7.x REST client re-encodes each bulk source, which writes decimals as the
+ * shortest double: {@code 3.50} is stored as {@code 3.5}, the same double the field indexes.) Text
+ * that is not a value of the declared type is refused, so that the record is dead-lettered instead
+ * of failing the bulk request.
  */
 enum FieldCoercion {
     /** Written as the string it is: keyword, text, date, ip and anything undeclared. */
