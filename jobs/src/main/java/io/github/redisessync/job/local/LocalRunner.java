@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.BiFunction;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -65,16 +66,10 @@ public final class LocalRunner implements AutoCloseable {
                 esUrl != null ? esUrl : "http://127.0.0.1:9200");
         if (redisUri != null) {
             EndpointChecks.parseRedisUri(redisUri);
-        }
-        if (redisUri == null) {
+        } else {
             EmbeddedRedisServer redis = EmbeddedRedisServer.start();
             started.push(redis);
             redisUri = redis.uri();
-            LOG.info(
-                    "Started embedded Redis {} at {} ({})",
-                    redis.version(),
-                    redisUri,
-                    redis.executable());
         }
         if (esUrl == null) {
             EmbeddedElasticsearchNode es = EmbeddedElasticsearchNode.start();
@@ -98,6 +93,8 @@ public final class LocalRunner implements AutoCloseable {
         Configuration conf = new Configuration();
         conf.set(RestOptions.PORT, webPort);
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        // Accumulators reach the job client with heartbeats; progress lines need them often.
+        conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(2));
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         env.setParallelism(request.parallelism);
