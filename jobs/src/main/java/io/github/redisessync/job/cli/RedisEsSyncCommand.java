@@ -31,7 +31,18 @@ public class RedisEsSyncCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int exit = commandLine().execute(args);
+        if (args.length > 0 && args[0].equals(SyncCommand.NAME)) {
+            // `sync` runs in Flink's client, or inside the JobManager when submitted over REST or
+            // in
+            // application mode, where System.exit would take the JobManager down with it.
+            if (exit != 0) {
+                throw new IllegalStateException(
+                        "redis-es-sync sync failed (exit code " + exit + "); see the error above.");
+            }
+            return;
+        }
+        System.exit(exit);
     }
 
     /** The parser, with errors reported as a sentence and an exit code, not a stack trace. */

@@ -11,13 +11,14 @@ import picocli.CommandLine.Option;
 
 /** {@code sync}: the job on the Flink cluster this program was submitted to. */
 @Command(
-        name = "sync",
+        name = SyncCommand.NAME,
         mixinStandardHelpOptions = true,
         description = {
             "Runs the sync job on the Flink cluster it was submitted to, e.g.",
             "  flink run redis-es-sync-jobs-<version>-job.jar sync --redis URL --es URL"
         })
 public class SyncCommand implements Callable<Integer> {
+    static final String NAME = "sync";
 
     @Option(
             names = "--redis",
