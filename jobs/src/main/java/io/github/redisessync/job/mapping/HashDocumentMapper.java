@@ -80,6 +80,17 @@ public final class HashDocumentMapper implements Serializable {
         }
         IndexRule rule = rules.get(ruleIndex);
         String id = rule.pattern().documentId(key);
+        if (id == null) {
+            return dead(
+                    record,
+                    key,
+                    rule,
+                    "Key '"
+                            + key
+                            + "' leaves nothing of pattern '"
+                            + rule.pattern()
+                            + "' to make a document id of.");
+        }
         if (id.getBytes(StandardCharsets.UTF_8).length > 512) {
             return dead(record, key, rule, "The document id '" + id + "' is over 512 bytes.");
         }

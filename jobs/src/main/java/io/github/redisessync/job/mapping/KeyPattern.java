@@ -1,6 +1,8 @@
 package io.github.redisessync.job.mapping;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -14,12 +16,17 @@ public final class KeyPattern implements Serializable {
 
     private final String glob;
     private final Pattern regex;
-    private final int wildcards;
 
-    private KeyPattern(String glob, Pattern regex, int wildcards) {
+    /** The literal text around the single {@code *}, or null when the pattern is otherwise. */
+    private final String keyPrefix;
+
+    private final String keySuffix;
+
+    private KeyPattern(String glob, Pattern regex, String keyPrefix, String keySuffix) {
         this.glob = glob;
         this.regex = regex;
-        this.wildcards = wildcards;
+        this.keyPrefix = keyPrefix;
+        this.keySuffix = keySuffix;
     }
 
     /** Compiles {@code glob}; a malformed pattern is rejected with a message naming it. */
@@ -28,6 +35,9 @@ public final class KeyPattern implements Serializable {
             throw new IllegalArgumentException("A key pattern must not be empty.");
         }
         StringBuilder regex = new StringBuilder();
+        StringBuilder literal = new StringBuilder();
+        String prefix = null;
+        boolean onlyStar = true;
         int stars = 0;
         for (int i = 0; i < glob.length(); i++) {
             char c = glob.charAt(i);
@@ -35,10 +45,13 @@ public final class KeyPattern implements Serializable {
                 case '*':
                     regex.append("(.*)");
                     stars++;
+                    prefix = literal.toString();
+                    literal.setLength(0);
                     break;
                 case '?':
                     regex.append("(.)");
                     stars++;
+                    onlyStar = false;
                     break;
                 case '[':
                     int end = glob.indexOf(']', i + 1);
@@ -62,21 +75,26 @@ public final class KeyPattern implements Serializable {
                     }
                     regex.append("])");
                     stars++;
+                    onlyStar = false;
                     i = end;
                     break;
                 case '\\':
-                    if (i + 1 < glob.length()) {
-                        regex.append(Pattern.quote(String.valueOf(glob.charAt(++i))));
-                    } else {
-                        regex.append(Pattern.quote("\\"));
-                    }
+                    char escaped = i + 1 < glob.length() ? glob.charAt(++i) : '\\';
+                    regex.append(Pattern.quote(String.valueOf(escaped)));
+                    literal.append(escaped);
                     break;
                 default:
                     regex.append(Pattern.quote(String.valueOf(c)));
+                    literal.append(c);
             }
         }
         try {
-            return new KeyPattern(glob, Pattern.compile(regex.toString(), Pattern.DOTALL), stars);
+            boolean template = stars == 1 && onlyStar;
+            return new KeyPattern(
+                    glob,
+                    Pattern.compile(regex.toString(), Pattern.DOTALL),
+                    template ? prefix : null,
+                    template ? literal.toString() : null);
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException(
                     "Key pattern '" + glob + "' is not a valid Redis glob: " + e.getDescription(),
@@ -95,19 +113,39 @@ public final class KeyPattern implements Serializable {
     }
 
     /**
-     * The document id of {@code key}: the part the single wildcard matched ({@code user:*} makes
-     * {@code user:42} into {@code 42}), or the whole key when the pattern has no or several
-     * wildcards, or the wildcard matched nothing.
+     * The document id of {@code key}: the part a pattern's only wildcard, a {@code *}, matched
+     * ({@code user:*} makes {@code user:42} into {@code 42}), or the whole key for any other
+     * pattern; {@code null} when that {@code *} matched nothing ({@code user:}), since no id can be
+     * made of nothing without colliding with another key's.
      */
     public String documentId(String key) {
-        if (wildcards != 1) {
+        if (keyPrefix == null) {
             return key;
         }
         Matcher m = regex.matcher(key);
-        if (!m.matches() || m.group(1).isEmpty()) {
+        if (!m.matches()) {
             return key;
         }
-        return m.group(1);
+        return m.group(1).isEmpty() ? null : m.group(1);
+    }
+
+    /**
+     * The keys whose document id is {@code id}: the key made from the pattern's literal text around
+     * its single {@code *}, or {@code id} itself for patterns whose ids are whole keys. Only keys
+     * this pattern matches are returned.
+     */
+    public List<String> keysFor(String id) {
+        List<String> keys = new ArrayList<>(2);
+        if (keyPrefix != null) {
+            String key = keyPrefix + id + keySuffix;
+            if (matches(key) && id.equals(documentId(key))) {
+                keys.add(key);
+            }
+        }
+        if (matches(id) && id.equals(documentId(id)) && !keys.contains(id)) {
+            keys.add(id);
+        }
+        return keys;
     }
 
     @Override

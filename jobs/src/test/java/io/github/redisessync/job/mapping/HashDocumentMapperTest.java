@@ -127,6 +127,13 @@ class HashDocumentMapperTest {
     }
 
     @Test
+    void deadLettersAKeyThatLeavesNothingForTheId() {
+        // "user:" would otherwise share its id with "user:user:".
+        DeadLetter letter = mapper.map(hash("user:", "name", "Nobody")).deadLetter();
+        assertThat(letter.getReason()).contains("'user:'", "'user:*'", "document id");
+    }
+
+    @Test
     void deadLettersAValueThatIsNotUtf8NamingTheField() {
         RedisRecord record =
                 RedisRecord.upsert(

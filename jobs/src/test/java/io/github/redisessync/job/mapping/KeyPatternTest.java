@@ -18,10 +18,10 @@ class KeyPatternTest {
     }
 
     @Test
-    void keepsTheWholeKeyWhenTheIdWouldBeAmbiguousOrEmpty() {
+    void keepsTheWholeKeyWhenThePatternHasSeveralWildcardsAndNoIdForAnEmptyMatch() {
         assertThat(KeyPattern.of("cart:*:*").documentId("cart:7:9")).isEqualTo("cart:7:9");
         assertThat(KeyPattern.of("config").documentId("config")).isEqualTo("config");
-        assertThat(KeyPattern.of("user:*").documentId("user:")).isEqualTo("user:");
+        assertThat(KeyPattern.of("user:*").documentId("user:")).isNull();
     }
 
     @Test
@@ -50,5 +50,17 @@ class KeyPatternTest {
         assertThatThrownBy(() -> KeyPattern.of(""))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("empty");
+    }
+
+    @Test
+    void findsTheKeysOfADocumentId() {
+        assertThat(KeyPattern.of("user:*").keysFor("42")).containsExactly("user:42");
+        assertThat(KeyPattern.of("user:*:profile").keysFor("7")).containsExactly("user:7:profile");
+        assertThat(KeyPattern.of("a\\*b:*").keysFor("x")).containsExactly("a*b:x");
+        // Ids that are whole keys, for patterns with several wildcards.
+        assertThat(KeyPattern.of("cart:*:*").keysFor("cart:1:2")).containsExactly("cart:1:2");
+        assertThat(KeyPattern.of("user:*").keysFor("user:")).containsExactly("user:user:");
+        assertThat(KeyPattern.of("user:*").keysFor("order:1")).containsExactly("user:order:1");
+        assertThat(KeyPattern.of("h?llo").keysFor("hello")).containsExactly("hello");
     }
 }
