@@ -1,19 +1,23 @@
 package io.github.redisessync.job;
 
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
+import io.github.redisessync.connector.elasticsearch.DocumentVersionGate;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchSinkOptions;
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.job.mapping.DeadLetter;
 import io.github.redisessync.job.mapping.HashDocumentMapper;
 import io.github.redisessync.job.mapping.RecordMappingFunction;
+import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The sync job graph: Redis source, mapping to documents, keyed by document, Elasticsearch sink;
- * dead letters to their own sink.
+ * The sync job graph: Redis source, mapping to documents, keyed by document, version gate,
+ * Elasticsearch sink; dead letters to their own sink.
  *
  * <p>Takes its source and sinks in the constructor so that production wiring ({@code sync}, {@code
  * local}) and tests use the same graph with their own parts.
@@ -23,6 +27,7 @@ public final class RedisToElasticsearchJob {
     private final HashDocumentMapper mapper;
     private final Sink<DocumentAction> documentSink;
     private final Sink<DeadLetter> deadLetterSink;
+    private Duration versionGateTtl = ElasticsearchSinkOptions.VERSION_GATE_TTL.defaultValue();
 
     public RedisToElasticsearchJob(
             Source<RedisRecord, ?, ?> source,
@@ -33,6 +38,12 @@ public final class RedisToElasticsearchJob {
         this.mapper = mapper;
         this.documentSink = documentSink;
         this.deadLetterSink = deadLetterSink;
+    }
+
+    /** How long the version gate remembers a document's last version; see the gate. */
+    public RedisToElasticsearchJob withVersionGateTtl(Duration ttl) {
+        this.versionGateTtl = ttl;
+        return this;
     }
 
     /** Adds the job's operators to {@code env}. */
@@ -48,9 +59,25 @@ public final class RedisToElasticsearchJob {
                 .sinkTo(deadLetterSink)
                 .uid("dead-letter-sink")
                 .name("dead-letters");
-        // All writes of one document go through one sink subtask, in the order they were read.
+        writeDocuments(documents, documentSink, versionGateTtl);
+    }
+
+    /**
+     * The sink half of the graph: keyed by document, the {@link DocumentVersionGate} drops actions
+     * older than one already passed on (stale writes), and the sink writes the rest with their
+     * versions. Tests build their own graphs around the same half.
+     */
+    public static void writeDocuments(
+            DataStream<DocumentAction> documents,
+            Sink<DocumentAction> documentSink,
+            Duration versionGateTtl) {
+        // All writes of one document go through one gate and one sink subtask, in order.
         documents
                 .keyBy(DocumentAction::documentKey)
+                .process(new DocumentVersionGate(versionGateTtl))
+                .uid("version-gate")
+                .name("version-gate")
+                // Forward (chained): the sink subtask of a document is its gate's subtask.
                 .sinkTo(documentSink)
                 .uid("elasticsearch-sink")
                 .name("elasticsearch");

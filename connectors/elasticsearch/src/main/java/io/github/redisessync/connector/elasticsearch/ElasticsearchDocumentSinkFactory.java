@@ -1,23 +1,39 @@
 package io.github.redisessync.connector.elasticsearch;
 
 import java.util.List;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.elasticsearch.sink.Elasticsearch7SinkBuilder;
 import org.apache.flink.connector.elasticsearch.sink.ElasticsearchSink;
 import org.apache.flink.connector.elasticsearch.sink.FlushBackoffType;
+import org.apache.flink.connector.elasticsearch.sink.HookedElasticsearch7SinkBuilder;
 import org.apache.http.HttpHost;
 
-/** Builds the connector's {@link ElasticsearchSink} for {@link DocumentAction}s from options. */
+/** Builds the document sink from options. */
 public final class ElasticsearchDocumentSinkFactory {
 
     private ElasticsearchDocumentSinkFactory() {}
 
+    /** The document sink; documents Elasticsearch rejects are logged as dead letters. */
+    public static Sink<DocumentAction> create(Configuration options) {
+        return create(options, new LogRejectedDocuments());
+    }
+
     /**
-     * An at-least-once sink: buffered actions are flushed before every checkpoint completes, so a
-     * restored job replays only actions whose writes are idempotent (whole documents by id).
+     * An at-least-once sink: buffered actions are flushed before every checkpoint completes, and
+     * every write carries its Redis version ({@link DocumentActionEmitter}), so a restored job's
+     * replay and any reordering leave the newest read in Elasticsearch. The options are checked
+     * here, so a bad setting fails when the job is built, not when it runs.
      */
-    public static ElasticsearchSink<DocumentAction> create(ReadableConfig options) {
+    public static Sink<DocumentAction> create(
+            Configuration options, RejectedDocumentHandler rejections) {
+        build(options, new DocumentBulkSessions(rejections, 0, 0, null));
+        return new ElasticsearchDocumentSink(options, rejections);
+    }
+
+    static ElasticsearchSink<DocumentAction> build(
+            ReadableConfig options, DocumentBulkSessions sessions) {
         List<String> urls =
                 options.getOptional(ElasticsearchSinkOptions.HOSTS)
                         .filter(list -> !list.isEmpty())
@@ -28,9 +44,11 @@ public final class ElasticsearchDocumentSinkFactory {
                                                         + ElasticsearchSinkOptions.HOSTS.key()
                                                         + "' names no Elasticsearch URL."));
         HttpHost[] hosts = urls.stream().map(ElasticsearchUrls::parse).toArray(HttpHost[]::new);
-        return new Elasticsearch7SinkBuilder<DocumentAction>()
-                .setHosts(hosts)
-                .setEmitter(new DocumentActionEmitter())
+        HookedElasticsearch7SinkBuilder<DocumentAction> builder =
+                new HookedElasticsearch7SinkBuilder<DocumentAction>()
+                        .setBulkSessionFactory(sessions);
+        builder.setEmitter(new DocumentActionEmitter());
+        builder.setHosts(hosts)
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setBulkFlushMaxActions(
                         options.get(ElasticsearchSinkOptions.BULK_FLUSH_MAX_ACTIONS))
@@ -44,7 +62,7 @@ public final class ElasticsearchDocumentSinkFactory {
                 .setConnectionTimeout(
                         (int) options.get(ElasticsearchSinkOptions.CONNECTION_TIMEOUT).toMillis())
                 .setSocketTimeout(
-                        (int) options.get(ElasticsearchSinkOptions.SOCKET_TIMEOUT).toMillis())
-                .build();
+                        (int) options.get(ElasticsearchSinkOptions.SOCKET_TIMEOUT).toMillis());
+        return builder.build();
     }
 }

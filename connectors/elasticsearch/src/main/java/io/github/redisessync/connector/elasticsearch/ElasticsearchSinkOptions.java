@@ -61,5 +61,14 @@ public final class ElasticsearchSinkOptions {
                     .defaultValue(Duration.ofSeconds(60))
                     .withDescription("Timeout of waiting for an answer from Elasticsearch.");
 
+    public static final ConfigOption<Duration> VERSION_GATE_TTL =
+            ConfigOptions.key("version-gate.ttl")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(1))
+                    .withDescription(
+                            "How long the version gate remembers the last version (or delete) of a"
+                                    + " document after its last write; longer than any delay"
+                                    + " between two changes of one key in the pipeline.");
+
     private ElasticsearchSinkOptions() {}
 }
