@@ -3,13 +3,19 @@ package io.github.redisessync.connector.redis.source;
 import io.github.redisessync.connector.redis.source.enumerator.RedisSourceEnumState;
 import io.github.redisessync.connector.redis.source.enumerator.RedisSourceEnumStateSerializer;
 import io.github.redisessync.connector.redis.source.enumerator.RedisSourceEnumerator;
+import io.github.redisessync.connector.redis.source.reader.RedisKeyspaceNotifications;
 import io.github.redisessync.connector.redis.source.reader.RedisRecordEmitter;
+import io.github.redisessync.connector.redis.source.reader.RedisSourceMetrics;
 import io.github.redisessync.connector.redis.source.reader.RedisSourceReader;
 import io.github.redisessync.connector.redis.source.reader.RedisSplitReader;
 import io.github.redisessync.connector.redis.source.split.RedisScanSplit;
 import io.github.redisessync.connector.redis.source.split.RedisSourceSplit;
 import io.github.redisessync.connector.redis.source.split.RedisSplitSerializer;
+import io.github.redisessync.connector.redis.source.split.RedisTailSplit;
 import io.lettuce.core.RedisURI;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
@@ -21,7 +27,7 @@ import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
-import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 
 /**
  * A FLIP-27 source that reads a snapshot of the keys of one Redis database that match some
@@ -33,17 +39,20 @@ import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
  *         .setKeyPatterns(List.of("user:*", "order:*"))
  *         .setScanCount(1000)
  *         .setReadBatchSize(500)
+ *         .setTailMode(RedisTailMode.KEYSPACE)
  *         .build();
  * DataStream<RedisRecord> records =
  *         env.fromSource(source, WatermarkStrategy.noWatermarks(), "redis");
  * }</pre>
  *
- * <p>The source is bounded: it emits one {@link RedisRecord} per key SCAN returned (a key may come
- * twice; the later read has the higher version) and finishes. A restore resumes the SCAN from the
- * last checkpoint's cursor. The URI's password travels in the job graph (the readers need it) but
- * never in a split or checkpoint.
+ * <p>Without a tail the source is bounded: it emits one {@link RedisRecord} per key SCAN returned
+ * (a key may come twice; the later read has the higher version) and finishes. A restore resumes the
+ * SCAN from the last checkpoint's cursor. With a tail ({@code .setTailMode(RedisTailMode.KEYSPACE)}
+ * or {@code CHANNEL}) it is unbounded: it subscribes before it scans, re-reads every key that
+ * changes, during the scan and after it, and heals gaps in pub/sub with a rescan. The URI's
+ * password travels in the job graph (the readers need it) but never in a split or checkpoint.
  *
- * <p>Metrics on each reader: {@code redisKeysScanned} and {@code redisRecordsEmitted}.
+ * <p>Metrics on each reader: see {@link RedisSourceMetrics}.
  */
 public class RedisSource
         implements Source<RedisRecord, RedisSourceSplit, RedisSourceEnumState>,
@@ -63,33 +72,56 @@ public class RedisSource
 
     @Override
     public Boundedness getBoundedness() {
-        return Boundedness.BOUNDED;
+        return config.get(RedisSourceOptions.TAIL_MODE) == RedisTailMode.NONE
+                        || config.get(RedisSourceOptions.TAIL_STOP_WHEN_IDLE)
+                ? Boundedness.BOUNDED
+                : Boundedness.CONTINUOUS_UNBOUNDED;
     }
 
     @Override
     public SourceReader<RedisRecord, RedisSourceSplit> createReader(
             SourceReaderContext readerContext) {
-        SourceReaderMetricGroup metrics = readerContext.metricGroup();
+        RedisSourceMetrics metrics = new RedisSourceMetrics(readerContext.metricGroup());
         RedisRecordEmitter emitter =
-                new RedisRecordEmitter(
-                        metrics.counter("redisKeysScanned"),
-                        metrics.counter("redisRecordsEmitted"));
+                new RedisRecordEmitter(metrics.keysScanned(), metrics.recordsEmitted());
         Configuration readerConfig = new Configuration(config);
         return new RedisSourceReader(
-                () -> new RedisSplitReader(readerConfig), emitter, readerConfig, readerContext);
+                () -> new RedisSplitReader(readerConfig, metrics),
+                emitter,
+                readerConfig,
+                readerContext);
     }
 
     @Override
     public SplitEnumerator<RedisSourceSplit, RedisSourceEnumState> createEnumerator(
             SplitEnumeratorContext<RedisSourceSplit> enumContext) {
-        return new RedisSourceEnumerator(enumContext, getBoundedness(), initialSplits(), null);
+        return new RedisSourceEnumerator(
+                enumContext, getBoundedness(), initialSplits(), null, this::checkServer);
     }
 
     @Override
     public SplitEnumerator<RedisSourceSplit, RedisSourceEnumState> restoreEnumerator(
             SplitEnumeratorContext<RedisSourceSplit> enumContext, RedisSourceEnumState checkpoint) {
         return new RedisSourceEnumerator(
-                enumContext, getBoundedness(), initialSplits(), checkpoint);
+                enumContext, getBoundedness(), initialSplits(), checkpoint, this::checkServer);
+    }
+
+    /**
+     * Runs in the enumerator before any split is assigned: the keyspace tail needs {@code
+     * notify-keyspace-events}. A missing flag fails the job without restarts (a restart cannot fix
+     * a server setting), so it fails within seconds instead of restarting forever.
+     */
+    private void checkServer() {
+        if (config.get(RedisSourceOptions.TAIL_MODE) != RedisTailMode.KEYSPACE) {
+            return;
+        }
+        try {
+            RedisKeyspaceNotifications.ensure(config, config.get(RedisSourceOptions.DATABASE));
+        } catch (IllegalStateException e) {
+            throw new SuppressRestartsException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
     }
 
     @Override
@@ -107,14 +139,29 @@ public class RedisSource
         return TypeInformation.of(RedisRecord.class);
     }
 
-    /** One scan split for the configured node and database (a Cluster gets one per master). */
-    List<RedisScanSplit> initialSplits() {
+    /**
+     * One scan split for the configured node and database (a Cluster would get one per master), and
+     * with a tail, its tail split.
+     */
+    List<RedisSourceSplit> initialSplits() {
         RedisURI uri = RedisUris.parse(config.get(RedisSourceOptions.URI));
-        return List.of(
-                RedisScanSplit.initial(
-                        uri.getHost() + ":" + uri.getPort(),
-                        config.get(RedisSourceOptions.DATABASE),
-                        config.get(RedisSourceOptions.SCAN_KEY_PATTERNS)));
+        String node = uri.getHost() + ":" + uri.getPort();
+        int database = config.get(RedisSourceOptions.DATABASE);
+        List<String> patterns = config.get(RedisSourceOptions.SCAN_KEY_PATTERNS);
+        List<RedisSourceSplit> splits = new ArrayList<>();
+        splits.add(RedisScanSplit.initial(node, database, patterns));
+        RedisTailMode mode = config.get(RedisSourceOptions.TAIL_MODE);
+        if (mode != RedisTailMode.NONE) {
+            splits.add(
+                    new RedisTailSplit(
+                            node,
+                            database,
+                            mode,
+                            config.get(RedisSourceOptions.TAIL_CHANNEL),
+                            patterns,
+                            false));
+        }
+        return splits;
     }
 
     /** The settings, for tests; includes the URI with its password. */

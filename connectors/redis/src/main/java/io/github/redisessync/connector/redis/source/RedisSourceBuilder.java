@@ -84,6 +84,45 @@ public class RedisSourceBuilder {
         return this;
     }
 
+    /**
+     * Follows changes after the snapshot: keyspace notifications or an application channel. The
+     * subscription opens before the scan starts, so no change between the two is lost.
+     */
+    public RedisSourceBuilder setTailMode(RedisTailMode mode) {
+        if (mode == null) {
+            throw new IllegalArgumentException(
+                    RedisSourceOptions.TAIL_MODE.key() + " must be NONE, KEYSPACE or CHANNEL.");
+        }
+        config.set(RedisSourceOptions.TAIL_MODE, mode);
+        return this;
+    }
+
+    /** The channel writers publish changes on, for {@link RedisTailMode#CHANNEL}. */
+    public RedisSourceBuilder setTailChannel(String channel) {
+        checkChannel(channel);
+        config.set(RedisSourceOptions.TAIL_CHANNEL, channel);
+        return this;
+    }
+
+    /** The most distinct changed keys waiting to be re-read; more is a gap. */
+    public RedisSourceBuilder setTailBufferSize(int bufferSize) {
+        checkPositive(RedisSourceOptions.TAIL_BUFFER_SIZE, bufferSize);
+        config.set(RedisSourceOptions.TAIL_BUFFER_SIZE, bufferSize);
+        return this;
+    }
+
+    /** Lets the source add missing notify-keyspace-events flags with CONFIG SET. */
+    public RedisSourceBuilder setConfigureNotifications(boolean configure) {
+        config.set(RedisSourceOptions.TAIL_CONFIGURE_NOTIFICATIONS, configure);
+        return this;
+    }
+
+    /** Makes a tailing source finish once the scan is done and no change is pending. */
+    public RedisSourceBuilder setStopWhenIdle(boolean stopWhenIdle) {
+        config.set(RedisSourceOptions.TAIL_STOP_WHEN_IDLE, stopWhenIdle);
+        return this;
+    }
+
     /** Checks every setting again and builds the source. */
     public RedisSource build() {
         if (!config.contains(RedisSourceOptions.URI)) {
@@ -109,7 +148,20 @@ public class RedisSourceBuilder {
                 RedisSourceOptions.CONNECT_TIMEOUT, built.get(RedisSourceOptions.CONNECT_TIMEOUT));
         checkPositive(
                 RedisSourceOptions.COMMAND_TIMEOUT, built.get(RedisSourceOptions.COMMAND_TIMEOUT));
+        checkPositive(
+                RedisSourceOptions.TAIL_BUFFER_SIZE,
+                built.get(RedisSourceOptions.TAIL_BUFFER_SIZE));
+        if (built.get(RedisSourceOptions.TAIL_MODE) == RedisTailMode.CHANNEL) {
+            checkChannel(built.get(RedisSourceOptions.TAIL_CHANNEL));
+        }
         return new RedisSource(built);
+    }
+
+    private static void checkChannel(String channel) {
+        if (channel == null || channel.isEmpty()) {
+            throw new IllegalArgumentException(
+                    RedisSourceOptions.TAIL_CHANNEL.key() + " must name a channel, was empty.");
+        }
     }
 
     private static void checkPatterns(List<String> patterns) {

@@ -85,4 +85,49 @@ public final class RedisSourceOptions {
                     .withDescription(
                             "How long to wait for the reply to one command or one pipelined"
                                     + " batch before failing the read.");
+
+    public static final ConfigOption<RedisTailMode> TAIL_MODE =
+            ConfigOptions.key("tail.mode")
+                    .enumType(RedisTailMode.class)
+                    .defaultValue(RedisTailMode.NONE)
+                    .withDescription(
+                            "How changes are followed after and during the snapshot: NONE (a"
+                                    + " bounded snapshot), KEYSPACE (keyspace notifications,"
+                                    + " which need notify-keyspace-events on the server) or"
+                                    + " CHANNEL (writers publish the changed key, or a JSON"
+                                    + " change record, on tail.channel).");
+
+    public static final ConfigOption<String> TAIL_CHANNEL =
+            ConfigOptions.key("tail.channel")
+                    .stringType()
+                    .defaultValue("mychannel")
+                    .withDescription("The application channel of tail.mode CHANNEL.");
+
+    public static final ConfigOption<Integer> TAIL_BUFFER_SIZE =
+            ConfigOptions.key("tail.buffer-size")
+                    .intType()
+                    .defaultValue(100_000)
+                    .withDescription(
+                            "The most distinct changed keys waiting to be re-read. A change that"
+                                    + " finds the buffer full is a gap: counted, and healed by"
+                                    + " a rescan.");
+
+    public static final ConfigOption<Boolean> TAIL_CONFIGURE_NOTIFICATIONS =
+            ConfigOptions.key("tail.configure-notifications")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "With tail.mode KEYSPACE: when notify-keyspace-events lacks flags"
+                                    + " the tail needs, add them with CONFIG SET instead of"
+                                    + " failing at start.");
+
+    public static final ConfigOption<Boolean> TAIL_STOP_WHEN_IDLE =
+            ConfigOptions.key("tail.stop-when-idle")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Makes a tailing source bounded: it finishes once its scan is done"
+                                    + " and no changed key waits to be re-read (for runs that"
+                                    + " should end in a consistent state, e.g. local"
+                                    + " --until-synced).");
 }

@@ -18,6 +18,14 @@ public final class GoldenFiles {
 
     private GoldenFiles() {}
 
+    /** The bytes of a golden file that the current serializer no longer writes (an old version). */
+    public static byte[] read(String resource) throws IOException {
+        try (InputStream in = GoldenFiles.class.getClassLoader().getResourceAsStream(resource)) {
+            assertThat(in).as("golden file %s", resource).isNotNull();
+            return in.readAllBytes();
+        }
+    }
+
     /**
      * Returns the golden bytes at {@code resource} after checking that {@code actual} equals them,
      * or writes {@code actual} there first when the property asks for it.

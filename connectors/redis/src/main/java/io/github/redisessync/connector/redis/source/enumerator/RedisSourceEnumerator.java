@@ -21,9 +21,13 @@ import org.slf4j.LoggerFactory;
  * subtask registers, and again after a failure hands a split back.
  *
  * <p>It needs no connection to Redis: the source computes the splits from its configuration (one
- * scan split per node and database). A fixed owner per split (its id's hash modulo the parallelism)
- * keeps assignment deterministic across restarts. When the source is bounded, a reader that owns no
- * pending split is told there are no more splits, so it finishes once its splits are read.
+ * scan split, and with a tail one tail split, per node and database). A fixed owner per node and
+ * database (the hash of {@code host:port/db} modulo the parallelism) keeps assignment deterministic
+ * across restarts and puts a node's scan and tail splits on the same reader, whose single fetcher
+ * thread then emits both in read order. A start check (the source's, e.g. that keyspace
+ * notifications are on) runs in {@link #start()}, before any split is assigned. When the source is
+ * bounded, a reader that owns no pending split is told there are no more splits, so it finishes
+ * once its splits are read.
  */
 public class RedisSourceEnumerator
         implements SplitEnumerator<RedisSourceSplit, RedisSourceEnumState> {
@@ -35,6 +39,7 @@ public class RedisSourceEnumerator
     private final List<RedisSourceSplit> initialSplits;
     private final List<RedisSourceSplit> unassignedSplits = new ArrayList<>();
     private final Set<Integer> signalledNoMoreSplits = new HashSet<>();
+    private final Runnable startCheck;
     private boolean initialSplitsCreated;
 
     public RedisSourceEnumerator(
@@ -42,7 +47,17 @@ public class RedisSourceEnumerator
             Boundedness boundedness,
             List<? extends RedisSourceSplit> initialSplits,
             @Nullable RedisSourceEnumState restoredState) {
+        this(context, boundedness, initialSplits, restoredState, () -> {});
+    }
+
+    public RedisSourceEnumerator(
+            SplitEnumeratorContext<RedisSourceSplit> context,
+            Boundedness boundedness,
+            List<? extends RedisSourceSplit> initialSplits,
+            @Nullable RedisSourceEnumState restoredState,
+            Runnable startCheck) {
         this.context = context;
+        this.startCheck = startCheck;
         this.boundedness = boundedness;
         this.initialSplits = List.copyOf(initialSplits);
         if (restoredState != null) {
@@ -53,6 +68,7 @@ public class RedisSourceEnumerator
 
     @Override
     public void start() {
+        startCheck.run();
         if (!initialSplitsCreated) {
             unassignedSplits.addAll(initialSplits);
             initialSplitsCreated = true;
@@ -96,9 +112,9 @@ public class RedisSourceEnumerator
         // Nothing to release: the enumerator holds no connection.
     }
 
-    /** The subtask that owns a split; fixed for a given parallelism. */
+    /** The subtask that owns a split (and every split of its node); fixed for a parallelism. */
     static int ownerOf(RedisSourceSplit split, int parallelism) {
-        return Math.floorMod(split.splitId().hashCode(), parallelism);
+        return Math.floorMod(split.nodeId().hashCode(), parallelism);
     }
 
     private void assignPendingSplits() {

@@ -7,7 +7,10 @@ import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.connector.base.source.reader.RecordEmitter;
 import org.apache.flink.metrics.Counter;
 
-/** Emits records and moves the split state to each SCAN position the split reader reports. */
+/**
+ * Emits records and moves a scan split's state to each SCAN position the split reader reports (a
+ * tail split has no position).
+ */
 public class RedisRecordEmitter
         implements RecordEmitter<RedisSplitElement, RedisRecord, RedisSourceSplitState> {
 

@@ -4,6 +4,8 @@ import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.connector.redis.source.split.RedisScanSplitState;
 import io.github.redisessync.connector.redis.source.split.RedisSourceSplit;
 import io.github.redisessync.connector.redis.source.split.RedisSourceSplitState;
+import io.github.redisessync.connector.redis.source.split.RedisSplitKind;
+import io.github.redisessync.connector.redis.source.split.RedisTailSplitState;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.flink.api.connector.source.SourceReaderContext;
@@ -13,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The source reader: one fetcher thread runs a {@link RedisSplitReader} over this subtask's splits.
+ * The source reader: one fetcher thread runs a {@link RedisSplitReader} over this subtask's splits
+ * (the scan and tail splits of a node always share a reader).
  */
 public class RedisSourceReader
         extends SingleThreadMultiplexSourceReaderBase<
@@ -36,6 +39,9 @@ public class RedisSourceReader
 
     @Override
     protected RedisSourceSplitState initializedState(RedisSourceSplit split) {
+        if (split.kind() == RedisSplitKind.TAIL) {
+            return new RedisTailSplitState(split.asTailSplit());
+        }
         return new RedisScanSplitState(split.asScanSplit());
     }
 

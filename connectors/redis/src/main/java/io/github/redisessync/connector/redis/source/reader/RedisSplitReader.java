@@ -2,15 +2,13 @@ package io.github.redisessync.connector.redis.source.reader;
 
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
+import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.connector.redis.source.split.RedisScanSplit;
 import io.github.redisessync.connector.redis.source.split.RedisSourceSplit;
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
+import io.github.redisessync.connector.redis.source.split.RedisSplitKind;
+import io.github.redisessync.connector.redis.source.split.RedisTailSplit;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import org.apache.flink.configuration.ReadableConfig;
@@ -19,25 +17,40 @@ import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads scan splits one after another: each fetch walks SCAN until it has about {@code
- * read.batch-size} keys, reads their values in pipelined batches, and ends with the new SCAN
- * position.
+ * Reads the splits of one node and database on the fetcher thread: the scan split (a SCAN pass read
+ * in pipelined batches, each ending with its position) and the tail split (keys marked dirty by
+ * pub/sub, re-read in pipelined batches).
  *
- * <p>Runs on the fetcher thread. The connection settings come from the source's configuration, the
- * node's database from the split.
+ * <p>Order of work: the tail subscribes before the first SCAN. Then each fetch does one unit, a
+ * batch of dirty keys or a batch of the scan, alternating, so changes never wait for the scan to
+ * end. One fetch holds the records of one split only, so records leave in the order they were read,
+ * and the versions of one key only grow. A gap (lost connection, full buffer, restored split) is
+ * counted, logged and healed: a new subscription first, then a rescan pass from cursor 0 under the
+ * tail split. Keys deleted during a gap are not found by a rescan; the sweep that would delete
+ * their documents is not built yet (each finished catch-up logs the version it started at: every
+ * document older than that and not rewritten since belongs to a vanished key).
  */
 public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSourceSplit> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisSplitReader.class);
 
+    /** The longest a fetch waits for a change when there is nothing else to do. */
+    private static final long IDLE_WAIT_MILLIS = 100;
+
     private final ReadableConfig config;
+    private final RedisSourceMetrics metrics;
     private final int scanCount;
     private final int batchSize;
-    private final Deque<RedisScanSplit> pendingSplits = new ArrayDeque<>();
+    private final boolean stopWhenIdle;
+    private final boolean tailed;
+    private final Deque<RedisScanSplit> pendingScans = new ArrayDeque<>();
+    private final RedisChangeBuffer changes;
+    private final RedisExpiryChecks expiryChecks;
 
     private volatile boolean wakeUp;
 
@@ -45,65 +58,63 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
     private int connectedDatabase = -1;
     private RedisKeyReader keyReader;
 
-    // The split being read and its position; the emitter keeps the checkpointed copy.
+    // The scan split being read and its position; the emitter keeps the checkpointed copy.
     private RedisScanSplit current;
-    private int patternIndex;
-    private String cursor;
+    private RedisKeyScan scan;
     private long keysScanned;
     private long keysAtStart;
-    private long recordsRead;
+    private long databaseSize;
     private long startNanos;
 
+    // The tail split, its subscription, and a catch-up pass in progress.
+    private RedisTailSplit tail;
+    private RedisTailSubscription subscription;
+    private RedisKeyScan rescan;
+    private long rescanKeys;
+    private long rescanStartVersion;
+    private boolean changesTurn;
+    private boolean idleOnce;
+    private boolean tailFinished;
+
     public RedisSplitReader(ReadableConfig config) {
+        this(config, new RedisSourceMetrics(new UnregisteredMetricsGroup()));
+    }
+
+    public RedisSplitReader(ReadableConfig config, RedisSourceMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
         this.scanCount = config.get(RedisSourceOptions.SCAN_COUNT);
         this.batchSize = config.get(RedisSourceOptions.READ_BATCH_SIZE);
+        this.stopWhenIdle = config.get(RedisSourceOptions.TAIL_STOP_WHEN_IDLE);
+        this.tailed = config.get(RedisSourceOptions.TAIL_MODE) != RedisTailMode.NONE;
+        int bufferSize = config.get(RedisSourceOptions.TAIL_BUFFER_SIZE);
+        this.changes = new RedisChangeBuffer(bufferSize);
+        this.expiryChecks = new RedisExpiryChecks(bufferSize);
+        metrics.pendingChanges(changes::size);
     }
 
     @Override
     public RecordsWithSplitIds<RedisSplitElement> fetch() throws IOException {
         RecordsBySplits.Builder<RedisSplitElement> out = new RecordsBySplits.Builder<>();
-        if (current == null && !startNextSplit()) {
+        if (tail != null) {
+            healGaps();
+            if (changesTurn || (current == null && pendingScans.isEmpty() && rescan == null)) {
+                changesTurn = false;
+                if (readChanges(out)) {
+                    return out.build();
+                }
+            }
+            changesTurn = true;
+        } else if (tailed && !tailFinished) {
+            // The tail split of this node comes with the scan split; never scan unsubscribed.
             return out.build();
         }
-        String splitId = current.splitId();
-        List<String> patterns = current.keyPatterns();
-        List<byte[]> keys = new ArrayList<>();
-        while (patternIndex < patterns.size() && keys.size() < batchSize) {
-            if (wakeUp) {
-                wakeUp = false;
-                break;
-            }
-            ScanArgs args =
-                    ScanArgs.Builder.matches(
-                                    patterns.get(patternIndex).getBytes(StandardCharsets.UTF_8))
-                            .limit(scanCount);
-            KeyScanCursor<byte[]> page =
-                    connection.call(
-                            connection.async().scan(ScanCursor.of(cursor), args),
-                            "SCAN " + cursor + " MATCH " + patterns.get(patternIndex));
-            keys.addAll(page.getKeys());
-            if (page.isFinished()) {
-                patternIndex++;
-                cursor = RedisScanSplit.INITIAL_CURSOR;
-            } else {
-                cursor = page.getCursor();
-            }
-        }
-        for (int from = 0; from < keys.size(); from += batchSize) {
-            List<byte[]> batch = keys.subList(from, Math.min(keys.size(), from + batchSize));
-            for (RedisRecord record : keyReader.read(batch)) {
-                out.add(splitId, RedisSplitElement.record(record));
-            }
-        }
-        keysScanned += keys.size();
-        recordsRead += keys.size();
-        out.add(
-                splitId,
-                RedisSplitElement.position(patternIndex, cursor, keysScanned, keys.size()));
-        if (patternIndex >= patterns.size()) {
-            finishCurrentSplit();
-            out.addFinishedSplit(splitId);
+        if (current != null || startNextScan()) {
+            readScanBatch(out);
+        } else if (rescan != null) {
+            readRescanBatch(out);
+        } else if (tail != null) {
+            waitForChanges(out);
         }
         return out.build();
     }
@@ -115,69 +126,236 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
                     "Redis splits are never removed, got " + splitsChange);
         }
         for (RedisSourceSplit split : splitsChange.splits()) {
-            pendingSplits.add(split.asScanSplit());
+            if (split.kind() == RedisSplitKind.TAIL) {
+                if (tail != null) {
+                    throw new IllegalStateException(
+                            "A reader follows one tail, got "
+                                    + split.splitId()
+                                    + " while following "
+                                    + tail.splitId());
+                }
+                tail = split.asTailSplit();
+            } else {
+                pendingScans.add(split.asScanSplit());
+            }
         }
     }
 
     @Override
     public void wakeUp() {
         wakeUp = true;
+        changes.signal();
     }
 
     @Override
     public void close() {
+        closeSubscription();
         closeConnection();
     }
 
-    private boolean startNextSplit() throws IOException {
-        current = pendingSplits.poll();
-        if (current == null) {
+    /** Opens the subscription first; reopens it and rescans after a gap. */
+    private void healGaps() throws IOException {
+        String gap = null;
+        if (subscription == null) {
+            if (tail.isResumed()) {
+                gap =
+                        "the tail was restored from a checkpoint (notifications sent while the job"
+                                + " was down are lost)";
+            }
+        } else if (subscription.isLost()) {
+            gap = "the pub/sub connection was lost (killed, output buffer limit or network)";
+        } else if (changes.takeOverflow()) {
+            gap = "the change buffer was full (" + RedisSourceOptions.TAIL_BUFFER_SIZE.key() + ")";
+        }
+        if (gap != null) {
+            metrics.gaps.inc();
+            LOG.warn(
+                    "Gap in the tail {}: {}. Resubscribing, then rescanning {} from cursor 0.",
+                    tail.splitId(),
+                    gap,
+                    tail.keyPatterns());
+        }
+        if (subscription == null || gap != null) {
+            closeSubscription();
+            ensureConnection(tail.database());
+            subscription =
+                    RedisTailSubscription.open(config, tail, changes, metrics.changesReceived);
+            LOG.info(
+                    "Subscribed {} to {} on {}",
+                    tail.splitId(),
+                    RedisTailSubscription.describe(tail),
+                    connection.description());
+        }
+        if (gap != null) {
+            metrics.catchUps.inc();
+            rescan = RedisKeyScan.fromStart(tail.keyPatterns());
+            rescanKeys = 0;
+            rescanStartVersion = 0;
+        }
+    }
+
+    /** Re-reads a batch of dirty keys and of keys whose TTL ran out; false when there were none. */
+    private boolean readChanges(RecordsBySplits.Builder<RedisSplitElement> out) throws IOException {
+        List<byte[]> keys = changes.drain(batchSize);
+        if (keys.size() < batchSize) {
+            keys.addAll(expiryChecks.due(System.nanoTime(), batchSize - keys.size()));
+        }
+        if (keys.isEmpty()) {
             return false;
         }
-        if (current.database() != connectedDatabase) {
-            closeConnection();
-            connection = RedisConnection.open(config, current.database());
-            connectedDatabase = current.database();
-            keyReader =
-                    new RedisKeyReader(
-                            connection,
-                            current.database(),
-                            config.get(RedisSourceOptions.READ_MAX_VALUE_ELEMENTS),
-                            config.get(RedisSourceOptions.READ_MAX_STRING_BYTES));
-        }
-        patternIndex = current.patternIndex();
-        cursor = current.cursor();
-        keysScanned = current.keysScanned();
-        keysAtStart = keysScanned;
-        recordsRead = 0;
-        startNanos = System.nanoTime();
-        Long dbSize = connection.call(connection.async().dbsize(), "DBSIZE");
-        LOG.info(
-                "Starting {} on {}: patterns {} from pattern {} cursor {}, {} keys scanned"
-                        + " before; the database holds {} keys",
-                current.splitId(),
-                connection.description(),
-                current.keyPatterns(),
-                patternIndex,
-                cursor,
-                keysScanned,
-                dbSize);
+        emitRecords(tail.splitId(), keyReader.read(keys), out);
+        idleOnce = false;
         return true;
     }
 
-    private void finishCurrentSplit() {
+    private void readScanBatch(RecordsBySplits.Builder<RedisSplitElement> out) throws IOException {
+        String splitId = current.splitId();
+        List<byte[]> keys = scan.next(connection, batchSize, scanCount, this::takeWakeUp);
+        for (int from = 0; from < keys.size(); from += batchSize) {
+            List<byte[]> batch = keys.subList(from, Math.min(keys.size(), from + batchSize));
+            emitRecords(splitId, keyReader.read(batch), out);
+        }
+        keysScanned += keys.size();
+        metrics.scanProgress(keysScanned - keysAtStart, databaseSize);
+        out.add(
+                splitId,
+                RedisSplitElement.position(
+                        scan.patternIndex(), scan.cursor(), keysScanned, keys.size()));
+        if (scan.isFinished()) {
+            finishCurrentScan();
+            out.addFinishedSplit(splitId);
+        }
+    }
+
+    private void readRescanBatch(RecordsBySplits.Builder<RedisSplitElement> out)
+            throws IOException {
+        List<byte[]> keys = rescan.next(connection, batchSize, scanCount, this::takeWakeUp);
+        List<RedisRecord> records = keyReader.read(keys);
+        if (rescanStartVersion == 0 && !records.isEmpty()) {
+            rescanStartVersion = records.get(0).getVersion();
+        }
+        emitRecords(tail.splitId(), records, out);
+        rescanKeys += keys.size();
+        metrics.keysScanned.inc(keys.size());
+        if (rescan.isFinished()) {
+            LOG.info(
+                    "Catch-up rescan of {} finished: {} keys re-read; documents of these patterns"
+                            + " with a version below {} and not rewritten since are of keys that"
+                            + " vanished (the sweep that deletes them is not built yet).",
+                    tail.splitId(),
+                    rescanKeys,
+                    rescanStartVersion);
+            rescan = null;
+        }
+    }
+
+    private void waitForChanges(RecordsBySplits.Builder<RedisSplitElement> out) throws IOException {
+        if (stopWhenIdle && changes.isEmpty() && !changes.takeOverflow()) {
+            if (idleOnce) {
+                // A second quiet look: the scan is done and nothing is pending.
+                LOG.info("Tail {} is idle and the scan is done; finishing it.", tail.splitId());
+                out.addFinishedSplit(tail.splitId());
+                closeSubscription();
+                tail = null;
+                tailFinished = true;
+                return;
+            }
+            idleOnce = true;
+        } else {
+            idleOnce = false;
+        }
+        long waitMillis =
+                Math.min(
+                        IDLE_WAIT_MILLIS,
+                        expiryChecks.nanosUntilNext(System.nanoTime()) / 1_000_000);
+        try {
+            changes.await(waitMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while waiting for changes on " + tail.splitId(), e);
+        }
+    }
+
+    private void emitRecords(
+            String splitId,
+            List<RedisRecord> records,
+            RecordsBySplits.Builder<RedisSplitElement> out) {
+        boolean checkExpiry = tail != null && tail.mode() == RedisTailMode.CHANNEL;
+        long now = System.nanoTime();
+        for (RedisRecord record : records) {
+            out.add(splitId, RedisSplitElement.record(record));
+            if (checkExpiry && record.getTtlMillis() >= 0) {
+                // No writer publishes an expiry: look again when the TTL is over.
+                expiryChecks.schedule(record.getKey(), record.getTtlMillis(), now);
+            }
+        }
+    }
+
+    private boolean takeWakeUp() {
+        boolean was = wakeUp;
+        wakeUp = false;
+        return was;
+    }
+
+    private boolean startNextScan() throws IOException {
+        current = pendingScans.poll();
+        if (current == null) {
+            return false;
+        }
+        ensureConnection(current.database());
+        scan = new RedisKeyScan(current.keyPatterns(), current.patternIndex(), current.cursor());
+        keysScanned = current.keysScanned();
+        keysAtStart = keysScanned;
+        startNanos = System.nanoTime();
+        databaseSize = connection.call(connection.async().dbsize(), "DBSIZE");
+        LOG.info(
+                "Starting {} on {}: patterns {} from pattern {} cursor {}, {} keys scanned"
+                        + " before; the database holds {} keys{}",
+                current.splitId(),
+                connection.description(),
+                current.keyPatterns(),
+                scan.patternIndex(),
+                scan.cursor(),
+                keysScanned,
+                databaseSize,
+                subscription != null ? "; the tail is subscribed" : "");
+        return true;
+    }
+
+    private void finishCurrentScan() {
         double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
         long scanned = keysScanned - keysAtStart;
         LOG.info(
-                "Finished {}: {} keys scanned and {} records read in {} s ({} keys/s); {} keys"
-                        + " scanned in total",
+                "Finished {}: {} keys scanned in {} s ({} keys/s); {} keys scanned in total",
                 current.splitId(),
                 scanned,
-                recordsRead,
                 String.format("%.1f", seconds),
                 Math.round(scanned / seconds),
                 keysScanned);
+        metrics.scanProgress(1, 1);
         current = null;
+        scan = null;
+    }
+
+    private void ensureConnection(int database) throws IOException {
+        if (database != connectedDatabase) {
+            closeConnection();
+            connection = RedisConnection.open(config, database);
+            connectedDatabase = database;
+            keyReader =
+                    new RedisKeyReader(
+                            connection,
+                            database,
+                            config.get(RedisSourceOptions.READ_MAX_VALUE_ELEMENTS),
+                            config.get(RedisSourceOptions.READ_MAX_STRING_BYTES));
+        }
+    }
+
+    private void closeSubscription() {
+        if (subscription != null) {
+            subscription.close();
+            subscription = null;
+        }
     }
 
     private void closeConnection() {

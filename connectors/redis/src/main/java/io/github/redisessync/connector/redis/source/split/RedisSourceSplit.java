@@ -3,7 +3,7 @@ package io.github.redisessync.connector.redis.source.split;
 import org.apache.flink.api.connector.source.SourceSplit;
 
 /**
- * A split of {@code RedisSource}: the common base of the scan split and (later) the tail split.
+ * A split of {@code RedisSource}: the common base of the scan split and the tail split.
  *
  * <p>Splits are immutable and carry no credentials: readers take the connection settings from the
  * source's configuration, so checkpoints never hold a password.
@@ -38,6 +38,14 @@ public abstract class RedisSourceSplit implements SourceSplit {
         return database;
     }
 
+    /**
+     * {@code host:port/database}: the scan split and the tail split of one node and database share
+     * it, and so share a reader (the reader's single thread keeps their records in read order).
+     */
+    public String nodeId() {
+        return node + "/" + database;
+    }
+
     public boolean isScanSplit() {
         return kind() == RedisSplitKind.SCAN;
     }
@@ -48,5 +56,13 @@ public abstract class RedisSourceSplit implements SourceSplit {
             throw new IllegalStateException("Split " + splitId() + " is not a scan split.");
         }
         return (RedisScanSplit) this;
+    }
+
+    /** This split as a tail split; fails when it is another kind. */
+    public RedisTailSplit asTailSplit() {
+        if (kind() != RedisSplitKind.TAIL) {
+            throw new IllegalStateException("Split " + splitId() + " is not a tail split.");
+        }
+        return (RedisTailSplit) this;
     }
 }

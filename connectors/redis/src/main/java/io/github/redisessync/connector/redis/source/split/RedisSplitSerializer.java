@@ -1,5 +1,6 @@
 package io.github.redisessync.connector.redis.source.split;
 
+import io.github.redisessync.connector.redis.source.RedisTailMode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +31,29 @@ public final class RedisSplitSerializer implements SimpleVersionedSerializer<Red
      */
     public static final int VERSION_1 = 1;
 
-    public static final int CURRENT_VERSION = VERSION_1;
+    /**
+     * Version 1 plus the tail split; a scan split is written exactly as in version 1.
+     *
+     * <pre>
+     * byte  kind tag: 1 = scan (layout of version 1), 2 = tail
+     * tail split:
+     *   UTF     node, "host:port"
+     *   int     database
+     *   byte    mode: 1 = keyspace notifications, 2 = application channel
+     *   UTF     channel ("" for keyspace notifications)
+     *   int     n, the number of key patterns
+     *   UTF     key pattern, n times
+     *   boolean resumed: a reader held the split before (one byte, 0 or 1)
+     * </pre>
+     */
+    public static final int VERSION_2 = 2;
+
+    public static final int CURRENT_VERSION = VERSION_2;
 
     public static final RedisSplitSerializer INSTANCE = new RedisSplitSerializer();
+
+    private static final byte MODE_KEYSPACE = 1;
+    private static final byte MODE_CHANNEL = 2;
 
     @Override
     public int getVersion() {
@@ -47,6 +68,9 @@ public final class RedisSplitSerializer implements SimpleVersionedSerializer<Red
             case SCAN:
                 writeScanSplit(split.asScanSplit(), out);
                 break;
+            case TAIL:
+                writeTailSplit(split.asTailSplit(), out);
+                break;
             default:
                 throw new IOException(
                         "Cannot serialize split " + split.splitId() + " of kind " + split.kind());
@@ -58,13 +82,16 @@ public final class RedisSplitSerializer implements SimpleVersionedSerializer<Red
     public RedisSourceSplit deserialize(int version, byte[] serialized) throws IOException {
         switch (version) {
             case VERSION_1:
-                return deserializeV1(serialized);
+            case VERSION_2:
+                return deserialize(version, new DataInputDeserializer(serialized));
             default:
                 throw new IOException(
                         "Unknown version "
                                 + version
-                                + " of a serialized Redis split; this build reads version "
+                                + " of a serialized Redis split; this build reads versions "
                                 + VERSION_1
+                                + " and "
+                                + VERSION_2
                                 + ".");
         }
     }
@@ -82,27 +109,84 @@ public final class RedisSplitSerializer implements SimpleVersionedSerializer<Red
         out.writeLong(split.keysScanned());
     }
 
-    private static RedisSourceSplit deserializeV1(byte[] serialized) throws IOException {
-        DataInputDeserializer in = new DataInputDeserializer(serialized);
-        byte tag = in.readByte();
-        if (tag != RedisSplitKind.SCAN.tag()) {
-            throw new IOException(
-                    "Unknown split kind tag " + tag + " in a version 1 Redis split; 1 is scan.");
+    private static void writeTailSplit(RedisTailSplit split, DataOutputSerializer out)
+            throws IOException {
+        out.writeUTF(split.node());
+        out.writeInt(split.database());
+        out.writeByte(split.mode() == RedisTailMode.KEYSPACE ? MODE_KEYSPACE : MODE_CHANNEL);
+        out.writeUTF(split.channel());
+        out.writeInt(split.keyPatterns().size());
+        for (String pattern : split.keyPatterns()) {
+            out.writeUTF(pattern);
         }
+        out.writeBoolean(split.isResumed());
+    }
+
+    private static RedisSourceSplit deserialize(int version, DataInputDeserializer in)
+            throws IOException {
+        byte tag = in.readByte();
+        RedisSourceSplit split;
+        if (tag == RedisSplitKind.SCAN.tag()) {
+            split = readScanSplit(in);
+        } else if (tag == RedisSplitKind.TAIL.tag() && version >= VERSION_2) {
+            split = readTailSplit(in);
+        } else {
+            throw new IOException(
+                    "Unknown split kind tag "
+                            + tag
+                            + " in a version "
+                            + version
+                            + " Redis split; "
+                            + (version == VERSION_1 ? "1 is scan." : "1 is scan, 2 is tail."));
+        }
+        if (in.available() > 0) {
+            throw new IOException(
+                    in.available()
+                            + " unexpected trailing bytes after a version "
+                            + version
+                            + " Redis split.");
+        }
+        return split;
+    }
+
+    private static RedisScanSplit readScanSplit(DataInputDeserializer in) throws IOException {
         String node = in.readUTF();
         int database = in.readInt();
+        List<String> patterns = readPatterns(in);
+        int patternIndex = in.readInt();
+        String cursor = in.readUTF();
+        long keysScanned = in.readLong();
+        return new RedisScanSplit(node, database, patterns, patternIndex, cursor, keysScanned);
+    }
+
+    private static RedisTailSplit readTailSplit(DataInputDeserializer in) throws IOException {
+        String node = in.readUTF();
+        int database = in.readInt();
+        byte mode = in.readByte();
+        if (mode != MODE_KEYSPACE && mode != MODE_CHANNEL) {
+            throw new IOException(
+                    "Unknown tail mode "
+                            + mode
+                            + " in a Redis tail split; 1 is keyspace, 2 channel.");
+        }
+        String channel = in.readUTF();
+        List<String> patterns = readPatterns(in);
+        boolean resumed = in.readBoolean();
+        return new RedisTailSplit(
+                node,
+                database,
+                mode == MODE_KEYSPACE ? RedisTailMode.KEYSPACE : RedisTailMode.CHANNEL,
+                channel,
+                patterns,
+                resumed);
+    }
+
+    private static List<String> readPatterns(DataInputDeserializer in) throws IOException {
         int patternCount = in.readInt();
         List<String> patterns = new ArrayList<>(patternCount);
         for (int i = 0; i < patternCount; i++) {
             patterns.add(in.readUTF());
         }
-        int patternIndex = in.readInt();
-        String cursor = in.readUTF();
-        long keysScanned = in.readLong();
-        if (in.available() > 0) {
-            throw new IOException(
-                    in.available() + " unexpected trailing bytes after a version 1 Redis split.");
-        }
-        return new RedisScanSplit(node, database, patterns, patternIndex, cursor, keysScanned);
+        return patterns;
     }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.redisessync.connector.redis.source.GoldenFiles;
+import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.connector.redis.source.split.RedisScanSplit;
+import io.github.redisessync.connector.redis.source.split.RedisTailSplit;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,14 +35,38 @@ class RedisSourceEnumStateSerializerTest {
         assertThat(serializer.deserialize(1, serializer.serialize(empty))).isEqualTo(empty);
     }
 
+    /** The golden state with a tail split, whose splits need split version 2. */
+    private static RedisSourceEnumState goldenStateWithTail() {
+        return new RedisSourceEnumState(
+                List.of(
+                        RedisScanSplit.initial("redis-a:6379", 0, List.of("user:*")),
+                        new RedisTailSplit(
+                                "redis-a:6379",
+                                0,
+                                RedisTailMode.KEYSPACE,
+                                "",
+                                List.of("user:*"),
+                                false)),
+                true);
+    }
+
     @Test
-    void readsTheVersion1GoldenBytes() throws IOException {
-        byte[] golden =
-                GoldenFiles.verifyOrWrite(
-                        "golden/redis-enum-state-v1.bin", serializer.serialize(goldenState()));
+    void readsTheVersion1GoldenBytesWrittenWithSplitVersion1() throws IOException {
+        byte[] golden = GoldenFiles.read("golden/redis-enum-state-v1.bin");
 
         assertThat(serializer.deserialize(RedisSourceEnumStateSerializer.VERSION_1, golden))
                 .isEqualTo(goldenState());
+    }
+
+    @Test
+    void readsTheVersion1GoldenBytesWithSplitVersion2() throws IOException {
+        byte[] golden =
+                GoldenFiles.verifyOrWrite(
+                        "golden/redis-enum-state-v1-split-v2.bin",
+                        serializer.serialize(goldenStateWithTail()));
+
+        assertThat(serializer.deserialize(RedisSourceEnumStateSerializer.VERSION_1, golden))
+                .isEqualTo(goldenStateWithTail());
     }
 
     @Test

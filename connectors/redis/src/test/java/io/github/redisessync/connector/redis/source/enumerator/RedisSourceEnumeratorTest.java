@@ -1,9 +1,13 @@
 package io.github.redisessync.connector.redis.source.enumerator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.connector.redis.source.split.RedisScanSplit;
 import io.github.redisessync.connector.redis.source.split.RedisSourceSplit;
+import io.github.redisessync.connector.redis.source.split.RedisTailSplit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.flink.api.connector.source.Boundedness;
@@ -48,6 +52,48 @@ class RedisSourceEnumeratorTest {
         assertThat(assignment.assignment()).containsOnlyKeys(OWNER);
         assertThat(assignment.assignment().get(OWNER)).containsExactly(SPLIT);
         assertThat(enumerator.snapshotState(1).unassignedSplits()).isEmpty();
+    }
+
+    @Test
+    void assignsTheScanAndTailSplitsOfANodeToTheSameReaderInOneAssignment() {
+        RedisTailSplit tail =
+                new RedisTailSplit(
+                        "localhost:6379", 0, RedisTailMode.KEYSPACE, "", List.of("user:*"), false);
+        List<Boolean> checked = new ArrayList<>();
+        RedisSourceEnumerator enumerator =
+                new RedisSourceEnumerator(
+                        context,
+                        Boundedness.CONTINUOUS_UNBOUNDED,
+                        List.of(SPLIT, tail),
+                        null,
+                        () -> checked.add(true));
+        enumerator.start();
+        assertThat(checked).containsExactly(true);
+
+        IntStream.range(0, PARALLELISM).forEach(subtask -> register(enumerator, subtask));
+
+        assertThat(RedisSourceEnumerator.ownerOf(tail, PARALLELISM)).isEqualTo(OWNER);
+        assertThat(context.getSplitsAssignmentSequence()).hasSize(1);
+        assertThat(context.getSplitsAssignmentSequence().get(0).assignment().get(OWNER))
+                .containsExactly(SPLIT, tail);
+        assertThat(context.hasNoMoreSplits(OWNER)).isFalse();
+    }
+
+    @Test
+    void aFailedStartCheckAssignsNothing() {
+        RedisSourceEnumerator enumerator =
+                new RedisSourceEnumerator(
+                        context,
+                        Boundedness.CONTINUOUS_UNBOUNDED,
+                        List.of(SPLIT),
+                        null,
+                        () -> {
+                            throw new IllegalStateException("notify-keyspace-events is ''");
+                        });
+        register(enumerator, OWNER);
+
+        assertThatThrownBy(enumerator::start).hasMessageContaining("notify-keyspace-events");
+        assertThat(context.getSplitsAssignmentSequence()).isEmpty();
     }
 
     @Test

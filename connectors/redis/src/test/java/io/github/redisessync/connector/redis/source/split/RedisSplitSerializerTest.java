@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.redisessync.connector.redis.source.GoldenFiles;
+import io.github.redisessync.connector.redis.source.RedisTailMode;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,55 @@ class RedisSplitSerializerTest {
     static RedisScanSplit goldenSplit() {
         return new RedisScanSplit(
                 "redis.example:6379", 3, List.of("user:*", "order:*", "ünï:*"), 1, "1234", 42L);
+    }
+
+    /** The tail split the version 2 golden file holds. */
+    static RedisTailSplit goldenTailSplit() {
+        return new RedisTailSplit(
+                "redis.example:6379",
+                3,
+                RedisTailMode.CHANNEL,
+                "mychannel",
+                List.of("user:*"),
+                true);
+    }
+
+    @Test
+    void roundTripsTailSplitsOfBothModes() throws IOException {
+        RedisTailSplit keyspace =
+                new RedisTailSplit(
+                        "h:1", 0, RedisTailMode.KEYSPACE, null, List.of("a:*", "b:*"), false);
+
+        assertThat(serializer.deserialize(2, serializer.serialize(keyspace))).isEqualTo(keyspace);
+        assertThat(serializer.deserialize(2, serializer.serialize(goldenTailSplit())))
+                .isEqualTo(goldenTailSplit());
+        assertThat(keyspace.splitId()).isEqualTo("tail:h:1/0");
+        assertThat(keyspace.nodeId())
+                .isEqualTo(RedisScanSplit.initial("h:1", 0, List.of("*")).nodeId());
+    }
+
+    @Test
+    void checkpointsATailSplitAsResumed() {
+        RedisTailSplit fresh =
+                new RedisTailSplit("h:1", 0, RedisTailMode.KEYSPACE, "", List.of("*"), false);
+
+        assertThat(new RedisTailSplitState(fresh).toSplit().isResumed()).isTrue();
+    }
+
+    @Test
+    void readsTheVersion2GoldenBytesOfBothKinds() throws IOException {
+        byte[] tail =
+                GoldenFiles.verifyOrWrite(
+                        "golden/redis-split-v2-tail.bin", serializer.serialize(goldenTailSplit()));
+        // A scan split is written in version 2 exactly as in version 1.
+        byte[] scan =
+                GoldenFiles.verifyOrWrite(
+                        "golden/redis-split-v1.bin", serializer.serialize(goldenSplit()));
+
+        assertThat(serializer.deserialize(RedisSplitSerializer.VERSION_2, tail))
+                .isEqualTo(goldenTailSplit());
+        assertThat(serializer.deserialize(RedisSplitSerializer.VERSION_2, scan))
+                .isEqualTo(goldenSplit());
     }
 
     @Test
@@ -55,7 +105,7 @@ class RedisSplitSerializerTest {
         assertThatThrownBy(() -> serializer.deserialize(99, new byte[] {1}))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("version 99")
-                .hasMessageContaining("reads version 1");
+                .hasMessageContaining("reads versions 1 and 2");
     }
 
     @Test
@@ -63,5 +113,8 @@ class RedisSplitSerializerTest {
         assertThatThrownBy(() -> serializer.deserialize(1, new byte[] {2}))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("kind tag 2");
+        assertThatThrownBy(() -> serializer.deserialize(2, new byte[] {3}))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("kind tag 3");
     }
 }

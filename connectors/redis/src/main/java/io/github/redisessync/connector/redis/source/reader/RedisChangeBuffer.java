@@ -1,0 +1,82 @@
+package io.github.redisessync.connector.redis.source.reader;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * The keys marked dirty by the tail and not re-read yet: bounded, de-duplicated, in arrival order.
+ *
+ * <p>A key already waiting is not added twice (one re-read serves every change before it). A key
+ * that finds the buffer full is dropped and the overflow remembered: that is a gap, which the
+ * reader heals with a rescan, so memory stays bounded however fast Redis is written. Pub/sub
+ * threads offer, the fetcher thread drains.
+ */
+final class RedisChangeBuffer {
+
+    private final int capacity;
+    private final LinkedHashSet<ByteBuffer> keys = new LinkedHashSet<>();
+    private boolean overflowed;
+    private boolean signalled;
+
+    RedisChangeBuffer(int capacity) {
+        this.capacity = capacity;
+    }
+
+    /** Marks a key dirty; false when the buffer was full and the key was dropped. */
+    synchronized boolean offer(byte[] key) {
+        ByteBuffer wrapped = ByteBuffer.wrap(key);
+        if (keys.contains(wrapped)) {
+            return true;
+        }
+        if (keys.size() >= capacity) {
+            overflowed = true;
+            notifyAll();
+            return false;
+        }
+        keys.add(wrapped);
+        notifyAll();
+        return true;
+    }
+
+    /** Takes up to {@code max} keys, oldest first. */
+    synchronized List<byte[]> drain(int max) {
+        List<byte[]> drained = new ArrayList<>(Math.min(max, keys.size()));
+        for (Iterator<ByteBuffer> it = keys.iterator(); it.hasNext() && drained.size() < max; ) {
+            drained.add(it.next().array());
+            it.remove();
+        }
+        return drained;
+    }
+
+    synchronized int size() {
+        return keys.size();
+    }
+
+    synchronized boolean isEmpty() {
+        return keys.isEmpty();
+    }
+
+    /** Whether a key was dropped since the last call; clears the flag. */
+    synchronized boolean takeOverflow() {
+        boolean was = overflowed;
+        overflowed = false;
+        return was;
+    }
+
+    /** Waits until a key arrives, {@link #signal()} is called, or the time is up. */
+    synchronized void await(long millis) throws InterruptedException {
+        if (keys.isEmpty() && !overflowed && !signalled && millis > 0) {
+            wait(millis);
+        }
+        signalled = false;
+    }
+
+    /** Ends a current or the next {@link #await(long)} early (wake-up, lost connection). */
+    synchronized void signal() {
+        signalled = true;
+        notifyAll();
+    }
+}

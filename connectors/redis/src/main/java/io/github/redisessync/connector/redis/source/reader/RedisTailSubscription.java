@@ -1,0 +1,194 @@
+package io.github.redisessync.connector.redis.source.reader;
+
+import io.github.redisessync.connector.redis.source.RedisSourceOptions;
+import io.github.redisessync.connector.redis.source.RedisTailMode;
+import io.github.redisessync.connector.redis.source.RedisUris;
+import io.github.redisessync.connector.redis.source.split.RedisTailSplit;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.metrics.Counter;
+
+/**
+ * One open pub/sub subscription of a tail split: every message marks its key dirty in the {@link
+ * RedisChangeBuffer}.
+ *
+ * <p>Lettuce's automatic reconnect is off on purpose: a reconnect resubscribes silently, and the
+ * notifications sent while the connection was down would be lost without anyone knowing. Instead
+ * the connection listener marks the subscription lost, and the reader opens a new one and rescans
+ * (a gap). {@link #open} returns once the server confirmed the subscription, so a SCAN started
+ * afterwards cannot miss a change.
+ */
+final class RedisTailSubscription implements AutoCloseable {
+
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final StatefulRedisPubSubConnection<byte[], byte[]> connection;
+    private volatile boolean lost;
+
+    private RedisTailSubscription(
+            ClientResources resources,
+            RedisClient client,
+            StatefulRedisPubSubConnection<byte[], byte[]> connection) {
+        this.resources = resources;
+        this.client = client;
+        this.connection = connection;
+    }
+
+    /** Connects, subscribes and waits for the server's confirmation. */
+    static RedisTailSubscription open(
+            ReadableConfig config,
+            RedisTailSplit split,
+            RedisChangeBuffer buffer,
+            Counter changesReceived)
+            throws IOException {
+        RedisURI uri = RedisUris.parse(config.get(RedisSourceOptions.URI));
+        uri.setDatabase(split.database());
+        Duration connectTimeout = config.get(RedisSourceOptions.CONNECT_TIMEOUT);
+        Duration commandTimeout = config.get(RedisSourceOptions.COMMAND_TIMEOUT);
+        uri.setTimeout(connectTimeout.plus(commandTimeout));
+        ClientResources resources =
+                DefaultClientResources.builder()
+                        .ioThreadPoolSize(1)
+                        .computationThreadPoolSize(1)
+                        .build();
+        RedisClient client = RedisClient.create(resources);
+        client.setOptions(
+                ClientOptions.builder()
+                        .autoReconnect(false)
+                        .socketOptions(
+                                SocketOptions.builder().connectTimeout(connectTimeout).build())
+                        .build());
+        RedisTailSubscription subscription = null;
+        try {
+            StatefulRedisPubSubConnection<byte[], byte[]> connection =
+                    client.connectPubSub(ByteArrayCodec.INSTANCE, uri);
+            subscription = new RedisTailSubscription(resources, client, connection);
+            RedisTailSubscription self = subscription;
+            connection.addListener(
+                    new RedisConnectionStateListener() {
+                        @Override
+                        public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+                            self.lost = true;
+                            buffer.signal();
+                        }
+                    });
+            connection.addListener(listener(split, buffer, changesReceived));
+            if (split.mode() == RedisTailMode.KEYSPACE) {
+                byte[][] patterns =
+                        split.keyPatterns().stream()
+                                .map(p -> utf8(keyspacePrefix(split.database()) + p))
+                                .toArray(byte[][]::new);
+                connection
+                        .async()
+                        .psubscribe(patterns)
+                        .get(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                connection
+                        .async()
+                        .subscribe(utf8(split.channel()))
+                        .get(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            return subscription;
+        } catch (Exception e) {
+            if (subscription != null) {
+                subscription.close();
+            } else {
+                shutdown(client, resources);
+            }
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException(
+                    "Could not subscribe to "
+                            + describe(split)
+                            + " on "
+                            + RedisUris.describe(uri)
+                            + ": "
+                            + e,
+                    e);
+        }
+    }
+
+    /** What the split subscribes to, for logs and errors. */
+    static String describe(RedisTailSplit split) {
+        if (split.mode() == RedisTailMode.KEYSPACE) {
+            return "keyspace notifications "
+                    + split.keyPatterns().stream()
+                            .map(p -> keyspacePrefix(split.database()) + p)
+                            .collect(Collectors.joining(", "));
+        }
+        return "channel " + split.channel();
+    }
+
+    static String keyspacePrefix(int database) {
+        return "__keyspace@" + database + "__:";
+    }
+
+    /** True once the connection dropped: the notifications since then are lost. */
+    boolean isLost() {
+        return lost || !connection.isOpen();
+    }
+
+    private static RedisPubSubAdapter<byte[], byte[]> listener(
+            RedisTailSplit split, RedisChangeBuffer buffer, Counter changesReceived) {
+        if (split.mode() == RedisTailMode.KEYSPACE) {
+            int prefixLength = utf8(keyspacePrefix(split.database())).length;
+            return new RedisPubSubAdapter<>() {
+                @Override
+                public void message(byte[] pattern, byte[] channel, byte[] event) {
+                    changesReceived.inc();
+                    buffer.offer(Arrays.copyOfRange(channel, prefixLength, channel.length));
+                }
+            };
+        }
+        List<byte[]> patterns =
+                split.keyPatterns().stream()
+                        .map(RedisTailSubscription::utf8)
+                        .collect(Collectors.toList());
+        return new RedisPubSubAdapter<>() {
+            @Override
+            public void message(byte[] channel, byte[] message) {
+                changesReceived.inc();
+                byte[] key = RedisChangeMessages.keyOf(message);
+                if (key != null && patterns.stream().anyMatch(p -> RedisGlob.matches(p, key))) {
+                    buffer.offer(key);
+                }
+            }
+        };
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } finally {
+            shutdown(client, resources);
+        }
+    }
+
+    private static void shutdown(RedisClient client, ClientResources resources) {
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+}
