@@ -1,0 +1,166 @@
+package io.github.redisessync.job.rollup;
+
+import io.github.redisessync.connector.elasticsearch.DocumentAction;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The second rollup operator, keyed by rollup document id (rollup, window, group): applies the
+ * deltas to the aggregate and writes the whole rollup document after each change, or deletes it
+ * when the group has emptied.
+ *
+ * <p>Min and max are exact under retraction: each metric field that needs them keeps a multiset of
+ * its values ({@code (field, value) -> multiplicity} in a map state) beside the cached extremes.
+ * Only when the last copy of the current extreme leaves is the multiset scanned for the new one. A
+ * map state rather than a sorted collection in a value state, because on RocksDB each entry is its
+ * own key: an add or a retract touches one entry instead of rewriting the whole collection. Flink
+ * map state is not ordered, hence the cache and the rare scan.
+ *
+ * <p>Versions: each write of a document gets {@code max(previous version + 1, version of the
+ * change)}. It grows strictly per id, as a version gate or external versioning needs, even when
+ * deltas from different records arrive out of version order; and it stays in the Redis time domain,
+ * so that writes after a restore (fresh reads, newer versions) win over any written before the
+ * failure. An emptied group keeps its version as a tombstone until its window closes.
+ */
+public class RollupAggregateFunction
+        extends KeyedProcessFunction<String, RollupDelta, DocumentAction> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(RollupAggregateFunction.class);
+
+    private final RollupSpecs specs;
+
+    private transient ValueState<RollupAggregate> aggregate;
+    private transient MapState<Tuple2<Integer, BigDecimal>, Long> values;
+
+    public RollupAggregateFunction(List<RollupSpec> specs) {
+        this.specs = new RollupSpecs(specs);
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+        aggregate =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "rollup-aggregate",
+                                        TypeInformation.of(RollupAggregate.class)));
+        values =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "rollup-values",
+                                        Types.TUPLE(Types.INT, Types.BIG_DEC),
+                                        Types.LONG));
+    }
+
+    @Override
+    public void processElement(RollupDelta delta, Context ctx, Collector<DocumentAction> out)
+            throws Exception {
+        RollupSpec spec = specs.get(delta.rollup);
+        if (spec == null) {
+            return; // a rollup removed from the configuration, still in flight after a restore
+        }
+        int fields = spec.metricFields().size();
+        RollupContribution contribution = delta.contribution;
+        RollupAggregate current = aggregate.value();
+        if (current == null) {
+            current = RollupAggregate.empty(contribution, fields);
+        }
+        current.count += delta.sign;
+        for (int i = 0; i < fields; i++) {
+            BigDecimal value = contribution.values[i];
+            if (value == null) {
+                continue;
+            }
+            current.sums[i] =
+                    delta.sign > 0 ? current.sums[i].add(value) : current.sums[i].subtract(value);
+            current.valueCounts[i] += delta.sign;
+            if (spec.needsExtremes(i)) {
+                updateExtremes(current, i, value, delta.sign);
+            }
+        }
+        current.version = Math.max(current.version + 1, delta.version);
+        if (spec.isWindowed()) {
+            ctx.timerService()
+                    .registerEventTimeTimer(RollupSpecs.cleanupTime(spec, current.windowStart));
+        }
+        if (current.count <= 0) {
+            if (current.count < 0) {
+                // Only if deltas of one key were reordered (batch mode sorts by key alone): the
+                // arithmetic is order-independent, so the retracted values settle when the adds
+                // come.
+                LOG.debug("Rollup {} went below zero documents", ctx.getCurrentKey());
+            } else {
+                current.reset(fields);
+                values.clear();
+            }
+            out.collect(
+                    DocumentAction.delete(
+                            spec.targetIndex(), ctx.getCurrentKey(), current.version, spec.name()));
+        } else {
+            out.collect(
+                    DocumentAction.index(
+                            spec.targetIndex(),
+                            ctx.getCurrentKey(),
+                            current.version,
+                            spec.name(),
+                            RollupDocuments.write(spec, current)));
+        }
+        aggregate.update(current);
+    }
+
+    private void updateExtremes(RollupAggregate current, int field, BigDecimal value, int sign)
+            throws Exception {
+        Tuple2<Integer, BigDecimal> key = Tuple2.of(field, value);
+        Long before = values.get(key);
+        long multiplicity = (before == null ? 0 : before) + sign;
+        if (multiplicity == 0) {
+            values.remove(key);
+        } else {
+            values.put(key, multiplicity);
+        }
+        if (multiplicity > 0) {
+            current.mins[field] = least(current.mins[field], value);
+            current.maxes[field] = greatest(current.maxes[field], value);
+        } else if (value.equals(current.mins[field]) || value.equals(current.maxes[field])) {
+            BigDecimal min = null;
+            BigDecimal max = null;
+            for (Map.Entry<Tuple2<Integer, BigDecimal>, Long> entry : values.entries()) {
+                if (entry.getKey().f0 == field && entry.getValue() > 0) {
+                    min = least(min, entry.getKey().f1);
+                    max = greatest(max, entry.getKey().f1);
+                }
+            }
+            current.mins[field] = min;
+            current.maxes[field] = max;
+        }
+    }
+
+    private static BigDecimal least(BigDecimal a, BigDecimal b) {
+        return a == null || b.compareTo(a) < 0 ? b : a;
+    }
+
+    private static BigDecimal greatest(BigDecimal a, BigDecimal b) {
+        return a == null || b.compareTo(a) > 0 ? b : a;
+    }
+
+    /** The window closed: no delta for it can come any more, the document stays as written. */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<DocumentAction> out) {
+        aggregate.clear();
+        values.clear();
+    }
+}
