@@ -46,7 +46,7 @@ public final class SearchClient {
         return documents;
     }
 
-    JsonNode send(String method, String path, String body)
+    public JsonNode send(String method, String path, String body)
             throws IOException, InterruptedException {
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(URI.create(url + path))

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         version = "redis-es-sync 0.1.0-SNAPSHOT",
         description =
                 "Keeps Elasticsearch in sync with data that lives in Redis, with Apache Flink.",
-        subcommands = {LocalCommand.class, SyncCommand.class})
+        subcommands = {LocalCommand.class, SyncCommand.class, VerifyCommand.class})
 public class RedisEsSyncCommand implements Runnable {
 
     static final int EXIT_FAILED = 1;
@@ -27,7 +27,7 @@ public class RedisEsSyncCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                new CommandLine(this), "Missing a command: local or sync (see --help).");
+                new CommandLine(this), "Missing a command: local, sync or verify (see --help).");
     }
 
     public static void main(String[] args) {

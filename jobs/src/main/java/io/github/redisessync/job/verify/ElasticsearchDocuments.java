@@ -1,0 +1,134 @@
+package io.github.redisessync.job.verify;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchUrls;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.http.entity.ContentType;
+import org.apache.http.nio.entity.NByteArrayEntity;
+import org.apache.http.util.EntityUtils;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
+import org.elasticsearch.client.RestClient;
+
+/** Elasticsearch as {@code verify} reads and repairs it: batched gets, id scrolls, bulk writes. */
+final class ElasticsearchDocuments implements AutoCloseable {
+    static final ObjectMapper JSON =
+            new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private final RestClient client;
+
+    ElasticsearchDocuments(String url) {
+        this.client =
+                RestClient.builder(ElasticsearchUrls.parse(url))
+                        .setRequestConfigCallback(
+                                config -> config.setConnectTimeout(5_000).setSocketTimeout(120_000))
+                        .build();
+    }
+
+    /** The sources of the documents of {@code index} with these ids; absent ids are left out. */
+    Map<String, JsonNode> get(String index, List<String> ids) {
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode array = body.putArray("ids");
+        ids.forEach(array::add);
+        JsonNode answer = send("POST", "/" + index + "/_mget", body.toString());
+        Map<String, JsonNode> found = new HashMap<>();
+        for (JsonNode doc : answer.path("docs")) {
+            if (doc.path("found").asBoolean(false)) {
+                found.put(doc.path("_id").asText(), doc.path("_source"));
+            }
+        }
+        return found;
+    }
+
+    /** Hands every document id of {@code index} to {@code batches}, {@code size} at a time. */
+    void scrollIds(String index, int size, Consumer<List<String>> batches) {
+        JsonNode page =
+                send(
+                        "POST",
+                        "/" + index + "/_search?scroll=2m",
+                        "{\"size\":" + size + ",\"_source\":false,\"sort\":[\"_doc\"]}");
+        String scrollId = page.path("_scroll_id").asText();
+        try {
+            while (page.path("hits").path("hits").size() > 0) {
+                List<String> ids = new ArrayList<>();
+                page.path("hits").path("hits").forEach(hit -> ids.add(hit.path("_id").asText()));
+                batches.accept(ids);
+                page =
+                        send(
+                                "POST",
+                                "/_search/scroll",
+                                "{\"scroll\":\"2m\",\"scroll_id\":\"" + scrollId + "\"}");
+                scrollId = page.path("_scroll_id").asText(scrollId);
+            }
+        } finally {
+            send("DELETE", "/_search/scroll", "{\"scroll_id\":\"" + scrollId + "\"}");
+        }
+    }
+
+    /**
+     * Sends NDJSON bulk lines; returns how many items failed for a reason other than a version
+     * conflict (a conflict means Elasticsearch already holds a newer write, which is left alone).
+     */
+    BulkOutcome bulk(String ndjson) {
+        JsonNode answer = send("POST", "/_bulk", ndjson);
+        BulkOutcome outcome = new BulkOutcome();
+        for (JsonNode item : answer.path("items")) {
+            JsonNode result = item.elements().next();
+            int status = result.path("status").asInt();
+            if (status == 409) {
+                outcome.newerKept++;
+            } else if (status >= 300 && status != 404) {
+                outcome.failed++;
+                outcome.firstError = result.path("error").toString();
+            } else {
+                outcome.written++;
+            }
+        }
+        return outcome;
+    }
+
+    /** What a bulk request did. */
+    static final class BulkOutcome {
+        int written;
+        int newerKept;
+        int failed;
+        String firstError;
+    }
+
+    void refresh(String index) {
+        send("POST", "/" + index + "/_refresh", null);
+    }
+
+    private JsonNode send(String method, String path, String body) {
+        Request request = new Request(method, path);
+        if (body != null) {
+            ContentType type =
+                    path.endsWith("_bulk")
+                            ? ContentType.create("application/x-ndjson", StandardCharsets.UTF_8)
+                            : ContentType.APPLICATION_JSON;
+            request.setEntity(new NByteArrayEntity(body.getBytes(StandardCharsets.UTF_8), type));
+        }
+        try {
+            Response response = client.performRequest(request);
+            return JSON.readTree(EntityUtils.toString(response.getEntity()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " " + path + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.close();
+    }
+}
