@@ -76,7 +76,9 @@ final class RetryingBulkSender implements BiConsumer<BulkRequest, ActionListener
                 ActionListener.wrap(
                         listener::onResponse,
                         e -> {
-                            if (attempt < maxRetries && isTransient(e)) {
+                            // A closed client means the writer is closing: nothing to retry.
+                            boolean running = client.getLowLevelClient().isRunning();
+                            if (running && attempt < maxRetries && isTransient(e)) {
                                 long delay = firstDelayMillis << Math.min(attempt, 20);
                                 retries.inc();
                                 LOG.warn(
