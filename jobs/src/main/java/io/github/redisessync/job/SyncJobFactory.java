@@ -42,6 +42,10 @@ public final class SyncJobFactory {
                         .setKeyPatterns(patterns)
                         .setScanCount(settings.scanCount())
                         .setReadBatchSize(settings.readBatchSize())
+                        .setTailMode(settings.tailMode())
+                        .setTailChannel(settings.tailChannel())
+                        .setConfigureNotifications(settings.configureNotifications())
+                        .setStopWhenIdle(settings.stopWhenIdle())
                         .build();
         Configuration sinkOptions = new Configuration();
         sinkOptions.set(ElasticsearchSinkOptions.HOSTS, List.of(settings.elasticsearchUrl()));

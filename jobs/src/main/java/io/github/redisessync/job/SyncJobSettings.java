@@ -1,13 +1,15 @@
 package io.github.redisessync.job;
 
 import io.github.redisessync.connector.elasticsearch.ElasticsearchUrls;
+import io.github.redisessync.connector.redis.source.RedisSourceOptions;
+import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.mapping.IndexRule;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * Everything one run of the sync job needs, validated: endpoints, which key patterns go to which
- * index, batching and checkpointing.
+ * index, batching, checkpointing and the tail.
  */
 public final class SyncJobSettings {
     private final String redisUri;
@@ -16,6 +18,10 @@ public final class SyncJobSettings {
     private final int scanCount;
     private final int readBatchSize;
     private final Duration checkpointInterval;
+    private RedisTailMode tailMode = RedisTailMode.NONE;
+    private String tailChannel = RedisSourceOptions.TAIL_CHANNEL.defaultValue();
+    private boolean configureNotifications;
+    private boolean stopWhenIdle;
 
     public SyncJobSettings(
             String redisUri,
@@ -69,5 +75,50 @@ public final class SyncJobSettings {
 
     public Duration checkpointInterval() {
         return checkpointInterval;
+    }
+
+    /**
+     * A copy that follows changes after the snapshot: {@code mode} and, for {@code CHANNEL}, the
+     * channel; {@code configureNotifications} lets the source CONFIG SET notify-keyspace-events;
+     * {@code stopWhenIdle} ends the job once the snapshot is done and no change is pending.
+     */
+    public SyncJobSettings withTail(
+            RedisTailMode mode,
+            String channel,
+            boolean configureNotifications,
+            boolean stopWhenIdle) {
+        if (mode == RedisTailMode.CHANNEL && (channel == null || channel.isEmpty())) {
+            throw new IllegalArgumentException("--channel must name a channel, was empty.");
+        }
+        SyncJobSettings copy =
+                new SyncJobSettings(
+                        redisUri,
+                        elasticsearchUrl,
+                        rules,
+                        scanCount,
+                        readBatchSize,
+                        checkpointInterval);
+        copy.tailMode = mode;
+        copy.tailChannel = channel == null ? tailChannel : channel;
+        copy.configureNotifications = configureNotifications;
+        copy.stopWhenIdle = stopWhenIdle;
+        return copy;
+    }
+
+    /** How changes after the snapshot are followed; NONE by default (a bounded snapshot). */
+    public RedisTailMode tailMode() {
+        return tailMode;
+    }
+
+    public String tailChannel() {
+        return tailChannel;
+    }
+
+    public boolean configureNotifications() {
+        return configureNotifications;
+    }
+
+    public boolean stopWhenIdle() {
+        return stopWhenIdle;
     }
 }

@@ -1,6 +1,7 @@
 package io.github.redisessync.job.cli;
 
 import io.github.redisessync.connector.elasticsearch.IndexDefinition;
+import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.SyncJobSettings;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
@@ -10,6 +11,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
@@ -56,8 +58,38 @@ public class JobOptions {
                             + " Default: ${DEFAULT-VALUE}.")
     Duration checkpointInterval;
 
+    @Option(
+            names = "--tail",
+            paramLabel = "KIND",
+            defaultValue = "keyspace",
+            description =
+                    "How changes are followed during and after the snapshot: keyspace (keyspace"
+                            + " notifications; the server needs notify-keyspace-events, e.g. KEA),"
+                            + " channel (writers PUBLISH the key or a JSON change record on"
+                            + " --channel) or none (the snapshot only). Default: ${DEFAULT-VALUE}.")
+    String tail;
+
+    @Option(
+            names = "--channel",
+            paramLabel = "NAME",
+            defaultValue = "mychannel",
+            description = "The channel of --tail channel. Default: ${DEFAULT-VALUE}.")
+    String channel;
+
+    @Option(
+            names = "--configure-notifications",
+            description =
+                    "With --tail keyspace, add missing notify-keyspace-events flags with CONFIG"
+                            + " SET instead of failing at start.")
+    boolean configureNotifications;
+
     /** Settings for the given endpoints, with mapping files read and validated. */
     SyncJobSettings toSettings(String redisUri, String elasticsearchUrl) {
+        return toSettings(redisUri, elasticsearchUrl, false);
+    }
+
+    /** The same; with {@code stopWhenIdle} the tail ends once the snapshot is synced. */
+    SyncJobSettings toSettings(String redisUri, String elasticsearchUrl, boolean stopWhenIdle) {
         List<String> specs =
                 indexRules.isEmpty() ? List.of("user:*=users", "order:*=orders") : indexRules;
         Path dir = mappingsDir != null ? mappingsDir : defaultMappingsDir();
@@ -80,7 +112,27 @@ public class JobOptions {
             rules.add(new IndexRule(KeyPattern.of(spec.substring(0, eq)), index, definition));
         }
         return new SyncJobSettings(
-                redisUri, elasticsearchUrl, rules, scanCount, readBatchSize, checkpointInterval);
+                        redisUri,
+                        elasticsearchUrl,
+                        rules,
+                        scanCount,
+                        readBatchSize,
+                        checkpointInterval)
+                .withTail(tailMode(), channel, configureNotifications, stopWhenIdle);
+    }
+
+    private RedisTailMode tailMode() {
+        switch (tail == null ? "" : tail.toLowerCase(Locale.ROOT)) {
+            case "keyspace":
+                return RedisTailMode.KEYSPACE;
+            case "channel":
+                return RedisTailMode.CHANNEL;
+            case "none":
+                return RedisTailMode.NONE;
+            default:
+                throw new IllegalArgumentException(
+                        "--tail must be keyspace, channel or none, was '" + tail + "'.");
+        }
     }
 
     private static Path defaultMappingsDir() {

@@ -46,7 +46,10 @@ public class LocalCommand implements Callable<Integer> {
 
     @Option(
             names = "--until-synced",
-            description = "Exits once every key read is in Elasticsearch, printing a summary.")
+            description =
+                    "Exits once the snapshot is done, no change is pending and every key read is"
+                            + " in Elasticsearch, printing a summary. Without it the tail keeps"
+                            + " syncing changes until Ctrl-C.")
     boolean untilSynced;
 
     @Option(
@@ -81,7 +84,9 @@ public class LocalCommand implements Callable<Integer> {
         request.untilSynced = untilSynced;
         request.webPort = webPort;
         request.parallelism = parallelism;
-        request.settings = job::toSettings;
+        // --until-synced: the tail ends once the snapshot is done and no change is pending, so
+        // the job finishes and the summary below is of a consistent state.
+        request.settings = (redisUri, esUrl) -> job.toSettings(redisUri, esUrl, untilSynced);
         try (LocalRunner runner = new LocalRunner(request, spec.commandLine().getOut())) {
             return runner.run();
         }

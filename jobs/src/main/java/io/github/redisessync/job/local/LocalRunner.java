@@ -1,6 +1,7 @@
 package io.github.redisessync.job.local;
 
 import io.github.redisessync.connector.elasticsearch.ElasticsearchIndexManager;
+import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.embedded.EmbeddedElasticsearchNode;
 import io.github.redisessync.embedded.EmbeddedRedisServer;
 import io.github.redisessync.job.EndpointChecks;
@@ -104,6 +105,17 @@ public final class LocalRunner implements AutoCloseable {
         long t0 = System.nanoTime();
         JobClient job = env.executeAsync("redis-es-sync local");
         out.printf("Flink web UI: http://localhost:%d (job %s)%n", webPort, job.getJobID());
+        boolean tailing = settings.tailMode() != RedisTailMode.NONE && !settings.stopWhenIdle();
+        if (tailing) {
+            out.printf(
+                    "Syncing the snapshot, then every change (tail: %s); press Ctrl-C to stop.%n",
+                    settings.tailMode() == RedisTailMode.KEYSPACE
+                            ? "keyspace notifications"
+                            : "channel " + settings.tailChannel());
+            // The job never ends by itself: cancel it when the JVM is asked to stop.
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(() -> job.cancel(), "cancel-local-job"));
+        }
         out.flush();
         JobExecutionResult result;
         try (ProgressReporter progress = new ProgressReporter(job, Duration.ofSeconds(2))) {
@@ -112,12 +124,12 @@ public final class LocalRunner implements AutoCloseable {
         long elapsed = System.nanoTime() - t0;
         int exit = summarize(settings, result.getAllAccumulatorResults(), elapsed);
         out.flush();
-        if (request.untilSynced) {
+        if (request.untilSynced || tailing) {
             return exit;
         }
         out.println(
-                "The snapshot is synced. Following changes as they happen (the tail) is not in"
-                        + " this version yet; the servers stay up until you press Ctrl-C.");
+                "The snapshot is synced (--tail none: changes are not followed); the servers"
+                        + " stay up until you press Ctrl-C.");
         out.flush();
         awaitInterrupt();
         return exit;
