@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -159,8 +160,7 @@ class RollupWorkloadTest {
             RollupSpec spec, Map<String, String> records) {
         Map<String, List<JsonNode>> groups = new LinkedHashMap<>();
         for (String json : records.values()) {
-            JsonNode doc =
-                    RollupHarness.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            JsonNode doc = RollupHarness.parse(json.getBytes(StandardCharsets.UTF_8));
             long start =
                     Math.floorDiv(doc.get("at").asLong(), spec.windowMillis())
                             * spec.windowMillis();
