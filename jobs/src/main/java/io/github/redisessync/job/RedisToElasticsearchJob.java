@@ -7,7 +7,10 @@ import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.job.mapping.DeadLetter;
 import io.github.redisessync.job.mapping.HashDocumentMapper;
 import io.github.redisessync.job.mapping.RecordMappingFunction;
+import io.github.redisessync.job.rollup.RollupGraph;
+import io.github.redisessync.job.rollup.RollupSpec;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -28,6 +31,7 @@ public final class RedisToElasticsearchJob {
     private final Sink<DocumentAction> documentSink;
     private final Sink<DeadLetter> deadLetterSink;
     private Duration versionGateTtl = ElasticsearchSinkOptions.VERSION_GATE_TTL.defaultValue();
+    private List<RollupSpec> rollups = List.of();
 
     public RedisToElasticsearchJob(
             Source<RedisRecord, ?, ?> source,
@@ -46,6 +50,12 @@ public final class RedisToElasticsearchJob {
         return this;
     }
 
+    /** Also maintains {@code rollups}, written through the same sink; none by default. */
+    public RedisToElasticsearchJob withRollups(List<RollupSpec> rollups) {
+        this.rollups = List.copyOf(rollups);
+        return this;
+    }
+
     /** Adds the job's operators to {@code env}. */
     public void addTo(StreamExecutionEnvironment env) {
         SingleOutputStreamOperator<DocumentAction> documents =
@@ -59,7 +69,8 @@ public final class RedisToElasticsearchJob {
                 .sinkTo(deadLetterSink)
                 .uid("dead-letter-sink")
                 .name("dead-letters");
-        writeDocuments(documents, documentSink, versionGateTtl);
+        // Without rollups this is documents itself: the graph is unchanged.
+        writeDocuments(RollupGraph.withRollups(documents, rollups), documentSink, versionGateTtl);
     }
 
     /**
