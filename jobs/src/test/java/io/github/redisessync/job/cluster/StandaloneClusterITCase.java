@@ -8,6 +8,7 @@ import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StandaloneClusterITCase {
 
     @Test
-    void theShadedJarSyncsRedisIntoElasticsearchOnAStandaloneCluster(@TempDir Path directory)
+    void theShadedJarSnapshotsAndTailsRedisOnAStandaloneCluster(@TempDir Path directory)
             throws Exception {
         String prefix = TestServices.uniqueName("cluster") + ":user:";
         String index = TestServices.uniqueName("cluster-users");
@@ -42,14 +44,17 @@ class StandaloneClusterITCase {
                 redis.hset(prefix + i, user);
                 written.put(String.valueOf(i), user);
             }
-        } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
         Path jobJar = shadedJar();
 
+        SearchClient es = new SearchClient(TestServices.elasticsearch().url());
         try (StandaloneFlinkCluster cluster =
-                StandaloneFlinkCluster.start(directory.resolve("flink"))) {
+                        StandaloneFlinkCluster.start(directory.resolve("flink"));
+                StatefulRedisConnection<String, String> connection = client.connect()) {
+            RedisCommands<String, String> redis = connection.sync();
             String jarId = cluster.uploadJar(jobJar);
+            // Snapshot then tail (keyspace notifications, the default): the job runs until
+            // cancelled.
             String jobId =
                     cluster.run(
                             jarId,
@@ -64,25 +69,38 @@ class StandaloneClusterITCase {
                                     prefix + "*=" + index,
                                     "--checkpoint-interval",
                                     "1s"));
-            JsonNode job =
-                    cluster.await(
-                            "/jobs/" + jobId,
-                            status ->
-                                    List.of("FINISHED", "FAILED", "CANCELED")
-                                            .contains(status.path("state").asText()),
-                            Duration.ofSeconds(120));
-            assertThat(job.path("state").asText())
-                    .as("job state; cluster logs:%s", cluster.logTails())
-                    .isEqualTo("FINISHED");
-            // The JobManager survived the program's end (no System.exit in it).
+            awaitDocuments(es, index, documents -> documents.size() == written.size(), cluster);
+
+            // Changes made while the job tails arrive too.
+            redis.hset(prefix + "7", "city", "Reykjavík");
+            written.get("7").put("city", "Reykjavík");
+            redis.del(prefix + "9");
+            written.remove("9");
+            Map<String, String> created =
+                    new LinkedHashMap<>(Map.of("name", "Ana", "age", "31", "city", "Lisboa"));
+            redis.hset(prefix + "new", created);
+            written.put("new", created);
+            awaitDocuments(
+                    es,
+                    index,
+                    documents ->
+                            documents.size() == written.size()
+                                    && documents.containsKey("new")
+                                    && "Reykjavík".equals(documents.get("7").path("city").asText()),
+                    cluster);
+
+            assertThat(cluster.job(jobId).path("state").asText()).isEqualTo("RUNNING");
+            cluster.cancel(jobId);
+            // The JobManager outlived the program's main (no System.exit in it) and the job.
             cluster.await(
                     "/overview",
-                    overview -> overview.path("jobs-finished").asInt() == 1,
-                    Duration.ofSeconds(10));
+                    overview -> overview.path("jobs-cancelled").asInt() == 1,
+                    Duration.ofSeconds(30));
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
 
-        Map<String, JsonNode> documents =
-                new SearchClient(TestServices.elasticsearch().url()).allDocuments(index);
+        Map<String, JsonNode> documents = es.allDocuments(index);
         assertThat(documents).hasSize(written.size());
         written.forEach(
                 (id, user) -> {
@@ -91,6 +109,34 @@ class StandaloneClusterITCase {
                     assertThat(document.path("age").asText()).isEqualTo(user.get("age"));
                     assertThat(document.path("city").asText()).isEqualTo(user.get("city"));
                 });
+    }
+
+    /** Polls Elasticsearch until its documents meet {@code condition}, for up to two minutes. */
+    private static void awaitDocuments(
+            SearchClient es,
+            String index,
+            Predicate<Map<String, JsonNode>> condition,
+            StandaloneFlinkCluster cluster)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        String last = "index not created yet";
+        while (System.nanoTime() < deadline) {
+            try {
+                Map<String, JsonNode> documents = es.allDocuments(index);
+                if (condition.test(documents)) {
+                    return;
+                }
+                last = documents.size() + " documents";
+            } catch (IOException e) {
+                last = e.getMessage();
+            }
+            Thread.sleep(500); // polling interval, not a stand-in for the condition
+        }
+        throw new AssertionError(
+                "Elasticsearch did not reach the expected documents ("
+                        + last
+                        + ")"
+                        + cluster.logTails());
     }
 
     private static Path shadedJar() throws Exception {

@@ -160,6 +160,18 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                 .asText();
     }
 
+    /** The job's status as {@code GET /jobs/<id>} reports it. */
+    JsonNode job(String jobId) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri("/jobs/" + jobId)).GET());
+    }
+
+    /** Cancels a running job. */
+    void cancel(String jobId) throws IOException, InterruptedException {
+        send(
+                HttpRequest.newBuilder(uri("/jobs/" + jobId + "?mode=cancel"))
+                        .method("PATCH", HttpRequest.BodyPublishers.noBody()));
+    }
+
     /** Polls {@code path} until {@code condition} holds; fails after {@code timeout}. */
     JsonNode await(String path, Predicate<JsonNode> condition, Duration timeout)
             throws IOException, InterruptedException {
