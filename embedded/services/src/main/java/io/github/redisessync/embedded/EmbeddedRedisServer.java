@@ -279,7 +279,7 @@ public final class EmbeddedRedisServer implements AutoCloseable {
     }
 
     /** Wraps the command in the watchdog where a POSIX shell exists (not on Windows). */
-    private static List<String> watched(List<String> command) {
+    static List<String> watched(List<String> command) {
         if (!Files.isExecutable(Path.of("/bin/sh"))) {
             return command;
         }

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -51,8 +52,19 @@ final class ProcessSupport {
     /** Starts a process whose standard input stays an open pipe and whose output goes to a log. */
     static Process start(List<String> command, Path workingDirectory, Path logFile)
             throws IOException {
-        return new ProcessBuilder(command)
-                .directory(workingDirectory.toFile())
+        return start(command, workingDirectory, logFile, Map.of());
+    }
+
+    /** {@link #start(List, Path, Path)} with extra environment variables for the child. */
+    static Process start(
+            List<String> command,
+            Path workingDirectory,
+            Path logFile,
+            Map<String, String> environment)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        return builder.directory(workingDirectory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.PIPE)

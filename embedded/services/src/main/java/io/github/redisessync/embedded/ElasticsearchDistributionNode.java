@@ -1,0 +1,431 @@
+package io.github.redisessync.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Elasticsearch from an official distribution (the integ-test-zip: no bundled
+ * JDK, no painless), on a free loopback port, for tests that need Elasticsearch 8 or 7.17.
+ *
+ * <pre>{@code
+ * try (ElasticsearchDistributionNode es = ElasticsearchDistributionNode.start("8.19.21")) {
+ *     RestClient.builder(HttpHost.create(es.url()));
+ * }
+ * }</pre>
+ *
+ * <p>Elasticsearch refuses to run as root, so as root the node runs as {@code nobody} (through
+ * {@code runuser}) with its directories handed to that user. It runs on the first JDK that fits its
+ * version ({@link JavaHomes}), under the same watchdog as the embedded Redis, so it stops when this
+ * JVM does, even after SIGKILL.
+ */
+public final class ElasticsearchDistributionNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchDistributionNode.class);
+
+    private static final Pattern HEAP = Pattern.compile("\\d+[kKmMgG]?");
+    private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final int PORT_ATTEMPTS = 3;
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+    private static final List<Path> RUNUSER =
+            List.of(Path.of("/usr/sbin/runuser"), Path.of("/sbin/runuser"));
+
+    private final int port;
+    private final String version;
+    private final Process process;
+    private final Path directory;
+    private final Path logFile;
+    private final String user;
+    private final String password;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ElasticsearchDistributionNode(
+            int port,
+            String version,
+            Process process,
+            Path directory,
+            Path logFile,
+            String user,
+            String password) {
+        this.port = port;
+        this.version = version;
+        this.process = process;
+        this.directory = directory;
+        this.logFile = logFile;
+        this.user = user;
+        this.password = password;
+    }
+
+    /** Starts a node of {@code version} with the defaults. */
+    public static ElasticsearchDistributionNode start(String version) {
+        return builder().version(version).start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The version the build resolved, which {@link Builder#version} defaults to. */
+    public static String defaultVersion() {
+        return ElasticsearchDistribution.defaultVersion();
+    }
+
+    /** {@code http://127.0.0.1:<port>}; no credentials, even when the node requires them. */
+    public String url() {
+        return "http://" + ProcessSupport.LOOPBACK + ":" + port;
+    }
+
+    /**
+     * {@code http://user:password@127.0.0.1:<port>} when basic auth is on, else {@link #url()}.
+     * Holds the password: never log it.
+     */
+    public String urlWithCredentials() {
+        return user == null ? url() : urlOf(port, user, password);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The version the node reported when it started, e.g. {@code 8.19.21}. */
+    public String version() {
+        return version;
+    }
+
+    /** The node's console output; deleted by {@link #close()}. */
+    public Path logFile() {
+        return logFile;
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    Process process() {
+        return process;
+    }
+
+    /** Stops the node and deletes its directory (not a data directory given to the builder). */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        ProcessSupport.stop(process, STOP_GRACE);
+        try {
+            ProcessSupport.deleteRecursively(directory);
+        } catch (IOException e) {
+            LOG.warn("Could not delete the Elasticsearch directory {}", directory, e);
+        }
+        LOG.info("Stopped Elasticsearch {} at {}", version, url());
+    }
+
+    /** Options for {@link ElasticsearchDistributionNode}; every one has a default. */
+    public static final class Builder {
+        private String version = defaultVersion();
+        private String heap = "512m";
+        private int port;
+        private Path dataDirectory;
+        private Duration startupTimeout = Duration.ofMinutes(3);
+        private String user;
+        private String password;
+        private String runAs = "nobody";
+
+        private Builder() {}
+
+        /** A version whose integ-test-zip is in the local Maven repository; default 8.19.21. */
+        public Builder version(String version) {
+            ElasticsearchDistribution.zipOf(version);
+            this.version = version;
+            return this;
+        }
+
+        /** The heap, such as {@code 512m}; Elasticsearch 8 wants at least 256m. */
+        public Builder heap(String heap) {
+            if (heap == null || !HEAP.matcher(heap).matches()) {
+                throw new IllegalArgumentException(
+                        "heap must be a JVM size such as 512m or 1g, was " + heap + ".");
+            }
+            this.heap = heap;
+            return this;
+        }
+
+        /** A fixed HTTP port, e.g. to start a node again where clients expect it; default free. */
+        public Builder port(int port) {
+            if (port <= 0 || port > 65535) {
+                throw new IllegalArgumentException(
+                        "port must be between 1 and 65535, was " + port + ".");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Where the node keeps its data, kept after {@link #close()}; default: a fresh one. */
+        public Builder dataDirectory(Path dataDirectory) {
+            this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
+            return this;
+        }
+
+        public Builder startupTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException(
+                        "startupTimeout must be positive, was " + timeout + ".");
+            }
+            this.startupTimeout = timeout;
+            return this;
+        }
+
+        /** Turns security on with one superuser of the file realm; off (no auth) by default. */
+        public Builder basicAuth(String user, String password) {
+            if (user == null || !USER_NAME.matcher(user).matches()) {
+                throw new IllegalArgumentException(
+                        "user must be letters, digits, '_' or '-', was " + user + ".");
+            }
+            if (password == null || password.length() < 6) {
+                throw new IllegalArgumentException(
+                        "password must have at least 6 characters (Elasticsearch's minimum).");
+            }
+            this.user = user;
+            this.password = password;
+            return this;
+        }
+
+        /** The unprivileged user the node runs as when this JVM runs as root; default nobody. */
+        public Builder runAs(String runAs) {
+            if (runAs == null || !USER_NAME.matcher(runAs).matches()) {
+                throw new IllegalArgumentException("runAs must be a user name, was " + runAs + ".");
+            }
+            this.runAs = runAs;
+            return this;
+        }
+
+        /**
+         * Unpacks the distribution if needed, configures and starts the node, and waits until the
+         * cluster is yellow.
+         *
+         * @throws EmbeddedServerException if no suitable JDK exists, or the node exits or is not
+         *     ready in time; the message holds the last lines of its log
+         */
+        public ElasticsearchDistributionNode start() {
+            ElasticsearchDistribution distribution = ElasticsearchDistribution.of(version);
+            Path java =
+                    JavaHomes.forElasticsearch(
+                            distribution.major(), System.getenv(), Path.of("/usr/lib/jvm"));
+            Path directory;
+            try {
+                directory = ProcessSupport.createInstanceDirectory("redis-es-sync-es-node-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(
+                        "Could not create a directory for Elasticsearch.", e);
+            }
+            try {
+                for (int attempt = 1; ; attempt++) {
+                    int httpPort = port != 0 ? port : ProcessSupport.freePort();
+                    try {
+                        return startOn(distribution, java, httpPort, directory);
+                    } catch (PortTakenException e) {
+                        if (port != 0 || attempt == PORT_ATTEMPTS) {
+                            throw new EmbeddedServerException(e.getMessage());
+                        }
+                        LOG.info(
+                                "Port {} was taken before Elasticsearch bound it; retrying",
+                                httpPort);
+                    }
+                }
+            } catch (RuntimeException e) {
+                try {
+                    ProcessSupport.deleteRecursively(directory);
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        }
+
+        private ElasticsearchDistributionNode startOn(
+                ElasticsearchDistribution distribution, Path java, int httpPort, Path directory) {
+            Path config = directory.resolve("config-" + httpPort);
+            Path data = dataDirectory != null ? dataDirectory : directory.resolve("data");
+            Path log = directory.resolve("elasticsearch-" + httpPort + ".log");
+            try {
+                ElasticsearchDistributionConfig.write(
+                        distribution.home().resolve("config"),
+                        config,
+                        new ElasticsearchDistributionConfig.Settings(
+                                httpPort, data, directory.resolve("logs"), heap, user, password));
+                Files.createDirectories(directory.resolve("tmp"));
+                Files.createDirectories(data);
+                if (isRoot()) {
+                    handOver(directory, runAs);
+                    handOver(data, runAs);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(
+                        "Could not configure Elasticsearch in " + directory, e);
+            }
+            List<String> command = command(distribution);
+            Map<String, String> environment =
+                    Map.of(
+                            "ES_JAVA_HOME", java.toString(),
+                            "ES_PATH_CONF", config.toString(),
+                            "ES_TMPDIR", directory.resolve("tmp").toString(),
+                            // Options of the user's shell must not reach the test node.
+                            "ES_JAVA_OPTS", "",
+                            "JAVA_HOME", java.toString());
+            long started = System.nanoTime();
+            Process process;
+            try {
+                process =
+                        ProcessSupport.start(
+                                EmbeddedRedisServer.watched(command), directory, log, environment);
+            } catch (IOException e) {
+                throw new EmbeddedServerException("Could not run " + String.join(" ", command), e);
+            }
+            try {
+                ElasticsearchHttp http =
+                        new ElasticsearchHttp(
+                                URI.create(
+                                        user == null
+                                                ? urlOf(httpPort, null, null)
+                                                : urlOf(httpPort, user, password)),
+                                Duration.ofSeconds(5));
+                awaitReady(process, http, httpPort, log);
+                String reported = http.version();
+                LOG.info(
+                        "Started Elasticsearch {} at {} in {} ms (Java {}, {}{}, log {})",
+                        reported,
+                        urlOf(httpPort, null, null),
+                        ProcessSupport.millisSince(started),
+                        java,
+                        isRoot() ? "as " + runAs : "as " + System.getProperty("user.name"),
+                        user == null ? ", security off" : ", basic auth",
+                        log);
+                return new ElasticsearchDistributionNode(
+                        httpPort, reported, process, directory, log, user, password);
+            } catch (IOException e) {
+                ProcessSupport.stop(process, STOP_GRACE);
+                throw new EmbeddedServerException(
+                        "Elasticsearch at "
+                                + urlOf(httpPort, null, null)
+                                + " did not report its version.",
+                        e);
+            } catch (RuntimeException e) {
+                ProcessSupport.stop(process, STOP_GRACE);
+                throw e;
+            }
+        }
+
+        private List<String> command(ElasticsearchDistribution distribution) {
+            String launcher = distribution.home().resolve("bin/elasticsearch").toString();
+            if (!isRoot()) {
+                return List.of(launcher);
+            }
+            Path runuser =
+                    RUNUSER.stream()
+                            .filter(Files::isExecutable)
+                            .findFirst()
+                            .orElseThrow(
+                                    () ->
+                                            new EmbeddedServerException(
+                                                    "Elasticsearch refuses to run as root, and"
+                                                            + " there is no runuser ("
+                                                            + RUNUSER
+                                                            + ") to run it as "
+                                                            + runAs
+                                                            + ". Run the tests as another user."));
+            return List.of(runuser.toString(), "-u", runAs, "--", launcher);
+        }
+
+        private void awaitReady(Process process, ElasticsearchHttp http, int httpPort, Path log) {
+            long deadline = System.nanoTime() + startupTimeout.toNanos();
+            while (!http.isYellowOrGreen()) {
+                if (!process.isAlive()) {
+                    String message =
+                            "Elasticsearch "
+                                    + version
+                                    + " exited with code "
+                                    + process.exitValue()
+                                    + " before it was ready. Last lines of "
+                                    + log
+                                    + ":\n"
+                                    + ProcessSupport.lastLines(log, 30);
+                    if (ProcessSupport.logContains(log, "BindHttpException")
+                            || ProcessSupport.logContains(log, "Address already in use")) {
+                        throw new PortTakenException(message);
+                    }
+                    throw new EmbeddedServerException(message);
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new EmbeddedServerException(
+                            "Elasticsearch "
+                                    + version
+                                    + " at "
+                                    + urlOf(httpPort, null, null)
+                                    + " was not ready within "
+                                    + startupTimeout.toSeconds()
+                                    + " s. Last lines of "
+                                    + log
+                                    + ":\n"
+                                    + ProcessSupport.lastLines(log, 30));
+                }
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new EmbeddedServerException(
+                            "Interrupted while starting Elasticsearch.", e);
+                }
+            }
+        }
+    }
+
+    static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** Gives a directory tree to {@code user}, so that a node running as that user can write it. */
+    static void handOver(Path root, String user) throws IOException {
+        UserPrincipal owner =
+                root.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user);
+        try (Stream<Path> tree = Files.walk(root)) {
+            for (Path path : (Iterable<Path>) tree::iterator) {
+                Files.setOwner(path, owner);
+            }
+        }
+    }
+
+    private static String urlOf(int port, String user, String password) {
+        String userInfo =
+                user == null
+                        ? ""
+                        : user
+                                + ":"
+                                + URLEncoder.encode(password, StandardCharsets.UTF_8)
+                                        .replace("+", "%20")
+                                + "@";
+        return "http://" + userInfo + ProcessSupport.LOOPBACK + ":" + port;
+    }
+
+    /** The port we chose was taken by someone else before the node bound it. */
+    private static final class PortTakenException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PortTakenException(String message) {
+            super(message);
+        }
+    }
+}

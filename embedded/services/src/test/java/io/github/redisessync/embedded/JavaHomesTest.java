@@ -1,0 +1,68 @@
+package io.github.redisessync.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which JDK each Elasticsearch major runs on, from fake JDK directories. */
+class JavaHomesTest {
+
+    @TempDir Path jvms;
+
+    @Test
+    void elasticsearch8TakesTheNewestJdkOf21OrLater() throws IOException {
+        fakeJdk("jdk-17", "17.0.15");
+        Path jdk21 = fakeJdk("jdk-21", "21.0.8");
+        Path jdk25 = fakeJdk("temurin-25", "25.0.3");
+
+        Path thisJvm = jvms.resolve("jdk-17");
+
+        assertThat(JavaHomes.forElasticsearch(8, Map.of(), jvms, thisJvm)).isEqualTo(jdk25);
+        assertThat(
+                        JavaHomes.forElasticsearch(
+                                8, Map.of("ES_JAVA_HOME", jdk21.toString()), jvms, thisJvm))
+                .isEqualTo(jdk21);
+    }
+
+    @Test
+    void elasticsearch7NeedsAJdkThatStillHasTheSecurityManager() throws IOException {
+        Path jdk25 = fakeJdk("temurin-25", "25.0.3");
+
+        Path jdk17 = fakeJdk("jdk-17", "17.0.15");
+
+        assertThat(
+                        JavaHomes.forElasticsearch(
+                                7, Map.of("JAVA_HOME", jdk25.toString()), jvms, jdk25))
+                .isEqualTo(jdk17);
+    }
+
+    @Test
+    void withoutASuitableJdkTheMessageSaysWhatIsMissingAndWhatWasSeen() throws IOException {
+        fakeJdk("jdk-11", "11.0.2");
+        Path jdk17 = fakeJdk("jdk-17", "17.0.15");
+
+        assertThatThrownBy(
+                        () ->
+                                JavaHomes.forElasticsearch(
+                                        8, Map.of("JAVA_HOME", jdk17.toString()), jvms, jdk17))
+                .isInstanceOf(EmbeddedServerException.class)
+                .hasMessageContaining("Elasticsearch 8.x needs Java 21 or later")
+                .hasMessageContaining(jdk17 + " (Java 17)")
+                .hasMessageContaining("ES_JAVA_HOME");
+    }
+
+    private Path fakeJdk(String name, String version) throws IOException {
+        Path home = Files.createDirectories(jvms.resolve(name));
+        Files.writeString(home.resolve("release"), "JAVA_VERSION=\"" + version + "\"\n");
+        Path java = Files.createDirectories(home.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\n");
+        java.toFile().setExecutable(true);
+        return home;
+    }
+}
