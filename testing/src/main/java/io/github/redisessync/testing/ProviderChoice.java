@@ -20,6 +20,11 @@ final class ProviderChoice {
     static final String REDIS_URL = "REDIS_URL";
     static final String ES_URL = "ES_URL";
 
+    /** Runs the whole suite on this official Elasticsearch distribution, e.g. {@code 8.19.21}. */
+    static final String ES_VERSION_ENV = "REDIS_ES_SYNC_TEST_ES";
+
+    static final String ES_VERSION_PROPERTY = "redis-es-sync.test.es";
+
     /** Where one server comes from. */
     enum Provider {
         EXTERNAL,
@@ -53,6 +58,30 @@ final class ProviderChoice {
             default:
                 return dockerAvailable.getAsBoolean() ? Provider.DOCKER : Provider.EMBEDDED;
         }
+    }
+
+    /**
+     * The Elasticsearch distribution version the suite was asked to run on (system property, else
+     * environment), or null for the default provider.
+     */
+    static String distributionVersion(Map<String, String> environment, Properties properties) {
+        String value = properties.getProperty(ES_VERSION_PROPERTY);
+        String source = "-D" + ES_VERSION_PROPERTY;
+        if (value == null || value.isBlank()) {
+            value = environment.get(ES_VERSION_ENV);
+            source = ES_VERSION_ENV;
+        }
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (!value.trim().matches("\\d+\\.\\d+\\.\\d+")) {
+            throw new IllegalArgumentException(
+                    source
+                            + " must be an Elasticsearch version such as 8.19.21, was "
+                            + value
+                            + ".");
+        }
+        return value.trim();
     }
 
     /** The mode from the system property, else the environment; {@code auto} if neither is set. */

@@ -1,5 +1,6 @@
 package io.github.redisessync.testing;
 
+import io.github.redisessync.embedded.ElasticsearchDistributionNode;
 import io.github.redisessync.embedded.EmbeddedElasticsearchNode;
 import io.github.redisessync.embedded.EmbeddedRedisServer;
 import io.github.redisessync.testing.ProviderChoice.Mode;
@@ -26,8 +27,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Where the servers come from is decided by {@link ProviderChoice}: {@code REDIS_URL} / {@code
  * ES_URL}, else Docker, else the embedded servers; {@code REDIS_ES_SYNC_TEST_SERVERS=
- * embedded|docker} forces one. A server that cannot be reached fails the test that asked for it,
- * and every later one with the same cause: no suite is skipped.
+ * embedded|docker} forces one, and {@code REDIS_ES_SYNC_TEST_ES=8.19.21} runs Elasticsearch from
+ * that official distribution instead ({@link ElasticsearchDistributionNode}). A server that cannot
+ * be reached fails the test that asked for it, and every later one with the same cause: no suite is
+ * skipped.
  */
 public final class TestServices {
 
@@ -155,6 +158,15 @@ public final class TestServices {
 
     private static ElasticsearchEndpoint startElasticsearch() {
         String url = System.getenv(ProviderChoice.ES_URL);
+        String distribution = distributionVersion();
+        if ((url == null || url.isBlank()) && distribution != null) {
+            ElasticsearchDistributionNode node =
+                    register(ElasticsearchDistributionNode.start(distribution));
+            return new ElasticsearchEndpoint(
+                    node.url(),
+                    node.version(),
+                    "embedded distribution, " + ProviderChoice.ES_VERSION_ENV + "=" + distribution);
+        }
         Provider provider = ProviderChoice.choose(url, mode(), TestServices::dockerAvailable);
         switch (provider) {
             case EXTERNAL:
@@ -166,6 +178,19 @@ public final class TestServices {
                 return new ElasticsearchEndpoint(
                         node.url(), node.version(), "embedded cluster-runner node");
         }
+    }
+
+    /**
+     * A private Elasticsearch node for a test that stops and starts it: the distribution chosen
+     * with {@code REDIS_ES_SYNC_TEST_ES} if set, else the embedded cluster-runner node.
+     */
+    public static PrivateElasticsearch privateElasticsearch() {
+        return PrivateElasticsearch.start(distributionVersion());
+    }
+
+    /** The version {@code REDIS_ES_SYNC_TEST_ES} (or its system property) names, or null. */
+    static String distributionVersion() {
+        return ProviderChoice.distributionVersion(System.getenv(), System.getProperties());
     }
 
     private static Mode mode() {

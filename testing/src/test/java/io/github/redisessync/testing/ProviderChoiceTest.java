@@ -93,4 +93,27 @@ class ProviderChoiceTest {
         assertThat(TestServices.withoutPassword("redis://cache:6379"))
                 .isEqualTo("redis://cache:6379");
     }
+
+    @Test
+    void anElasticsearchDistributionIsChosenByVersionPropertyFirst() {
+        Properties properties = new Properties();
+        Map<String, String> environment = Map.of(ProviderChoice.ES_VERSION_ENV, "7.17.29");
+
+        assertThat(ProviderChoice.distributionVersion(Map.of(), properties)).isNull();
+        assertThat(ProviderChoice.distributionVersion(environment, properties))
+                .isEqualTo("7.17.29");
+        properties.setProperty(ProviderChoice.ES_VERSION_PROPERTY, "8.19.21");
+        assertThat(ProviderChoice.distributionVersion(environment, properties))
+                .isEqualTo("8.19.21");
+    }
+
+    @Test
+    void anElasticsearchDistributionThatIsNoVersionIsRefusedNamingTheVariable() {
+        Map<String, String> environment = Map.of(ProviderChoice.ES_VERSION_ENV, "latest");
+
+        assertThatThrownBy(() -> ProviderChoice.distributionVersion(environment, new Properties()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("REDIS_ES_SYNC_TEST_ES")
+                .hasMessageContaining("latest");
+    }
 }

@@ -111,8 +111,22 @@ public final class EmbeddedElasticsearchNode implements AutoCloseable {
         private Path dataDirectory;
         private String clusterName = "redis-es-sync-embedded";
         private Duration startupTimeout = Duration.ofSeconds(90);
+        private int port;
 
         private Builder() {}
+
+        /**
+         * A fixed HTTP port, e.g. to start a node again (with the same {@link #dataDirectory})
+         * where its clients expect it; default: a free one.
+         */
+        public Builder port(int port) {
+            if (port <= 0 || port > 65535) {
+                throw new IllegalArgumentException(
+                        "port must be between 1 and 65535, was " + port + ".");
+            }
+            this.port = port;
+            return this;
+        }
 
         /** The child's -Xms and -Xmx, such as {@code 256m} or {@code 1g}. */
         public Builder heap(String heap) {
@@ -171,11 +185,11 @@ public final class EmbeddedElasticsearchNode implements AutoCloseable {
             }
             try {
                 for (int attempt = 1; ; attempt++) {
-                    int port = ProcessSupport.freePort();
+                    int port = this.port != 0 ? this.port : ProcessSupport.freePort();
                     try {
                         return startOn(classpath, port, directory);
                     } catch (PortTakenException e) {
-                        if (attempt == PORT_ATTEMPTS) {
+                        if (this.port != 0 || attempt == PORT_ATTEMPTS) {
                             throw new EmbeddedServerException(e.getMessage());
                         }
                         LOG.info("Port {} was taken before Elasticsearch bound it; retrying", port);

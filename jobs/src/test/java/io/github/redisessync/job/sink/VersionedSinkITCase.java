@@ -138,8 +138,12 @@ class VersionedSinkITCase {
     }
 
     static Sink<DocumentAction> sink(String index, String rejections, int maxActions) {
+        return sink(TestServices.elasticsearch().url(), index, rejections, maxActions);
+    }
+
+    static Sink<DocumentAction> sink(String url, String index, String rejections, int maxActions) {
         Configuration options = new Configuration();
-        options.set(ElasticsearchSinkOptions.HOSTS, List.of(TestServices.elasticsearch().url()));
+        options.set(ElasticsearchSinkOptions.HOSTS, List.of(url));
         options.set(ElasticsearchSinkOptions.BULK_FLUSH_MAX_ACTIONS, maxActions);
         return ElasticsearchDocumentSinkFactory.create(
                 options, new RecordingRejections(rejections));
@@ -151,10 +155,14 @@ class VersionedSinkITCase {
     }
 
     static String createIndex(String prefix, IndexDefinition definition) throws Exception {
+        return createIndex(TestServices.elasticsearch().url(), prefix, definition);
+    }
+
+    static String createIndex(String url, String prefix, IndexDefinition definition)
+            throws Exception {
         String index = TestServices.uniqueName(prefix);
         try (ElasticsearchIndexManager indexes =
-                ElasticsearchIndexManager.create(
-                        TestServices.elasticsearch().url(), Duration.ofSeconds(5))) {
+                ElasticsearchIndexManager.create(url, Duration.ofSeconds(5))) {
             indexes.createIndexIfAbsent(index, definition);
         }
         return index;
