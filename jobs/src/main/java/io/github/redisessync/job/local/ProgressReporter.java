@@ -24,7 +24,9 @@ final class ProgressReporter implements AutoCloseable {
                         t.setDaemon(true);
                         return t;
                     });
-    private long lastKeys;
+    private static final Duration QUIET_REPORT_EVERY = Duration.ofSeconds(30);
+
+    private long lastKeys = -1;
     private long lastNanos = startNanos;
 
     ProgressReporter(JobClient job, Duration every) {
@@ -42,7 +44,10 @@ final class ProgressReporter implements AutoCloseable {
         }
         long keys = asLong(accumulators.get(RecordMappingFunction.KEYS_READ));
         long now = System.nanoTime();
-        double rate = (keys - lastKeys) / Math.max(1e-9, (now - lastNanos) / 1e9);
+        if (keys == lastKeys && now - lastNanos < QUIET_REPORT_EVERY.toNanos()) {
+            return; // a quiet tail: one line every half minute says it is alive
+        }
+        double rate = (keys - Math.max(0, lastKeys)) / Math.max(1e-9, (now - lastNanos) / 1e9);
         lastKeys = keys;
         lastNanos = now;
         Map<String, Long> documents = new TreeMap<>();
