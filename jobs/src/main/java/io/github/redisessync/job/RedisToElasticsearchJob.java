@@ -5,7 +5,7 @@ import io.github.redisessync.connector.elasticsearch.DocumentVersionGate;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchSinkOptions;
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.job.mapping.DeadLetter;
-import io.github.redisessync.job.mapping.HashDocumentMapper;
+import io.github.redisessync.job.mapping.RecordMapper;
 import io.github.redisessync.job.mapping.RecordMappingFunction;
 import io.github.redisessync.job.rollup.RollupGraph;
 import io.github.redisessync.job.rollup.RollupSpec;
@@ -27,7 +27,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class RedisToElasticsearchJob {
     private final Source<RedisRecord, ?, ?> source;
-    private final HashDocumentMapper mapper;
+    private final RecordMapper mapper;
     private final Sink<DocumentAction> documentSink;
     private final Sink<DeadLetter> deadLetterSink;
     private Duration versionGateTtl = ElasticsearchSinkOptions.VERSION_GATE_TTL.defaultValue();
@@ -35,7 +35,7 @@ public final class RedisToElasticsearchJob {
 
     public RedisToElasticsearchJob(
             Source<RedisRecord, ?, ?> source,
-            HashDocumentMapper mapper,
+            RecordMapper mapper,
             Sink<DocumentAction> documentSink,
             Sink<DeadLetter> deadLetterSink) {
         this.source = source;

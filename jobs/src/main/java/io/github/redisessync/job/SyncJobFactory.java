@@ -4,8 +4,9 @@ import io.github.redisessync.connector.elasticsearch.ElasticsearchDocumentSinkFa
 import io.github.redisessync.connector.elasticsearch.ElasticsearchIndexManager;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchSinkOptions;
 import io.github.redisessync.connector.redis.source.RedisSource;
-import io.github.redisessync.job.mapping.HashDocumentMapper;
+import io.github.redisessync.connector.redis.source.RedisSourceBuilder;
 import io.github.redisessync.job.mapping.IndexRule;
+import io.github.redisessync.job.mapping.RecordMapper;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -36,24 +37,32 @@ public final class SyncJobFactory {
                         .map(rule -> rule.pattern().glob())
                         .distinct()
                         .collect(Collectors.toList());
-        RedisSource source =
+        RedisSourceBuilder builder =
                 RedisSource.builder()
                         .setRedisUri(settings.redisUri())
                         .setKeyPatterns(patterns)
                         .setScanCount(settings.scanCount())
                         .setReadBatchSize(settings.readBatchSize())
+                        .setMaxValueElements(settings.maxValueElements())
+                        .setMaxStringBytes(settings.maxStringBytes())
                         .setTailMode(settings.tailMode())
                         .setTailChannel(settings.tailChannel())
                         .setConfigureNotifications(settings.configureNotifications())
-                        .setStopWhenIdle(settings.stopWhenIdle())
-                        .build();
-        Configuration sinkOptions = new Configuration();
-        sinkOptions.set(ElasticsearchSinkOptions.HOSTS, List.of(settings.elasticsearchUrl()));
-        return new RedisToElasticsearchJob(
-                source,
-                new HashDocumentMapper(settings.rules()),
-                ElasticsearchDocumentSinkFactory.create(sinkOptions),
-                new DeadLetterLogSink());
+                        .setStopWhenIdle(settings.stopWhenIdle());
+        if (settings.database() != null) {
+            builder.setDatabase(settings.database());
+        }
+        RedisSource source = builder.build();
+        Configuration sinkOptions = settings.sinkOptions();
+        RedisToElasticsearchJob job =
+                new RedisToElasticsearchJob(
+                        source,
+                        new RecordMapper(settings.rules()),
+                        ElasticsearchDocumentSinkFactory.create(sinkOptions),
+                        new DeadLetterLogSink());
+        job.withVersionGateTtl(sinkOptions.get(ElasticsearchSinkOptions.VERSION_GATE_TTL))
+                .withRollups(settings.rollups());
+        return job;
     }
 
     /** Checkpointing as the job needs it: the sink flushes its buffer on every checkpoint. */

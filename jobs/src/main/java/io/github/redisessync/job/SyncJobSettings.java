@@ -1,15 +1,21 @@
 package io.github.redisessync.job;
 
+import io.github.redisessync.connector.elasticsearch.ElasticsearchSinkOptions;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchUrls;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.mapping.IndexRule;
+import io.github.redisessync.job.rollup.RollupSpec;
 import java.time.Duration;
 import java.util.List;
+import org.apache.flink.configuration.Configuration;
 
 /**
  * Everything one run of the sync job needs, validated: endpoints, which key patterns go to which
- * index, batching, checkpointing and the tail.
+ * index and how, source batching and limits, the tail, the sink, rollups and checkpointing.
+ *
+ * <p>Built from the YAML configuration and its overrides ({@code job.config}) with {@link
+ * #builder}; the constructor is the short form for tests.
  */
 public final class SyncJobSettings {
     private final String redisUri;
@@ -18,10 +24,16 @@ public final class SyncJobSettings {
     private final int scanCount;
     private final int readBatchSize;
     private final Duration checkpointInterval;
-    private RedisTailMode tailMode = RedisTailMode.NONE;
-    private String tailChannel = RedisSourceOptions.TAIL_CHANNEL.defaultValue();
-    private boolean configureNotifications;
-    private boolean stopWhenIdle;
+    private final Integer database;
+    private final int maxValueElements;
+    private final int maxStringBytes;
+    private final RedisTailMode tailMode;
+    private final String tailChannel;
+    private final boolean configureNotifications;
+    private final boolean stopWhenIdle;
+    private final Configuration sinkOptions;
+    private final List<RollupSpec> rollups;
+    private final String deadLetterIndex;
 
     public SyncJobSettings(
             String redisUri,
@@ -30,27 +42,57 @@ public final class SyncJobSettings {
             int scanCount,
             int readBatchSize,
             Duration checkpointInterval) {
-        ElasticsearchUrls.parse(elasticsearchUrl);
-        if (rules.isEmpty()) {
+        this(
+                builder(redisUri, elasticsearchUrl, rules)
+                        .scanCount(scanCount)
+                        .readBatchSize(readBatchSize)
+                        .checkpointInterval(checkpointInterval));
+    }
+
+    private SyncJobSettings(Builder b) {
+        ElasticsearchUrls.parse(b.elasticsearchUrl);
+        if (b.rules.isEmpty()) {
             throw new IllegalArgumentException("At least one key pattern must map to an index.");
         }
-        if (scanCount <= 0) {
-            throw new IllegalArgumentException("scan-count must be positive, was " + scanCount);
-        }
-        if (readBatchSize <= 0) {
+        positive("scan-count", b.scanCount);
+        positive("read-batch-size", b.readBatchSize);
+        positive("max-value-elements", b.maxValueElements);
+        positive("max-string-bytes", b.maxStringBytes);
+        if (b.checkpointInterval.isNegative() || b.checkpointInterval.isZero()) {
             throw new IllegalArgumentException(
-                    "read-batch-size must be positive, was " + readBatchSize);
+                    "checkpoint-interval must be positive, was " + b.checkpointInterval);
         }
-        if (checkpointInterval.isNegative() || checkpointInterval.isZero()) {
-            throw new IllegalArgumentException(
-                    "checkpoint-interval must be positive, was " + checkpointInterval);
+        if (b.tailMode == RedisTailMode.CHANNEL
+                && (b.tailChannel == null || b.tailChannel.isEmpty())) {
+            throw new IllegalArgumentException("--channel must name a channel, was empty.");
         }
-        this.redisUri = redisUri;
-        this.elasticsearchUrl = elasticsearchUrl;
-        this.rules = List.copyOf(rules);
-        this.scanCount = scanCount;
-        this.readBatchSize = readBatchSize;
-        this.checkpointInterval = checkpointInterval;
+        this.redisUri = b.redisUri;
+        this.elasticsearchUrl = b.elasticsearchUrl;
+        this.rules = List.copyOf(b.rules);
+        this.scanCount = b.scanCount;
+        this.readBatchSize = b.readBatchSize;
+        this.checkpointInterval = b.checkpointInterval;
+        this.database = b.database;
+        this.maxValueElements = b.maxValueElements;
+        this.maxStringBytes = b.maxStringBytes;
+        this.tailMode = b.tailMode;
+        this.tailChannel = b.tailChannel;
+        this.configureNotifications = b.configureNotifications;
+        this.stopWhenIdle = b.stopWhenIdle;
+        this.sinkOptions = new Configuration(b.sinkOptions);
+        this.sinkOptions.set(ElasticsearchSinkOptions.HOSTS, List.of(b.elasticsearchUrl));
+        this.rollups = List.copyOf(b.rollups);
+        this.deadLetterIndex = b.deadLetterIndex;
+    }
+
+    public static Builder builder(String redisUri, String elasticsearchUrl, List<IndexRule> rules) {
+        return new Builder(redisUri, elasticsearchUrl, rules);
+    }
+
+    private static void positive(String setting, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(setting + " must be positive, was " + value);
+        }
     }
 
     public String redisUri() {
@@ -77,6 +119,33 @@ public final class SyncJobSettings {
         return checkpointInterval;
     }
 
+    /** The Redis database to read, or null: the one in the URL, else 0. */
+    public Integer database() {
+        return database;
+    }
+
+    public int maxValueElements() {
+        return maxValueElements;
+    }
+
+    public int maxStringBytes() {
+        return maxStringBytes;
+    }
+
+    /** {@link ElasticsearchSinkOptions} of the document sink, with the hosts set. */
+    public Configuration sinkOptions() {
+        return new Configuration(sinkOptions);
+    }
+
+    public List<RollupSpec> rollups() {
+        return rollups;
+    }
+
+    /** The index dead letters are also written to, or null: they are only logged. */
+    public String deadLetterIndex() {
+        return deadLetterIndex;
+    }
+
     /**
      * A copy that follows changes after the snapshot: {@code mode} and, for {@code CHANNEL}, the
      * channel; {@code configureNotifications} lets the source CONFIG SET notify-keyspace-events;
@@ -87,22 +156,28 @@ public final class SyncJobSettings {
             String channel,
             boolean configureNotifications,
             boolean stopWhenIdle) {
-        if (mode == RedisTailMode.CHANNEL && (channel == null || channel.isEmpty())) {
-            throw new IllegalArgumentException("--channel must name a channel, was empty.");
-        }
-        SyncJobSettings copy =
-                new SyncJobSettings(
-                        redisUri,
-                        elasticsearchUrl,
-                        rules,
-                        scanCount,
-                        readBatchSize,
-                        checkpointInterval);
-        copy.tailMode = mode;
-        copy.tailChannel = channel == null ? tailChannel : channel;
-        copy.configureNotifications = configureNotifications;
-        copy.stopWhenIdle = stopWhenIdle;
-        return copy;
+        return toBuilder()
+                .tail(mode, channel == null ? tailChannel : channel, configureNotifications)
+                .stopWhenIdle(stopWhenIdle)
+                .build();
+    }
+
+    private Builder toBuilder() {
+        Builder b = new Builder(redisUri, elasticsearchUrl, rules);
+        b.scanCount = scanCount;
+        b.readBatchSize = readBatchSize;
+        b.checkpointInterval = checkpointInterval;
+        b.database = database;
+        b.maxValueElements = maxValueElements;
+        b.maxStringBytes = maxStringBytes;
+        b.tailMode = tailMode;
+        b.tailChannel = tailChannel;
+        b.configureNotifications = configureNotifications;
+        b.stopWhenIdle = stopWhenIdle;
+        b.sinkOptions = new Configuration(sinkOptions);
+        b.rollups = rollups;
+        b.deadLetterIndex = deadLetterIndex;
+        return b;
     }
 
     /** How changes after the snapshot are followed; NONE by default (a bounded snapshot). */
@@ -120,5 +195,89 @@ public final class SyncJobSettings {
 
     public boolean stopWhenIdle() {
         return stopWhenIdle;
+    }
+
+    /** Builds {@link SyncJobSettings}; {@link #build()} checks the whole. */
+    public static final class Builder {
+        private final String redisUri;
+        private final String elasticsearchUrl;
+        private final List<IndexRule> rules;
+        private int scanCount = RedisSourceOptions.SCAN_COUNT.defaultValue();
+        private int readBatchSize = RedisSourceOptions.READ_BATCH_SIZE.defaultValue();
+        private Duration checkpointInterval = Duration.ofSeconds(10);
+        private Integer database;
+        private int maxValueElements = RedisSourceOptions.READ_MAX_VALUE_ELEMENTS.defaultValue();
+        private int maxStringBytes = RedisSourceOptions.READ_MAX_STRING_BYTES.defaultValue();
+        private RedisTailMode tailMode = RedisTailMode.NONE;
+        private String tailChannel = RedisSourceOptions.TAIL_CHANNEL.defaultValue();
+        private boolean configureNotifications;
+        private boolean stopWhenIdle;
+        private Configuration sinkOptions = new Configuration();
+        private List<RollupSpec> rollups = List.of();
+        private String deadLetterIndex;
+
+        private Builder(String redisUri, String elasticsearchUrl, List<IndexRule> rules) {
+            this.redisUri = redisUri;
+            this.elasticsearchUrl = elasticsearchUrl;
+            this.rules = rules;
+        }
+
+        public Builder scanCount(int scanCount) {
+            this.scanCount = scanCount;
+            return this;
+        }
+
+        public Builder readBatchSize(int readBatchSize) {
+            this.readBatchSize = readBatchSize;
+            return this;
+        }
+
+        public Builder checkpointInterval(Duration interval) {
+            this.checkpointInterval = interval;
+            return this;
+        }
+
+        public Builder database(Integer database) {
+            this.database = database;
+            return this;
+        }
+
+        public Builder readLimits(int maxValueElements, int maxStringBytes) {
+            this.maxValueElements = maxValueElements;
+            this.maxStringBytes = maxStringBytes;
+            return this;
+        }
+
+        public Builder tail(RedisTailMode mode, String channel, boolean configureNotifications) {
+            this.tailMode = mode;
+            this.tailChannel = channel;
+            this.configureNotifications = configureNotifications;
+            return this;
+        }
+
+        public Builder stopWhenIdle(boolean stopWhenIdle) {
+            this.stopWhenIdle = stopWhenIdle;
+            return this;
+        }
+
+        /** {@link ElasticsearchSinkOptions} (bulk sizes, backoff, timeouts); hosts are set here. */
+        public Builder sinkOptions(Configuration options) {
+            this.sinkOptions = new Configuration(options);
+            return this;
+        }
+
+        public Builder rollups(List<RollupSpec> rollups) {
+            this.rollups = rollups;
+            return this;
+        }
+
+        public Builder deadLetterIndex(String index) {
+            this.deadLetterIndex = index;
+            return this;
+        }
+
+        public SyncJobSettings build() {
+            return new SyncJobSettings(this);
+        }
     }
 }

@@ -9,6 +9,7 @@ public class DeadLetter implements Serializable {
     private String key;
     private String index;
     private String reason;
+    private String reasonCode;
     private String excerpt;
     private long version;
 
@@ -21,6 +22,17 @@ public class DeadLetter implements Serializable {
         this.reason = reason;
         this.excerpt = excerpt;
         this.version = version;
+    }
+
+    public DeadLetter(
+            String key,
+            String index,
+            DeadLetterReason reasonCode,
+            String reason,
+            String excerpt,
+            long version) {
+        this(key, index, reason, excerpt, version);
+        this.reasonCode = reasonCode.code();
     }
 
     /** The key as text; bytes that are not UTF-8 are shown as {@code \xNN}. */
@@ -50,6 +62,15 @@ public class DeadLetter implements Serializable {
         this.reason = reason;
     }
 
+    /** The {@link DeadLetterReason#code() code} of the reason, e.g. {@code bad-date}. */
+    public String getReasonCode() {
+        return reasonCode;
+    }
+
+    public void setReasonCode(String reasonCode) {
+        this.reasonCode = reasonCode;
+    }
+
     public String getExcerpt() {
         return excerpt;
     }
@@ -68,6 +89,15 @@ public class DeadLetter implements Serializable {
 
     @Override
     public String toString() {
-        return "key=" + key + " index=" + index + " reason=" + reason + " excerpt=" + excerpt;
+        return "key="
+                + key
+                + " index="
+                + index
+                + " reason="
+                + reasonCode
+                + ": "
+                + reason
+                + " excerpt="
+                + excerpt;
     }
 }

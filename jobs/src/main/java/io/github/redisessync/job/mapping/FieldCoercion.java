@@ -21,7 +21,11 @@ enum FieldCoercion {
     INTEGER,
     /** double, float, half_float, scaled_float. */
     DECIMAL,
-    BOOLEAN;
+    BOOLEAN,
+    /** date, date_nanos: checked against the field's formats, written as the string it is. */
+    DATE,
+    /** object, nested, flattened (and {@code json} in the configuration): text parsed as JSON. */
+    JSON;
 
     private static final Pattern JSON_INTEGER = Pattern.compile("-?(0|[1-9][0-9]*)");
     private static final Pattern JSON_NUMBER =
@@ -48,12 +52,20 @@ enum FieldCoercion {
                 return DECIMAL;
             case "boolean":
                 return BOOLEAN;
+            case "date":
+            case "date_nanos":
+                return DATE;
+            case "object":
+            case "nested":
+            case "flattened":
+            case "json":
+                return JSON;
             default:
                 return STRING;
         }
     }
 
-    /** What to write for {@code text}. */
+    /** What to write for {@code text}; DATE and JSON are checked by {@link FieldSpec}. */
     Coerced coerce(String text) {
         switch (this) {
             case INTEGER:

@@ -13,7 +13,7 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Runs the {@link HashDocumentMapper} in the job: documents go on, dead letters to a side output.
+ * Runs the {@link RecordMapper} in the job: documents go on, dead letters to a side output.
  *
  * <p>Counts go to accumulators as well as metrics because the launcher reads accumulators from the
  * job client to report progress and the final summary.
@@ -28,17 +28,22 @@ public class RecordMappingFunction extends ProcessFunction<RedisRecord, Document
     public static final String KEYS_READ = "keys-read";
     public static final String DEAD_LETTER_COUNT = "dead-letters";
 
+    /** Prefix of the per-reason dead-letter accumulators, e.g. {@code dead-letters.bad-date}. */
+    public static final String DEAD_LETTERS_PREFIX = "dead-letters.";
+
     /** Prefix of the per-index accumulators of documents written (indexed or deleted). */
     public static final String DOCUMENTS_PREFIX = "documents.";
 
-    private final HashDocumentMapper mapper;
+    private final RecordMapper mapper;
 
     private transient LongCounter keysRead;
     private transient LongCounter deadLetters;
     private transient Map<String, LongCounter> documentsByIndex;
     private transient Counter deadLetterMetric;
+    private transient Map<String, Counter> deadLettersByReason;
+    private transient Map<String, LongCounter> deadLetterAccumulators;
 
-    public RecordMappingFunction(HashDocumentMapper mapper) {
+    public RecordMappingFunction(RecordMapper mapper) {
         this.mapper = mapper;
     }
 
@@ -51,6 +56,20 @@ public class RecordMappingFunction extends ProcessFunction<RedisRecord, Document
             documentsByIndex.put(rule.index(), accumulator(DOCUMENTS_PREFIX + rule.index()));
         }
         deadLetterMetric = getRuntimeContext().getMetricGroup().counter("deadLetters");
+        // One counter per reason (deadLetterReason.<code>.deadLetters), so a dashboard shows
+        // which kind of bad data arrives without reading the dead-letter log.
+        deadLettersByReason = new HashMap<>();
+        deadLetterAccumulators = new HashMap<>();
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            deadLettersByReason.put(
+                    reason.code(),
+                    getRuntimeContext()
+                            .getMetricGroup()
+                            .addGroup("deadLetterReason", reason.code())
+                            .counter("deadLetters"));
+            deadLetterAccumulators.put(
+                    reason.code(), accumulator(DEAD_LETTERS_PREFIX + reason.code()));
+        }
     }
 
     private LongCounter accumulator(String name) {
@@ -69,6 +88,11 @@ public class RecordMappingFunction extends ProcessFunction<RedisRecord, Document
         } else {
             deadLetters.add(1);
             deadLetterMetric.inc();
+            String code = result.deadLetter().getReasonCode();
+            if (code != null) {
+                deadLettersByReason.get(code).inc();
+                deadLetterAccumulators.get(code).add(1);
+            }
             ctx.output(DEAD_LETTERS, result.deadLetter());
         }
     }

@@ -46,6 +46,17 @@ final class JsonComparison {
         if (a.isObject() && b.isObject()) {
             return firstDifference(a, b) == null;
         }
+        if (a.isArray() && b.isArray()) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            for (int i = 0; i < a.size(); i++) {
+                if (!same(a.get(i), b.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
         return a.equals(b);
     }
 }

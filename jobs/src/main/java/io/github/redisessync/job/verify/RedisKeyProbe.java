@@ -2,6 +2,7 @@ package io.github.redisessync.job.verify;
 
 import io.github.redisessync.connector.redis.source.RedisDataType;
 import io.github.redisessync.connector.redis.source.RedisRecord;
+import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.job.EndpointChecks;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.apache.flink.configuration.ConfigOption;
 
 /**
  * Redis as {@code verify} reads it: SCAN in batches, each key read atomically with the server time
@@ -36,6 +38,9 @@ final class RedisKeyProbe implements AutoCloseable {
     private final StatefulRedisConnection<byte[], byte[]> connection;
     private final int database;
     private final String scriptSha;
+    // The job's source reads no bigger value (its record is a dead letter); verify reads alike.
+    private byte[] maxValueElements = limit(RedisSourceOptions.READ_MAX_VALUE_ELEMENTS);
+    private byte[] maxStringBytes = limit(RedisSourceOptions.READ_MAX_STRING_BYTES);
 
     RedisKeyProbe(String uri) {
         RedisURI redisUri = EndpointChecks.parseRedisUri(uri);
@@ -50,6 +55,21 @@ final class RedisKeyProbe implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("verify-read-key.lua is missing from the jar", e);
         }
+    }
+
+    /** Reads values up to the job source's limits, so oversized ones count as dead letters. */
+    public RedisKeyProbe withReadLimits(int maxValueElements, int maxStringBytes) {
+        this.maxValueElements = ascii(maxValueElements);
+        this.maxStringBytes = ascii(maxStringBytes);
+        return this;
+    }
+
+    private static byte[] limit(ConfigOption<Integer> option) {
+        return ascii(option.defaultValue());
+    }
+
+    private static byte[] ascii(int value) {
+        return String.valueOf(value).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Hands the keys matching {@code glob} to {@code batches}, about {@code count} at a time. */
@@ -67,14 +87,20 @@ final class RedisKeyProbe implements AutoCloseable {
         } while (!cursor.isFinished());
     }
 
-    /** Reads each key as the job's source would see it: a hash's fields, or a delete if gone. */
+    /** Reads each key as the job's source would see it: type and value, or a delete if gone. */
     List<RedisRecord> read(List<byte[]> keys) {
         RedisAsyncCommands<byte[], byte[]> redis = connection.async();
         List<RedisFuture<List<Object>>> replies = new ArrayList<>(keys.size());
         connection.setAutoFlushCommands(false);
         try {
             for (byte[] key : keys) {
-                replies.add(redis.evalsha(scriptSha, ScriptOutputType.MULTI, key));
+                replies.add(
+                        redis.evalsha(
+                                scriptSha,
+                                ScriptOutputType.MULTI,
+                                new byte[][] {key},
+                                maxValueElements,
+                                maxStringBytes));
             }
             connection.flushCommands();
         } finally {

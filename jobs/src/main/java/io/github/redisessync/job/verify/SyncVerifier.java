@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.job.SyncJobSettings;
-import io.github.redisessync.job.mapping.HashDocumentMapper;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.MappingResult;
+import io.github.redisessync.job.mapping.RecordMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,14 +27,14 @@ import java.util.Map;
  */
 public final class SyncVerifier {
     private final SyncJobSettings settings;
-    private final HashDocumentMapper mapper;
+    private final RecordMapper mapper;
     private final int batchSize;
     private final int sampleSize;
     private final boolean repair;
 
     public SyncVerifier(SyncJobSettings settings, int batchSize, int sampleSize, boolean repair) {
         this.settings = settings;
-        this.mapper = new HashDocumentMapper(settings.rules());
+        this.mapper = new RecordMapper(settings.rules());
         this.batchSize = batchSize;
         this.sampleSize = sampleSize;
         this.repair = repair;
@@ -48,7 +48,10 @@ public final class SyncVerifier {
                         r ->
                                 reports.putIfAbsent(
                                         r.index(), new VerifyReport(r.index(), sampleSize)));
-        try (RedisKeyProbe redis = new RedisKeyProbe(settings.redisUri());
+        try (RedisKeyProbe redis =
+                        new RedisKeyProbe(settings.redisUri())
+                                .withReadLimits(
+                                        settings.maxValueElements(), settings.maxStringBytes());
                 ElasticsearchDocuments es =
                         new ElasticsearchDocuments(settings.elasticsearchUrl())) {
             for (String index : reports.keySet()) {

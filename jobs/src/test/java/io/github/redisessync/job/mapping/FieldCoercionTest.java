@@ -42,7 +42,8 @@ class FieldCoercionTest {
     @Test
     void leavesUndeclaredAndTextualFieldsAlone() {
         assertThat(FieldCoercion.forMappingType(null)).isEqualTo(FieldCoercion.STRING);
-        assertThat(FieldCoercion.forMappingType("date")).isEqualTo(FieldCoercion.STRING);
+        assertThat(FieldCoercion.forMappingType("date")).isEqualTo(FieldCoercion.DATE);
+        assertThat(FieldCoercion.forMappingType("object")).isEqualTo(FieldCoercion.JSON);
         assertThat(FieldCoercion.forMappingType("keyword")).isEqualTo(FieldCoercion.STRING);
         assertThat(FieldCoercion.forMappingType("long")).isEqualTo(FieldCoercion.INTEGER);
         assertThat(FieldCoercion.forMappingType("half_float")).isEqualTo(FieldCoercion.DECIMAL);

@@ -119,7 +119,7 @@ class HashDocumentMapperTest {
                         -1L,
                         0);
         assertThat(mapper.map(string).deadLetter().getReason())
-                .contains("'user:9'", "STRING", "hashes");
+                .contains("'user:9' is a string", "maps hash keys");
 
         RedisRecord omitted =
                 RedisRecord.upsert(bytes("user:10"), RedisDataType.HASH, null, 1L, -1L, 0);
