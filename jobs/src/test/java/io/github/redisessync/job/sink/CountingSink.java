@@ -16,6 +16,7 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 final class CountingSink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
     private static final Map<String, AtomicLong> COUNTS = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicLong> WRITERS = new ConcurrentHashMap<>();
 
     private final Sink<T> delegate;
     private final String name;
@@ -27,6 +28,11 @@ final class CountingSink<T> implements Sink<T> {
 
     static long count(String name) {
         return COUNTS.getOrDefault(name, new AtomicLong()).get();
+    }
+
+    /** Writers created so far: the parallelism, plus the same again for each restart. */
+    static long writers(String name) {
+        return WRITERS.getOrDefault(name, new AtomicLong()).get();
     }
 
     @Override
@@ -42,6 +48,7 @@ final class CountingSink<T> implements Sink<T> {
 
     private SinkWriter<T> counting(SinkWriter<T> writer) {
         AtomicLong count = COUNTS.computeIfAbsent(name, n -> new AtomicLong());
+        WRITERS.computeIfAbsent(name, n -> new AtomicLong()).incrementAndGet();
         return new SinkWriter<>() {
             @Override
             public void write(T element, Context context) throws IOException, InterruptedException {

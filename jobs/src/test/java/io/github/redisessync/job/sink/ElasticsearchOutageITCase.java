@@ -1,0 +1,279 @@
+package io.github.redisessync.job.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.redisessync.connector.elasticsearch.DocumentAction;
+import io.github.redisessync.connector.elasticsearch.IndexDefinition;
+import io.github.redisessync.connector.redis.source.RedisSource;
+import io.github.redisessync.connector.redis.source.RedisTailMode;
+import io.github.redisessync.job.DeadLetterLogSink;
+import io.github.redisessync.job.RedisToElasticsearchJob;
+import io.github.redisessync.job.SearchClient;
+import io.github.redisessync.job.mapping.HashDocumentMapper;
+import io.github.redisessync.job.mapping.IndexRule;
+import io.github.redisessync.job.mapping.KeyPattern;
+import io.github.redisessync.testing.PrivateElasticsearch;
+import io.github.redisessync.testing.TestServices;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Elasticsearch stopped for 20 seconds while the job follows a stream of changes, then started
+ * again on the same port with the same data: the running job catches up by itself and Elasticsearch
+ * ends equal to Redis, nothing lost.
+ *
+ * <p>What carries it: {@code RetryingBulkSender} sends a bulk that got no answer again with the
+ * {@code bulk-flush.backoff.*} backoff (0.5 s doubling, 8 retries: about two minutes), and the
+ * flush that a checkpoint waits for waits with it. The job also has a restart strategy
+ * (exponential-delay, 1 s to 10 s) as a backstop; the test logs how many writers were created, so a
+ * run shows whether a restart happened at all.
+ */
+class ElasticsearchOutageITCase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchOutageITCase.class);
+
+    private static final int KEYS = 1_000;
+    private static final int OPS_PER_SECOND = 100;
+    private static final Duration OUTAGE = Duration.ofSeconds(20);
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    @Test
+    void jobRecoversByItselfFromAnElasticsearchOutageAndLosesNothing() throws Exception {
+        String name = TestServices.uniqueName("outage");
+        String prefix = name + ":user:";
+        String index = name;
+        RedisClient client = RedisClient.create(TestServices.redis().uri());
+        try (PrivateElasticsearch es = TestServices.privateElasticsearch();
+                StatefulRedisConnection<String, String> connection = client.connect()) {
+            RedisCommands<String, String> redis = connection.sync();
+            for (int i = 0; i < KEYS; i++) {
+                redis.hset(prefix + i, Map.of("n", String.valueOf(i), "round", "0"));
+            }
+            StreamExecutionEnvironment env = environment();
+            Sink<DocumentAction> sink =
+                    new CountingSink<>(
+                            VersionedSinkITCase.sink(es.url(), index, "unused-" + index, 100),
+                            name);
+            new RedisToElasticsearchJob(
+                            source(prefix),
+                            new HashDocumentMapper(
+                                    List.of(
+                                            new IndexRule(
+                                                    KeyPattern.of(prefix + "*"),
+                                                    index,
+                                                    IndexDefinition.dynamic()))),
+                            sink,
+                            new DeadLetterLogSink())
+                    .addTo(env);
+            JobClient job = env.executeAsync("elasticsearch outage");
+            Writer writer = new Writer(client, prefix);
+            try {
+                SearchClient search = new SearchClient(es.url());
+                await("the snapshot in Elasticsearch", () -> count(search, index) >= KEYS);
+                writer.start();
+                long beforeOutage = writer.operations.get();
+                await(
+                        "writes before the outage",
+                        () -> writer.operations.get() > beforeOutage + 200);
+
+                es.stop();
+                long stoppedAt = writer.operations.get();
+                // The outage itself is what is tested: Elasticsearch is down for this long
+                // while Redis keeps changing.
+                Thread.sleep(OUTAGE.toMillis());
+                long duringOutage = writer.operations.get() - stoppedAt;
+                es.start();
+                long restartedAt = writer.operations.get();
+                await(
+                        "writes after the restart",
+                        () -> writer.operations.get() > restartedAt + 200);
+                writer.stop();
+
+                Map<String, Map<String, String>> expected = redisContent(redis, prefix);
+                await(
+                        "Elasticsearch equal to Redis",
+                        () -> documents(search, index).equals(expected));
+                assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+                assertThat(duringOutage)
+                        .as("changes made while Elasticsearch was down")
+                        .isPositive();
+                LOG.info(
+                        "Outage of {} s: {} changes during it, {} in all; {} documents equal to"
+                                + " Redis; sink writers created: {} (parallelism 2, so {}"
+                                + " restarts)",
+                        OUTAGE.toSeconds(),
+                        duringOutage,
+                        writer.operations.get(),
+                        expected.size(),
+                        CountingSink.writers(name),
+                        CountingSink.writers(name) / 2 - 1);
+            } finally {
+                writer.stop();
+                job.cancel().get();
+            }
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    private static RedisSource source(String prefix) {
+        return RedisSource.builder()
+                .setRedisUri(TestServices.redis().uri())
+                .setKeyPatterns(List.of(prefix + "*"))
+                .setTailMode(RedisTailMode.KEYSPACE)
+                .setConfigureNotifications(true)
+                .build();
+    }
+
+    private static StreamExecutionEnvironment environment() {
+        Configuration config = new Configuration();
+        config.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        config.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
+                Duration.ofSeconds(1));
+        config.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
+                Duration.ofSeconds(10));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        env.setParallelism(2);
+        env.enableCheckpointing(500);
+        return env;
+    }
+
+    private static long count(SearchClient search, String index) {
+        try {
+            return search.send("GET", "/" + index + "/_count", null).path("count").asLong();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** Every document as field → text, the form Redis hashes have. */
+    private static Map<String, Map<String, String>> documents(SearchClient search, String index) {
+        Map<String, Map<String, String>> documents = new HashMap<>();
+        try {
+            for (Map.Entry<String, JsonNode> hit : search.allDocuments(index).entrySet()) {
+                Map<String, String> fields = new HashMap<>();
+                hit.getValue()
+                        .fields()
+                        .forEachRemaining(f -> fields.put(f.getKey(), f.getValue().asText()));
+                documents.put(hit.getKey(), fields);
+            }
+        } catch (Exception e) {
+            return Map.of();
+        }
+        return documents;
+    }
+
+    /** Redis's hashes under {@code prefix}, by document id. */
+    private static Map<String, Map<String, String>> redisContent(
+            RedisCommands<String, String> redis, String prefix) {
+        Map<String, Map<String, String>> content = new HashMap<>();
+        ScanCursor cursor = ScanCursor.INITIAL;
+        do {
+            KeyScanCursor<String> page =
+                    redis.scan(cursor, ScanArgs.Builder.matches(prefix + "*").limit(500));
+            for (String key : page.getKeys()) {
+                Map<String, String> hash = redis.hgetall(key);
+                if (!hash.isEmpty()) {
+                    content.put(key.substring(prefix.length()), hash);
+                }
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
+        return content;
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("Timed out after " + TIMEOUT + " waiting for " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
+        }
+    }
+
+    /** Updates, deletes and creates keys at a steady rate on its own thread until stopped. */
+    private static final class Writer {
+        final AtomicLong operations = new AtomicLong();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread;
+
+        Writer(RedisClient client, String prefix) {
+            thread =
+                    new Thread(
+                            () -> {
+                                try (StatefulRedisConnection<String, String> connection =
+                                        client.connect()) {
+                                    run(connection.sync(), prefix);
+                                }
+                            },
+                            "outage-writer");
+            thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        private void run(RedisCommands<String, String> redis, String prefix) {
+            long pause = TimeUnit.SECONDS.toNanos(1) / OPS_PER_SECOND;
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            while (running.get()) {
+                long op = operations.get() + 1;
+                String key = prefix + random.nextInt(KEYS + KEYS / 5);
+                if (op % 10 == 0) {
+                    redis.del(key);
+                } else {
+                    redis.hset(key, Map.of("n", key.substring(prefix.length()), "round", "" + op));
+                }
+                operations.incrementAndGet();
+                // Pacing, not waiting for a condition: a steady stream of changes.
+                LockSupport.parkNanos(pause);
+            }
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            if (thread.isAlive()) {
+                thread.join(TimeUnit.SECONDS.toMillis(30));
+            }
+        }
+    }
+}
