@@ -9,11 +9,14 @@ import io.github.redisessync.job.mapping.RecordMapper;
 import io.github.redisessync.job.mapping.RecordMappingFunction;
 import io.github.redisessync.job.rollup.RollupGraph;
 import io.github.redisessync.job.rollup.RollupSpec;
+import io.github.redisessync.job.sweep.CatchUpSweep;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -32,6 +35,7 @@ public final class RedisToElasticsearchJob {
     private final Sink<DeadLetter> deadLetterSink;
     private Duration versionGateTtl = ElasticsearchSinkOptions.VERSION_GATE_TTL.defaultValue();
     private List<RollupSpec> rollups = List.of();
+    private CatchUpSweep catchUpSweep;
 
     public RedisToElasticsearchJob(
             Source<RedisRecord, ?, ?> source,
@@ -56,11 +60,24 @@ public final class RedisToElasticsearchJob {
         return this;
     }
 
+    /**
+     * Sweeps the documents of vanished keys after each catch-up of the tail (see {@link
+     * CatchUpSweep}); without it, catch-up markers are dropped.
+     */
+    public RedisToElasticsearchJob withCatchUpSweep(CatchUpSweep sweep) {
+        this.catchUpSweep = sweep;
+        return this;
+    }
+
     /** Adds the job's operators to {@code env}. */
     public void addTo(StreamExecutionEnvironment env) {
-        SingleOutputStreamOperator<DocumentAction> documents =
+        DataStream<RedisRecord> records =
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "redis-source")
-                        .uid("redis-source")
+                        .uid("redis-source");
+        SingleOutputStreamOperator<DocumentAction> documents =
+                records.filter(record -> !record.isCatchUpMarker())
+                        .uid("redis-keys")
+                        .name("redis-keys")
                         .process(new RecordMappingFunction(mapper))
                         .uid("map-records")
                         .name("map-records");
@@ -69,8 +86,24 @@ public final class RedisToElasticsearchJob {
                 .sinkTo(deadLetterSink)
                 .uid("dead-letter-sink")
                 .name("dead-letters");
-        // Without rollups this is documents itself: the graph is unchanged.
-        writeDocuments(RollupGraph.withRollups(documents, rollups), documentSink, versionGateTtl);
+        DataStream<DocumentAction> actions = documents;
+        if (catchUpSweep != null) {
+            // Markers are rare (one per gap); each waits for a checkpoint, then sweeps.
+            DataStream<DocumentAction> sweepDeletes =
+                    AsyncDataStream.unorderedWait(
+                                    records.filter(RedisRecord::isCatchUpMarker)
+                                            .uid("catch-up-markers")
+                                            .name("catch-up-markers"),
+                                    catchUpSweep,
+                                    CatchUpSweep.TIMEOUT.toMillis(),
+                                    TimeUnit.MILLISECONDS,
+                                    4)
+                            .uid("catch-up-sweep")
+                            .name("catch-up-sweep");
+            actions = documents.union(sweepDeletes);
+        }
+        // Without rollups this is actions itself: the graph is unchanged.
+        writeDocuments(RollupGraph.withRollups(actions, rollups), documentSink, versionGateTtl);
     }
 
     /**

@@ -5,8 +5,10 @@ import io.github.redisessync.connector.elasticsearch.ElasticsearchIndexManager;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchSinkOptions;
 import io.github.redisessync.connector.redis.source.RedisSource;
 import io.github.redisessync.connector.redis.source.RedisSourceBuilder;
+import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.RecordMapper;
+import io.github.redisessync.job.sweep.CatchUpSweep;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -62,6 +64,14 @@ public final class SyncJobFactory {
                         new DeadLetterLogSink());
         job.withVersionGateTtl(sinkOptions.get(ElasticsearchSinkOptions.VERSION_GATE_TTL))
                 .withRollups(settings.rollups());
+        if (settings.tailMode() != RedisTailMode.NONE) {
+            job.withCatchUpSweep(
+                    new CatchUpSweep(
+                            settings.redisUri(),
+                            settings.elasticsearchUrl(),
+                            settings.rules(),
+                            settings.scanCount()));
+        }
         return job;
     }
 

@@ -22,13 +22,13 @@ import org.elasticsearch.client.Response;
 import org.elasticsearch.client.RestClient;
 
 /** Elasticsearch as {@code verify} reads and repairs it: batched gets, id scrolls, bulk writes. */
-final class ElasticsearchDocuments implements AutoCloseable {
+public final class ElasticsearchDocuments implements AutoCloseable {
     static final ObjectMapper JSON =
             new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private final RestClient client;
 
-    ElasticsearchDocuments(String url) {
+    public ElasticsearchDocuments(String url) {
         this.client =
                 RestClient.builder(ElasticsearchUrls.parse(url))
                         .setRequestConfigCallback(
@@ -52,7 +52,7 @@ final class ElasticsearchDocuments implements AutoCloseable {
     }
 
     /** Hands every document id of {@code index} to {@code batches}, {@code size} at a time. */
-    void scrollIds(String index, int size, Consumer<List<String>> batches) {
+    public void scrollIds(String index, int size, Consumer<List<String>> batches) {
         JsonNode page =
                 send(
                         "POST",
@@ -106,7 +106,7 @@ final class ElasticsearchDocuments implements AutoCloseable {
         String firstError;
     }
 
-    void refresh(String index) {
+    public void refresh(String index) {
         send("POST", "/" + index + "/_refresh", null);
     }
 

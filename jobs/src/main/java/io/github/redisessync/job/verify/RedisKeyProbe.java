@@ -31,7 +31,7 @@ import org.apache.flink.configuration.ConfigOption;
  * Redis as {@code verify} reads it: SCAN in batches, each key read atomically with the server time
  * (so repairs are versioned like the job's writes), and existence checks; all pipelined.
  */
-final class RedisKeyProbe implements AutoCloseable {
+public final class RedisKeyProbe implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final RedisClient client;
@@ -42,7 +42,7 @@ final class RedisKeyProbe implements AutoCloseable {
     private byte[] maxValueElements = limit(RedisSourceOptions.READ_MAX_VALUE_ELEMENTS);
     private byte[] maxStringBytes = limit(RedisSourceOptions.READ_MAX_STRING_BYTES);
 
-    RedisKeyProbe(String uri) {
+    public RedisKeyProbe(String uri) {
         RedisURI redisUri = EndpointChecks.parseRedisUri(uri);
         this.database = redisUri.getDatabase();
         this.client = RedisClient.create(redisUri);
@@ -135,7 +135,7 @@ final class RedisKeyProbe implements AutoCloseable {
     }
 
     /** For each key whether it exists, after the returned server time (µs) was read. */
-    ExistenceCheck exists(List<String> keys) {
+    public ExistenceCheck exists(List<String> keys) {
         RedisAsyncCommands<byte[], byte[]> redis = connection.async();
         connection.setAutoFlushCommands(false);
         RedisFuture<List<byte[]>> time;
@@ -164,7 +164,7 @@ final class RedisKeyProbe implements AutoCloseable {
     }
 
     /** Existence of a batch of keys, and the server time read before it. */
-    static final class ExistenceCheck {
+    public static final class ExistenceCheck {
         final long timeMicros;
         final boolean[] exists;
 

@@ -6,6 +6,7 @@ import io.github.redisessync.connector.elasticsearch.DocumentAction;
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.job.SyncJobSettings;
 import io.github.redisessync.job.mapping.IndexRule;
+import io.github.redisessync.job.mapping.KeyPattern;
 import io.github.redisessync.job.mapping.MappingResult;
 import io.github.redisessync.job.mapping.RecordMapper;
 import java.io.IOException;
@@ -128,29 +129,18 @@ public final class SyncVerifier {
     private void findExtras(
             List<String> ids, RedisKeyProbe redis, ElasticsearchDocuments es, VerifyReport report) {
         report.documents += ids.size();
-        List<String> candidates = new ArrayList<>();
-        List<int[]> ranges = new ArrayList<>(ids.size());
-        for (String id : ids) {
-            int from = candidates.size();
-            for (IndexRule rule : settings.rules()) {
-                if (rule.index().equals(report.index)) {
-                    candidates.addAll(rule.pattern().keysFor(id));
-                }
+        List<KeyPattern> patterns = new ArrayList<>();
+        for (IndexRule rule : settings.rules()) {
+            if (rule.index().equals(report.index)) {
+                patterns.add(rule.pattern());
             }
-            ranges.add(new int[] {from, candidates.size()});
         }
-        RedisKeyProbe.ExistenceCheck check = redis.exists(candidates);
+        ExtraDocuments.Found extras = new ExtraDocuments(patterns).find(ids, redis);
         StringBuilder repairs = new StringBuilder();
-        for (int i = 0; i < ids.size(); i++) {
-            boolean exists = false;
-            for (int c = ranges.get(i)[0]; c < ranges.get(i)[1]; c++) {
-                exists |= check.exists[c];
-            }
-            if (!exists) {
-                report.extra++;
-                report.sample("extra", "id " + ids.get(i) + ": no key of it exists in Redis");
-                appendDelete(repairs, report.index, ids.get(i), check.timeMicros);
-            }
+        for (String id : extras.ids) {
+            report.extra++;
+            report.sample("extra", "id " + id + ": no key of it exists in Redis");
+            appendDelete(repairs, report.index, id, extras.timeMicros);
         }
         flushRepairs(repairs, es, report);
     }

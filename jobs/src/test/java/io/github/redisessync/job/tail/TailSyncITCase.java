@@ -1,5 +1,9 @@
 package io.github.redisessync.job.tail;
 
+import static io.github.redisessync.job.tail.TailTestSupport.await;
+import static io.github.redisessync.job.tail.TailTestSupport.awaitConvergence;
+import static io.github.redisessync.job.tail.TailTestSupport.counter;
+import static io.github.redisessync.job.tail.TailTestSupport.maxGauge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisessync.connector.elasticsearch.IndexDefinition;
@@ -9,22 +13,14 @@ import io.github.redisessync.job.SyncJobSettings;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
 import io.github.redisessync.testing.TestServices;
-import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -51,8 +47,6 @@ class TailSyncITCase {
     /** Operations of all writers together after the snapshot ended. */
     private static final int OPS_AFTER_SNAPSHOT = 8_000;
 
-    private static final Duration CONVERGENCE_TIMEOUT = Duration.ofMinutes(3);
-
     /** Lets the test read the source's metrics (scan progress, changes received). */
     private static final InMemoryReporter REPORTER = InMemoryReporter.create();
 
@@ -77,7 +71,7 @@ class TailSyncITCase {
         RedisClient client = RedisClient.create(TestServices.redis().uri());
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             RedisAsyncCommands<String, String> redis = connection.async();
-            load(redis, prefix);
+            TailTestSupport.load(redis, prefix, KEYS);
 
             SyncJobSettings settings =
                     new SyncJobSettings(
@@ -109,7 +103,9 @@ class TailSyncITCase {
                                 KEYS + KEYS / 5,
                                 mode == RedisTailMode.CHANNEL ? channel : null);
                 try {
-                    await("the snapshot to end", () -> maxGauge(job, "redisScanProgress") >= 1.0);
+                    await(
+                            "the snapshot to end",
+                            () -> maxGauge(REPORTER, job.getJobID(), "redisScanProgress") >= 1.0);
                     long atSnapshotEnd = writers.operations.get();
                     LOG.info(
                             "The snapshot ended after {} s and {} writes",
@@ -127,7 +123,7 @@ class TailSyncITCase {
                         WRITERS,
                         writers,
                         String.format("%.1f", (System.nanoTime() - start) / 1e9),
-                        counter(job, "redisChangesReceived"));
+                        counter(REPORTER, job.getJobID(), "redisChangesReceived"));
 
                 String differences = awaitConvergence(redis, prefix, index);
                 LOG.info(
@@ -141,70 +137,5 @@ class TailSyncITCase {
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
-    }
-
-    /** The largest value of a numeric gauge of the job over its subtasks. */
-    private static double maxGauge(JobClient job, String name) {
-        return REPORTER.getMetricsByIdentifiers(job.getJobID()).entrySet().stream()
-                .filter(e -> e.getKey().endsWith("." + name) && e.getValue() instanceof Gauge)
-                .mapToDouble(e -> ((Number) ((Gauge<?>) e.getValue()).getValue()).doubleValue())
-                .max()
-                .orElse(0);
-    }
-
-    /** The sum of a counter of the job over its subtasks. */
-    private static long counter(JobClient job, String name) {
-        return REPORTER.getMetricsByIdentifiers(job.getJobID()).entrySet().stream()
-                .filter(e -> e.getKey().endsWith("." + name) && e.getValue() instanceof Counter)
-                .mapToLong(e -> ((Counter) e.getValue()).getCount())
-                .sum();
-    }
-
-    /** Polls a condition until it holds; fails naming it after the timeout. */
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + CONVERGENCE_TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-        }
-    }
-
-    /** Polls until the index equals Redis or the timeout; returns the last differences. */
-    private static String awaitConvergence(
-            RedisAsyncCommands<String, String> redis, String prefix, String index)
-            throws Exception {
-        long deadline = System.nanoTime() + CONVERGENCE_TIMEOUT.toNanos();
-        String differences;
-        int polls = 0;
-        do {
-            Map<String, Map<String, String>> inRedis = SyncedState.redis(redis, prefix);
-            Map<String, Map<String, String>> inIndex =
-                    SyncedState.elasticsearch(TestServices.elasticsearch().url(), index);
-            differences = SyncedState.differences(inRedis, inIndex);
-            polls++;
-            if (differences.isEmpty()) {
-                LOG.info(
-                        "Index {} equals Redis after {} polls: {} documents",
-                        index,
-                        polls,
-                        inIndex.size());
-                return differences;
-            }
-            LOG.info("Not converged yet: {}", differences);
-        } while (System.nanoTime() < deadline);
-        return differences;
-    }
-
-    private static void load(RedisAsyncCommands<String, String> redis, String prefix) {
-        List<RedisFuture<?>> pending = new ArrayList<>();
-        for (int i = 0; i < KEYS; i++) {
-            pending.add(redis.hset(prefix + i, Map.of("name", "user " + i, "v", "initial")));
-            if (pending.size() == 1000) {
-                LettuceFutures.awaitAll(
-                        Duration.ofSeconds(30), pending.toArray(new RedisFuture[0]));
-                pending.clear();
-            }
-        }
-        LettuceFutures.awaitAll(Duration.ofSeconds(30), pending.toArray(new RedisFuture[0]));
     }
 }

@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -21,6 +23,9 @@ import java.util.Objects;
  * read.max-value-elements} or {@code read.max-string-bytes}) or the type is one this source does
  * not read yet (STREAM, UNKNOWN). See {@link #isValueOmitted()}; consumers should route such
  * records to the dead-letter output instead of writing an empty document.
+ *
+ * <p>A {@link Op#CATCH_UP_FINISHED} record is no key's read but a marker: see {@link
+ * #catchUpFinished}.
  */
 public class RedisRecord implements Serializable {
 
@@ -37,7 +42,13 @@ public class RedisRecord implements Serializable {
     /** What the record asks the consumer to do with the key's document. */
     public enum Op {
         UPSERT,
-        DELETE
+        DELETE,
+        /**
+         * Not a key: a catch-up rescan after a gap in the tail has re-read every key of some
+         * patterns. Documents of keys deleted during the gap are still out there; a consumer that
+         * keeps a copy removes the entries of these patterns whose keys no longer exist (a sweep).
+         */
+        CATCH_UP_FINISHED
     }
 
     private byte[] key;
@@ -81,6 +92,44 @@ public class RedisRecord implements Serializable {
         record.ttlMillis = NOT_FOUND;
         record.database = database;
         return record;
+    }
+
+    /**
+     * The marker that a catch-up rescan of {@code keyPatterns} in {@code database} finished; {@code
+     * version} is the server time (µs) of its first read, 0 when it read no key. The patterns
+     * travel as UTF-8 {@code values}, the key is empty: the record stays a plain POJO.
+     */
+    public static RedisRecord catchUpFinished(
+            List<String> keyPatterns, long version, int database) {
+        RedisRecord record = new RedisRecord();
+        record.key = new byte[0];
+        record.op = Op.CATCH_UP_FINISHED;
+        record.type = RedisDataType.NONE;
+        record.values =
+                keyPatterns.stream()
+                        .map(pattern -> pattern.getBytes(StandardCharsets.UTF_8))
+                        .toArray(byte[][]::new);
+        record.version = version;
+        record.ttlMillis = NOT_FOUND;
+        record.database = database;
+        return record;
+    }
+
+    /** True for the marker of a finished catch-up rescan rather than a key's read. */
+    public boolean isCatchUpMarker() {
+        return op == Op.CATCH_UP_FINISHED;
+    }
+
+    /** The key patterns a catch-up marker covers; empty for any other record. */
+    public List<String> catchUpPatterns() {
+        if (!isCatchUpMarker() || values == null) {
+            return List.of();
+        }
+        List<String> patterns = new ArrayList<>(values.length);
+        for (byte[] pattern : values) {
+            patterns.add(new String(pattern, StandardCharsets.UTF_8));
+        }
+        return patterns;
     }
 
     /** True when the key exists but its value was not read (too big, or a type not read yet). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -47,8 +48,9 @@ class RedisRecordTest {
         RedisRecord omitted =
                 RedisRecord.upsert(utf8("big"), RedisDataType.SET, null, 5L, 1000L, 2);
         RedisRecord delete = RedisRecord.delete(new byte[] {(byte) 0xff, 0}, 7L, 1);
+        RedisRecord marker = RedisRecord.catchUpFinished(List.of("user:*", "order:*"), 9L, 3);
 
-        for (RedisRecord record : new RedisRecord[] {hash, omitted, delete}) {
+        for (RedisRecord record : new RedisRecord[] {hash, omitted, delete, marker}) {
             DataOutputSerializer out = new DataOutputSerializer(64);
             serializer.serialize(record, out);
             RedisRecord copy =
@@ -58,6 +60,17 @@ class RedisRecordTest {
         assertThat(omitted.isValueOmitted()).isTrue();
         assertThat(delete.isValueOmitted()).isFalse();
         assertThat(delete.getValues()).isEmpty();
+    }
+
+    @Test
+    void catchUpMarkerCarriesItsPatternsAndIsNoKeysRead() {
+        RedisRecord marker = RedisRecord.catchUpFinished(List.of("user:*", "order:*"), 9L, 3);
+
+        assertThat(marker.isCatchUpMarker()).isTrue();
+        assertThat(marker.catchUpPatterns()).containsExactly("user:*", "order:*");
+        assertThat(marker.isValueOmitted()).isFalse();
+        assertThat(marker.getKey()).isEmpty();
+        assertThat(RedisRecord.delete(utf8("k"), 1L, 0).catchUpPatterns()).isEmpty();
     }
 
     @Test

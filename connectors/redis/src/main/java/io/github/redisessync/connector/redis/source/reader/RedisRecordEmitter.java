@@ -29,7 +29,9 @@ public class RedisRecordEmitter
             RedisSourceSplitState splitState) {
         if (element.isRecord()) {
             output.collect(element.record());
-            recordsEmitted.inc();
+            if (!element.record().isCatchUpMarker()) {
+                recordsEmitted.inc();
+            }
         } else {
             ((RedisScanSplitState) splitState)
                     .advanceTo(element.patternIndex(), element.cursor(), element.keysScanned());

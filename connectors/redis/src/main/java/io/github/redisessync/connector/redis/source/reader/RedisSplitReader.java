@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * end. One fetch holds the records of one split only, so records leave in the order they were read,
  * and the versions of one key only grow. A gap (lost connection, full buffer, restored split) is
  * counted, logged and healed: a new subscription first, then a rescan pass from cursor 0 under the
- * tail split. Keys deleted during a gap are not found by a rescan; the sweep that would delete
- * their documents is not built yet (each finished catch-up logs the version it started at: every
- * document older than that and not rewritten since belongs to a vanished key).
+ * tail split. Keys deleted during a gap are not found by a rescan, so a finished rescan emits a
+ * {@link RedisRecord#catchUpFinished catch-up marker} after its last record: the consumer sweeps
+ * the copies of these patterns whose keys are gone (the job does it in its {@code CatchUpSweep}).
+ * The source does not sweep itself: it knows Redis, not where or how the copies are kept.
  */
 public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSourceSplit> {
 
@@ -239,12 +240,17 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
         metrics.keysScanned.inc(keys.size());
         if (rescan.isFinished()) {
             LOG.info(
-                    "Catch-up rescan of {} finished: {} keys re-read; documents of these patterns"
-                            + " with a version below {} and not rewritten since are of keys that"
-                            + " vanished (the sweep that deletes them is not built yet).",
+                    "Catch-up rescan of {} finished: {} keys re-read since version {}; emitting"
+                            + " the marker that asks for a sweep of {}.",
                     tail.splitId(),
                     rescanKeys,
-                    rescanStartVersion);
+                    rescanStartVersion,
+                    tail.keyPatterns());
+            out.add(
+                    tail.splitId(),
+                    RedisSplitElement.record(
+                            RedisRecord.catchUpFinished(
+                                    tail.keyPatterns(), rescanStartVersion, tail.database())));
             rescan = null;
         }
     }

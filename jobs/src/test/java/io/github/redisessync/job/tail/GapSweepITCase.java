@@ -1,0 +1,173 @@
+package io.github.redisessync.job.tail;
+
+import static io.github.redisessync.job.tail.TailTestSupport.await;
+import static io.github.redisessync.job.tail.TailTestSupport.awaitConvergence;
+import static io.github.redisessync.job.tail.TailTestSupport.counter;
+import static io.github.redisessync.job.tail.TailTestSupport.maxGauge;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.redisessync.connector.elasticsearch.IndexDefinition;
+import io.github.redisessync.connector.redis.source.RedisTailMode;
+import io.github.redisessync.job.SyncJobFactory;
+import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.mapping.IndexRule;
+import io.github.redisessync.job.mapping.KeyPattern;
+import io.github.redisessync.testing.TestServices;
+import io.lettuce.core.KillArgs;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Acceptance of gap healing: the pub/sub connection is killed ({@code CLIENT KILL TYPE pubsub})
+ * twice mid-tail while writers update, delete, expire and create keys; the job counts two gaps,
+ * rescans, sweeps, and ends exactly as Redis, with no restart by hand.
+ *
+ * <p>Keys deleted in the short window of a gap are a matter of luck, so before each kill the test
+ * also plants documents whose keys do not exist (what a delete lost in a gap leaves behind): only
+ * the sweep can remove them, and the end state must not hold them.
+ */
+class GapSweepITCase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GapSweepITCase.class);
+
+    private static final int KEYS = 5_000;
+    private static final int GHOSTS_PER_GAP = 50;
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static final InMemoryReporter REPORTER = InMemoryReporter.create();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
+                            .build());
+
+    @Test
+    void twoKilledSubscriptionsAreTwoGapsHealedByRescanAndSweep() throws Exception {
+        String name = TestServices.uniqueName("gaps");
+        String prefix = name + ":user:";
+        String index = "gaps-" + UUID.randomUUID().toString().substring(0, 8);
+        RedisClient client = RedisClient.create(TestServices.redis().uri());
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            RedisAsyncCommands<String, String> redis = connection.async();
+            TailTestSupport.load(redis, prefix, KEYS);
+            SyncJobSettings settings =
+                    new SyncJobSettings(
+                                    TestServices.redis().uri(),
+                                    TestServices.elasticsearch().url(),
+                                    List.of(
+                                            new IndexRule(
+                                                    KeyPattern.of(prefix + "*"),
+                                                    index,
+                                                    IndexDefinition.dynamic())),
+                                    1000,
+                                    500,
+                                    Duration.ofSeconds(1))
+                            .withTail(RedisTailMode.KEYSPACE, "unused", false, false);
+            SyncJobFactory.prepareIndexes(settings);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(2);
+            SyncJobFactory.configure(env, settings);
+            SyncJobFactory.create(settings).addTo(env);
+            JobClient job = env.executeAsync("gaps");
+            JobID id = job.getJobID();
+            try {
+                await(
+                        "the snapshot to end",
+                        () -> maxGauge(REPORTER, id, "redisScanProgress") >= 1);
+                TailWriters writers =
+                        new TailWriters(client, prefix, 2, 300, KEYS + KEYS / 5, null);
+                try {
+                    for (int gap = 1; gap <= 2; gap++) {
+                        long before = writers.operations.get();
+                        await("writes before gap", () -> writers.operations.get() >= before + 300);
+                        plantGhosts(index, gap);
+                        long killed = connection.sync().clientKill(KillArgs.Builder.typePubsub());
+                        LOG.info("Gap {}: killed {} pub/sub connections", gap, killed);
+                        assertThat(killed).as("pub/sub connections killed").isPositive();
+                        int expected = gap;
+                        await(
+                                "gap " + gap + " to be counted",
+                                () -> counter(REPORTER, id, "redisGaps") >= expected);
+                        await(
+                                "the sweep after gap " + gap,
+                                () -> counter(REPORTER, id, "catchUpSweeps") >= expected);
+                    }
+                    long before = writers.operations.get();
+                    await("writes after the gaps", () -> writers.operations.get() >= before + 300);
+                } finally {
+                    writers.stop();
+                }
+                LOG.info("Writers did {}", writers);
+
+                String differences = awaitConvergence(redis, prefix, index);
+                assertThat(differences).as("Elasticsearch versus Redis").isEmpty();
+                assertThat(counter(REPORTER, id, "redisGaps")).as("gaps").isEqualTo(2);
+                assertThat(counter(REPORTER, id, "redisCatchUps")).as("catch-ups").isEqualTo(2);
+                assertThat(counter(REPORTER, id, "catchUpSweeps")).as("sweeps").isEqualTo(2);
+                assertThat(counter(REPORTER, id, "catchUpSweepDeletes"))
+                        .as("documents the sweeps deleted")
+                        .isGreaterThanOrEqualTo(2L * GHOSTS_PER_GAP);
+                LOG.info(
+                        "2 gaps, 2 sweeps deleting {} documents ({} planted)",
+                        counter(REPORTER, id, "catchUpSweepDeletes"),
+                        2 * GHOSTS_PER_GAP);
+            } finally {
+                job.cancel().get();
+            }
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    /** Documents whose keys do not exist in Redis, as a delete lost in a gap leaves them. */
+    private static void plantGhosts(String index, int gap) throws Exception {
+        StringBuilder bulk = new StringBuilder();
+        for (int i = 0; i < GHOSTS_PER_GAP; i++) {
+            bulk.append("{\"index\":{\"_index\":\"")
+                    .append(index)
+                    .append("\",\"_id\":\"ghost-")
+                    .append(gap)
+                    .append('-')
+                    .append(i)
+                    .append("\",\"version\":1,\"version_type\":\"external\"}}\n")
+                    .append("{\"name\":\"ghost\",\"v\":\"lost in gap ")
+                    .append(gap)
+                    .append("\"}\n");
+        }
+        HttpRequest request =
+                HttpRequest.newBuilder(
+                                URI.create(
+                                        TestServices.elasticsearch().url() + "/_bulk?refresh=true"))
+                        .timeout(Duration.ofSeconds(60))
+                        .header("Content-Type", "application/x-ndjson")
+                        .POST(HttpRequest.BodyPublishers.ofString(bulk.toString()))
+                        .build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("planting ghosts in " + index).isEqualTo(200);
+        assertThat(response.body()).as("bulk response").contains("\"errors\":false");
+    }
+}
