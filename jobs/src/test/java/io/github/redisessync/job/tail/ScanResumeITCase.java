@@ -1,0 +1,179 @@
+package io.github.redisessync.job.tail;
+
+import static io.github.redisessync.job.tail.TailTestSupport.await;
+import static io.github.redisessync.job.tail.TailTestSupport.awaitConvergence;
+import static io.github.redisessync.job.tail.TailTestSupport.counter;
+import static io.github.redisessync.job.tail.TailTestSupport.maxGauge;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.redisessync.connector.elasticsearch.IndexDefinition;
+import io.github.redisessync.job.SyncJobFactory;
+import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.mapping.IndexRule;
+import io.github.redisessync.job.mapping.KeyPattern;
+import io.github.redisessync.testing.TestServices;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A snapshot job ({@code --tail none}) stopped mid-scan without warning (cancelled after a
+ * checkpoint, as a crash would stop it) and started again from its last checkpoint resumes the SCAN
+ * from the checkpointed cursor: the keys read twice are at most what one checkpoint interval reads,
+ * and the index ends exactly as Redis.
+ */
+class ScanResumeITCase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScanResumeITCase.class);
+
+    private static final int KEYS = 30_000;
+    private static final int BATCH = 500;
+    private static final Duration INTERVAL = Duration.ofMillis(500);
+
+    /** Keeps the cancelled job's counters readable. */
+    private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
+                            .build());
+
+    @TempDir Path checkpoints;
+
+    @Test
+    void resumesScanFromCheckpointedCursorReadingAtMostOneIntervalTwice() throws Exception {
+        String prefix = TestServices.uniqueName("resume") + ":user:";
+        String index = "resume-" + UUID.randomUUID().toString().substring(0, 8);
+        RedisClient client = RedisClient.create(TestServices.redis().uri());
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            RedisAsyncCommands<String, String> redis = connection.async();
+            TailTestSupport.load(redis, prefix, KEYS);
+            SyncJobSettings settings =
+                    new SyncJobSettings(
+                            TestServices.redis().uri(),
+                            TestServices.elasticsearch().url(),
+                            List.of(
+                                    new IndexRule(
+                                            KeyPattern.of(prefix + "*"),
+                                            index,
+                                            IndexDefinition.dynamic())),
+                            BATCH,
+                            BATCH,
+                            INTERVAL);
+            SyncJobFactory.prepareIndexes(settings);
+            Configuration config = new Configuration();
+            config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+            config.set(
+                    CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                    ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+
+            // Run 1: cancelled as soon as a third checkpoint completed, mid-scan.
+            JobClient first = start(settings, config, "resume: first run");
+            JobID firstId = first.getJobID();
+            long lastCompleted = 0;
+            long scannedAtPrevious = 0;
+            long scannedAtLast = 0;
+            while (lastCompleted < 3) {
+                long completed = (long) maxGauge(REPORTER, firstId, "numberOfCompletedCheckpoints");
+                long scanned = counter(REPORTER, firstId, "redisKeysScanned");
+                if (completed > lastCompleted) {
+                    scannedAtPrevious = scannedAtLast;
+                    scannedAtLast = scanned;
+                    lastCompleted = completed;
+                }
+                assertThat(scanned).as("keys scanned before the third checkpoint").isLessThan(KEYS);
+                LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+            }
+            first.cancel().get();
+            await(
+                    "the first run to be cancelled",
+                    () -> first.getJobStatus().join().isGloballyTerminalState());
+            long scannedFirst = counter(REPORTER, firstId, "redisKeysScanned");
+            Path checkpoint = latestCheckpoint(checkpoints.resolve(firstId.toHexString()));
+            LOG.info(
+                    "First run cancelled after {} keys scanned; restoring {}",
+                    scannedFirst,
+                    checkpoint);
+
+            // Run 2: from the retained checkpoint, to the end of the scan.
+            config.set(StateRecoveryOptions.SAVEPOINT_PATH, checkpoint.toUri().toString());
+            JobClient second = start(settings, config, "resume: restored run");
+            second.getJobExecutionResult().get();
+            long scannedSecond = counter(REPORTER, second.getJobID(), "redisKeysScanned");
+
+            long readTwice = scannedFirst + scannedSecond - KEYS;
+            // The restored checkpoint was triggered after the one before it completed, so it holds
+            // at least that one's position: at most one interval is read again, plus what was read
+            // between the last completion and the cancel (one batch more for the polling).
+            long perInterval = scannedAtLast - scannedAtPrevious;
+            long afterLast = scannedFirst - scannedAtLast;
+            LOG.info(
+                    "Scanned {} + {} of {} keys: {} read twice; the last checkpoint interval"
+                            + " read {}, {} more were read before the cancel",
+                    scannedFirst,
+                    scannedSecond,
+                    KEYS,
+                    readTwice,
+                    perInterval,
+                    afterLast);
+            assertThat(scannedSecond).as("keys scanned after the restore").isLessThan(KEYS);
+            assertThat(readTwice)
+                    .as("keys read twice")
+                    .isBetween(0L, perInterval + afterLast + BATCH);
+            assertThat(awaitConvergence(redis, prefix, index))
+                    .as("Elasticsearch versus Redis")
+                    .isEmpty();
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    private static JobClient start(SyncJobSettings settings, Configuration config, String name)
+            throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        env.setParallelism(2);
+        SyncJobFactory.configure(env, settings);
+        SyncJobFactory.create(settings).addTo(env);
+        return env.executeAsync(name);
+    }
+
+    /** The newest {@code chk-N} directory with its metadata written. */
+    private static Path latestCheckpoint(Path jobDirectory) throws IOException {
+        try (Stream<Path> children = Files.list(jobDirectory)) {
+            return children.filter(p -> p.getFileName().toString().startsWith("chk-"))
+                    .filter(p -> Files.exists(p.resolve("_metadata")))
+                    .max(
+                            Comparator.comparingLong(
+                                    p -> Long.parseLong(p.getFileName().toString().substring(4))))
+                    .orElseThrow(() -> new AssertionError("No checkpoint in " + jobDirectory));
+        }
+    }
+}
