@@ -2,6 +2,7 @@ package io.github.redisessync.job.cli;
 
 import io.github.redisessync.connector.elasticsearch.ElasticsearchAccessException;
 import io.github.redisessync.job.EndpointChecks;
+import io.github.redisessync.job.bench.BenchCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -14,7 +15,12 @@ import picocli.CommandLine.Command;
         version = "redis-es-sync 0.1.0-SNAPSHOT",
         description =
                 "Keeps Elasticsearch in sync with data that lives in Redis, with Apache Flink.",
-        subcommands = {LocalCommand.class, SyncCommand.class, VerifyCommand.class})
+        subcommands = {
+            LocalCommand.class,
+            SyncCommand.class,
+            VerifyCommand.class,
+            BenchCommand.class
+        })
 public class RedisEsSyncCommand implements Runnable {
 
     static final int EXIT_FAILED = 1;
