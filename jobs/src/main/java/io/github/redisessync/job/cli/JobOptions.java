@@ -1,137 +1,174 @@
 package io.github.redisessync.job.cli;
 
-import io.github.redisessync.connector.elasticsearch.IndexDefinition;
-import io.github.redisessync.connector.redis.source.RedisTailMode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.github.redisessync.job.SyncJobSettings;
-import io.github.redisessync.job.mapping.IndexRule;
-import io.github.redisessync.job.mapping.KeyPattern;
-import java.nio.file.Files;
+import io.github.redisessync.job.config.ConfigLoader;
+import io.github.redisessync.job.config.SettingsFactory;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** The options every command that runs the job shares. */
+/**
+ * The options every command that runs the job shares: the configuration file and its overrides.
+ *
+ * <p>Precedence, lowest first: the file ({@code --config}), environment variables ({@code
+ * REDIS_URL}, {@code ES_URL}, {@code REDIS_ES_SYNC_<PATH>}), {@code --set PATH=VALUE}, then the
+ * specific options below and the commands' {@code --redis} / {@code --es}. Options without a value
+ * given change nothing, so the file's value or the default applies.
+ */
 public class JobOptions {
-    private static final Logger LOG = LoggerFactory.getLogger(JobOptions.class);
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "The YAML job configuration (see conf/README.md). Without it: the demo"
+                            + " mappings, user:*=users and order:*=orders.")
+    Path config;
+
+    @Option(
+            names = "--set",
+            paramLabel = "PATH=VALUE",
+            description =
+                    "Overrides one setting of the configuration, e.g. --set"
+                            + " sink.bulk-flush-max-actions=500 or --set"
+                            + " 'mappings[0].index=users-v2'; the value is read as YAML;"
+                            + " repeatable.")
+    List<String> sets = new ArrayList<>();
 
     @Option(
             names = "--index",
             paramLabel = "PATTERN=INDEX",
             description =
-                    "Keys matching the Redis glob PATTERN become documents of INDEX; repeatable."
-                            + " Default: user:*=users and order:*=orders (the demo data).")
+                    "Keys matching the Redis glob PATTERN become documents of INDEX (hashes);"
+                            + " repeatable; replaces the configuration's mappings.")
     List<String> indexRules = new ArrayList<>();
 
     @Option(
             names = "--mappings",
             paramLabel = "DIR",
             description =
-                    "Directory of index mapping files, <index>.json; an index without one gets"
-                            + " Elasticsearch's dynamic mapping. Default: conf/mappings of the"
-                            + " project.")
+                    "Directory of index mapping files, <index>.json (elasticsearch.mappings-dir);"
+                            + " an index without one gets Elasticsearch's dynamic mapping."
+                            + " Default: conf/mappings of the project, or mappings/ next to the"
+                            + " configuration file.")
     Path mappingsDir;
 
     @Option(
             names = "--scan-count",
-            defaultValue = "1000",
-            description = "SCAN COUNT hint. Default: ${DEFAULT-VALUE}.")
-    int scanCount;
+            paramLabel = "N",
+            description = "SCAN COUNT hint (source.scan-count). Default: 1000.")
+    Integer scanCount;
 
     @Option(
             names = "--read-batch-size",
-            defaultValue = "500",
-            description = "Keys read per pipelined round trip. Default: ${DEFAULT-VALUE}.")
-    int readBatchSize;
+            paramLabel = "N",
+            description =
+                    "Keys read per pipelined round trip (source.read-batch-size). Default: 500.")
+    Integer readBatchSize;
 
     @Option(
             names = "--checkpoint-interval",
-            defaultValue = "10s",
+            paramLabel = "DURATION",
             converter = DurationConverter.class,
             description =
-                    "Checkpoint interval, e.g. 500ms, 10s, 1m; the sink flushes on each."
-                            + " Default: ${DEFAULT-VALUE}.")
+                    "Checkpoint interval, e.g. 500ms, 10s, 1m; the sink flushes on each"
+                            + " (checkpoint.interval). Default: 10s.")
     Duration checkpointInterval;
 
     @Option(
             names = "--tail",
             paramLabel = "KIND",
-            defaultValue = "keyspace",
             description =
-                    "How changes are followed during and after the snapshot: keyspace (keyspace"
-                            + " notifications; the server needs notify-keyspace-events, e.g. KEA),"
-                            + " channel (writers PUBLISH the key or a JSON change record on"
-                            + " --channel) or none (the snapshot only). Default: ${DEFAULT-VALUE}.")
+                    "How changes are followed during and after the snapshot (source.tail):"
+                            + " keyspace (keyspace notifications; the server needs"
+                            + " notify-keyspace-events, e.g. KEA), channel (writers PUBLISH the"
+                            + " key or a JSON change record on --channel) or none (the snapshot"
+                            + " only). Default: keyspace.")
     String tail;
 
     @Option(
             names = "--channel",
             paramLabel = "NAME",
-            defaultValue = "mychannel",
-            description = "The channel of --tail channel. Default: ${DEFAULT-VALUE}.")
+            description = "The channel of --tail channel (source.channel). Default: mychannel.")
     String channel;
 
     @Option(
             names = "--configure-notifications",
             description =
                     "With --tail keyspace, add missing notify-keyspace-events flags with CONFIG"
-                            + " SET instead of failing at start.")
-    boolean configureNotifications;
+                            + " SET instead of failing at start"
+                            + " (source.configure-notifications).")
+    Boolean configureNotifications;
 
-    /** Settings for the given endpoints, with mapping files read and validated. */
-    SyncJobSettings toSettings(String redisUri, String elasticsearchUrl) {
-        return toSettings(redisUri, elasticsearchUrl, false);
-    }
+    /** Where {@code REDIS_URL}, {@code ES_URL} and {@code REDIS_ES_SYNC_*} are read. */
+    Map<String, String> environment = System.getenv();
 
-    /** The same; with {@code stopWhenIdle} the tail ends once the snapshot is synced. */
-    SyncJobSettings toSettings(String redisUri, String elasticsearchUrl, boolean stopWhenIdle) {
-        List<String> specs =
-                indexRules.isEmpty() ? List.of("user:*=users", "order:*=orders") : indexRules;
-        Path dir = mappingsDir != null ? mappingsDir : defaultMappingsDir();
-        List<IndexRule> rules = new ArrayList<>();
-        for (String spec : specs) {
-            int eq = spec.lastIndexOf('=');
-            if (eq <= 0 || eq == spec.length() - 1) {
-                throw new IllegalArgumentException(
-                        "--index '" + spec + "' is not PATTERN=INDEX, e.g. user:*=users.");
-            }
-            String index = spec.substring(eq + 1);
-            Path file = dir.resolve(index + ".json");
-            IndexDefinition definition;
-            if (Files.isRegularFile(file)) {
-                definition = IndexDefinition.fromFile(file);
-            } else {
-                LOG.info("No mapping file {}; index {} gets dynamic mapping.", file, index);
-                definition = IndexDefinition.dynamic();
-            }
-            rules.add(new IndexRule(KeyPattern.of(spec.substring(0, eq)), index, definition));
+    /**
+     * The configuration with every override applied, checked for its form (unknown keys, wrong
+     * kinds of values); nothing is contacted. {@code redis} / {@code es} are the commands' options.
+     */
+    SettingsFactory configuration(String redis, String es) {
+        ConfigLoader loader = ConfigLoader.read(config).applyEnvironment(environment);
+        for (String set : sets) {
+            loader.set(set, "--set " + set);
         }
-        return new SyncJobSettings(
-                        redisUri,
-                        elasticsearchUrl,
-                        rules,
-                        scanCount,
-                        readBatchSize,
-                        checkpointInterval)
-                .withTail(tailMode(), channel, configureNotifications, stopWhenIdle);
+        if (!indexRules.isEmpty()) {
+            ArrayNode mappings = JsonNodeFactory.instance.arrayNode();
+            for (String spec : indexRules) {
+                int eq = spec.lastIndexOf('=');
+                if (eq <= 0 || eq == spec.length() - 1) {
+                    throw new IllegalArgumentException(
+                            "--index '" + spec + "' is not PATTERN=INDEX, e.g. user:*=users.");
+                }
+                mappings.addObject()
+                        .put("pattern", spec.substring(0, eq))
+                        .put("index", spec.substring(eq + 1));
+            }
+            loader.set(List.of("mappings"), mappings, "--index");
+        }
+        if (mappingsDir != null) {
+            setText(
+                    loader,
+                    "elasticsearch.mappings-dir",
+                    mappingsDir.toAbsolutePath(),
+                    "--mappings");
+        }
+        setText(loader, "redis.url", redis, "--redis");
+        setText(loader, "elasticsearch.url", es, "--es");
+        setText(loader, "source.scan-count", scanCount, "--scan-count");
+        setText(loader, "source.read-batch-size", readBatchSize, "--read-batch-size");
+        setText(loader, "source.tail", tail, "--tail");
+        setText(loader, "source.channel", channel, "--channel");
+        setText(
+                loader,
+                "source.configure-notifications",
+                configureNotifications,
+                "--configure-notifications");
+        if (checkpointInterval != null) {
+            setText(
+                    loader,
+                    "checkpoint.interval",
+                    checkpointInterval.toMillis() + "ms",
+                    "--checkpoint-interval");
+        }
+        return new SettingsFactory(loader.load(), defaultMappingsDir());
     }
 
-    private RedisTailMode tailMode() {
-        switch (tail == null ? "" : tail.toLowerCase(Locale.ROOT)) {
-            case "keyspace":
-                return RedisTailMode.KEYSPACE;
-            case "channel":
-                return RedisTailMode.CHANNEL;
-            case "none":
-                return RedisTailMode.NONE;
-            default:
-                throw new IllegalArgumentException(
-                        "--tail must be keyspace, channel or none, was '" + tail + "'.");
+    /** Settings for commands whose endpoints are required (sync, verify). */
+    SyncJobSettings toSettings(String redis, String es) {
+        return configuration(redis, es).settings(null, null, false);
+    }
+
+    private static void setText(ConfigLoader loader, String path, Object value, String option) {
+        if (value != null) {
+            List<Object> segments = new ArrayList<>(List.of((Object[]) path.split("\\.")));
+            loader.set(segments, JsonNodeFactory.instance.textNode(value.toString()), option);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.redisessync.job.cli;
 
+import io.github.redisessync.job.config.SettingsFactory;
 import io.github.redisessync.job.local.LocalRunner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,8 +15,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Runs the sync job in a Flink MiniCluster on this machine, with the Flink web UI.",
-            "Without --redis / --es it starts an embedded Redis and Elasticsearch and stops them"
-                    + " on exit."
+            "Without --redis / --es (or redis.url / elasticsearch.url in --config, or REDIS_URL /"
+                    + " ES_URL) it starts an embedded Redis and Elasticsearch and stops them on"
+                    + " exit."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -41,8 +43,18 @@ public class LocalCommand implements Callable<Integer> {
     @Option(
             names = "--demo",
             paramLabel = "N",
-            description = "Loads N users (user:<id>) and N orders (order:<id>) into Redis first.")
+            description =
+                    "Loads N records of each kind of --dataset into Redis first: demo, N users"
+                            + " (user:<id>) and N orders (order:<id>); shop, for"
+                            + " conf/shop.yaml, N users, orders and products and N sessions.")
     int demo;
+
+    @Option(
+            names = "--dataset",
+            paramLabel = "NAME",
+            defaultValue = "demo",
+            description = "The data --demo loads: demo or shop. Default: ${DEFAULT-VALUE}.")
+    String dataset;
 
     @Option(
             names = "--until-synced",
@@ -70,6 +82,10 @@ public class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!dataset.equals("demo") && !dataset.equals("shop")) {
+            throw new IllegalArgumentException(
+                    "--dataset must be demo or shop, was '" + dataset + "'.");
+        }
         if (demo < 0) {
             throw new IllegalArgumentException("--demo must not be negative, was " + demo);
         }
@@ -77,16 +93,21 @@ public class LocalCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--parallelism must be positive, was " + parallelism);
         }
+        // The whole configuration is checked here, before any server is started or contacted.
+        SettingsFactory configuration = job.configuration(redis, es);
+        configuration.settings("redis://127.0.0.1:6379", "http://127.0.0.1:9200", untilSynced);
         LocalRunner.Request request = new LocalRunner.Request();
-        request.redisUri = redis;
-        request.elasticsearchUrl = es;
+        request.redisUri = configuration.redisUrl();
+        request.elasticsearchUrl = configuration.elasticsearchUrl();
+        request.dataset = dataset;
         request.demoUsers = demo;
         request.untilSynced = untilSynced;
         request.webPort = webPort;
         request.parallelism = parallelism;
         // --until-synced: the tail ends once the snapshot is done and no change is pending, so
         // the job finishes and the summary below is of a consistent state.
-        request.settings = (redisUri, esUrl) -> job.toSettings(redisUri, esUrl, untilSynced);
+        request.settings =
+                (redisUri, esUrl) -> configuration.settings(redisUri, esUrl, untilSynced);
         try (LocalRunner runner = new LocalRunner(request, spec.commandLine().getOut())) {
             return runner.run();
         }

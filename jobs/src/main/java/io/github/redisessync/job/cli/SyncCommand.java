@@ -22,16 +22,18 @@ public class SyncCommand implements Callable<Integer> {
 
     @Option(
             names = "--redis",
-            required = true,
             paramLabel = "URL",
-            description = "redis://[user:password@]host:port[/db]")
+            description =
+                    "redis://[user:password@]host:port[/db] (redis.url, env REDIS_URL); required"
+                            + " unless the configuration names it.")
     String redis;
 
     @Option(
             names = "--es",
-            required = true,
             paramLabel = "URL",
-            description = "http[s]://host:port")
+            description =
+                    "http[s]://host:port (elasticsearch.url, env ES_URL); required unless the"
+                            + " configuration names it.")
     String es;
 
     @Mixin JobOptions job;
@@ -39,8 +41,8 @@ public class SyncCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SyncJobSettings settings = job.toSettings(redis, es);
-        EndpointChecks.redisVersion(redis);
-        EndpointChecks.elasticsearchVersion(es);
+        EndpointChecks.redisVersion(settings.redisUri());
+        EndpointChecks.elasticsearchVersion(settings.elasticsearchUrl());
         SyncJobFactory.prepareIndexes(settings);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         SyncJobFactory.configure(env, settings);

@@ -32,16 +32,18 @@ public class VerifyCommand implements Callable<Integer> {
 
     @Option(
             names = "--redis",
-            required = true,
             paramLabel = "URL",
-            description = "redis://[user:password@]host:port[/db]")
+            description =
+                    "redis://[user:password@]host:port[/db] (redis.url, env REDIS_URL); required"
+                            + " unless the configuration names it.")
     String redis;
 
     @Option(
             names = "--es",
-            required = true,
             paramLabel = "URL",
-            description = "http[s]://host:port")
+            description =
+                    "http[s]://host:port (elasticsearch.url, env ES_URL); required unless the"
+                            + " configuration names it.")
     String es;
 
     @Option(
@@ -79,8 +81,8 @@ public class VerifyCommand implements Callable<Integer> {
                             + sample);
         }
         SyncJobSettings settings = job.toSettings(redis, es);
-        EndpointChecks.redisVersion(redis);
-        EndpointChecks.elasticsearchVersion(es);
+        EndpointChecks.redisVersion(settings.redisUri());
+        EndpointChecks.elasticsearchVersion(settings.elasticsearchUrl());
         List<VerifyReport> reports = new SyncVerifier(settings, batchSize, sample, repair).run();
         boolean ok = true;
         for (VerifyReport report : reports) {

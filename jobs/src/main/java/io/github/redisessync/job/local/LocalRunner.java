@@ -45,6 +45,10 @@ public final class LocalRunner implements AutoCloseable {
         public String redisUri;
         public String elasticsearchUrl;
         public int demoUsers;
+
+        /** Which data {@link #demoUsers} loads: {@code demo} or {@code shop}. */
+        public String dataset = "demo";
+
         public boolean untilSynced;
         public int webPort;
         public int parallelism = 2;
@@ -87,10 +91,15 @@ public final class LocalRunner implements AutoCloseable {
         out.printf("Redis %s at %s%n", redisVersion, EndpointChecks.redact(redisUri));
         out.printf("Elasticsearch %s at %s%n", esVersion, EndpointChecks.redact(esUrl));
         SyncJobSettings settings = request.settings.apply(redisUri, esUrl);
+        // The settings' URL has the configured database folded in; demo data goes there.
+        redisUri = settings.redisUri();
 
         if (request.demoUsers > 0) {
             long t0 = System.nanoTime();
-            long keys = DemoDataset.load(redisUri, request.demoUsers);
+            long keys =
+                    "shop".equals(request.dataset)
+                            ? ShopDataset.load(redisUri, request.demoUsers)
+                            : DemoDataset.load(redisUri, request.demoUsers);
             LOG.info("Loaded {} demo keys into Redis in {}", keys, seconds(System.nanoTime() - t0));
         }
         SyncJobFactory.prepareIndexes(settings);
@@ -174,6 +183,16 @@ public final class LocalRunner implements AutoCloseable {
         out.printf(
                 "%d keys read, %d dead letters, %.0f keys/s%n",
                 keys, dead, keys / Math.max(1e-9, elapsedNanos / 1e9));
+        acc.forEach(
+                (name, value) -> {
+                    long count = ProgressReporter.asLong(value);
+                    if (name.startsWith(RecordMappingFunction.DEAD_LETTERS_PREFIX) && count > 0) {
+                        out.printf(
+                                "  %d dead letters: %s%n",
+                                count,
+                                name.substring(RecordMappingFunction.DEAD_LETTERS_PREFIX.length()));
+                    }
+                });
         if (dead > 0) {
             out.printf(
                     "ERROR: %d keys could not become documents; the log names each key and why.%n",

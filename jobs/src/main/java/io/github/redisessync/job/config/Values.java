@@ -1,0 +1,71 @@
+package io.github.redisessync.job.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.apache.flink.util.TimeUtils;
+
+/** Checks of single values, with messages that say what was expected. */
+final class Values {
+    private static final String INDEX_NAME = "[a-z0-9][a-z0-9_.+-]*";
+
+    private Values() {}
+
+    static Duration duration(String text) {
+        try {
+            return TimeUtils.parseDuration(text);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    "expected a duration such as 500ms, 10s, 5min or 1h, was '" + text + "'.");
+        }
+    }
+
+    static Duration positiveDuration(String text) {
+        Duration d = duration(text);
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException("expected a positive duration, was '" + text + "'.");
+        }
+        return d;
+    }
+
+    static int positive(Integer value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException("expected a positive number, was " + value + ".");
+        }
+        return value;
+    }
+
+    static int notNegative(Integer value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("expected zero or more, was " + value + ".");
+        }
+        return value;
+    }
+
+    static String indexName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("expected an index name, was empty.");
+        }
+        if (!name.matches(INDEX_NAME) || name.length() > 255) {
+            throw new IllegalArgumentException(
+                    "'"
+                            + name
+                            + "' is not a valid Elasticsearch index name: expected lowercase"
+                            + " letters, digits and _ . + -, not starting with _ . + -.");
+        }
+        return name;
+    }
+
+    /** One of {@code choices}, case-insensitive; null gives {@code fallback}. */
+    static String oneOf(String value, String fallback, List<String> choices) {
+        if (value == null) {
+            return fallback;
+        }
+        String lower = value.toLowerCase(Locale.ROOT);
+        if (!choices.contains(lower)) {
+            throw new IllegalArgumentException(
+                    "expected one of " + String.join(", ", choices) + ", was '" + value + "'.");
+        }
+        return lower;
+    }
+}

@@ -1,0 +1,208 @@
+package io.github.redisessync.job.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.redisessync.connector.elasticsearch.ElasticsearchSinkOptions;
+import io.github.redisessync.connector.redis.source.RedisDataType;
+import io.github.redisessync.connector.redis.source.RedisTailMode;
+import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.mapping.IndexRule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The YAML configuration: the examples in conf/, overrides, and broken files named precisely. */
+class ConfigTest {
+    private static final Path CONF = Path.of("..", "conf");
+    private static final String REDIS = "redis://127.0.0.1:6379";
+    private static final String ES = "http://127.0.0.1:9200";
+    private static final String USERS =
+            "redis: {url: 'redis://127.0.0.1:6379'}\n"
+                    + "mappings:\n  - pattern: 'user:*'\n    index: users\n";
+
+    @TempDir Path dir;
+
+    @Test
+    void theShopExampleMapsEveryPatternWithItsShape() {
+        SyncJobSettings settings = settings(CONF.resolve("shop.yaml"), Map.of());
+        assertThat(settings.rules())
+                .extracting(IndexRule::index)
+                .containsExactly("shop-users", "shop-orders", "shop-products", "shop-sessions");
+        IndexRule sessions = settings.rules().get(3);
+        assertThat(sessions.pattern().glob()).isEqualTo("session:*:*");
+        assertThat(sessions.pattern().documentId("session:7:s9")).isEqualTo("7-s9");
+        assertThat(settings.rules().get(2).shape().redisType()).isEqualTo(RedisDataType.STRING);
+        assertThat(settings.rollups()).hasSize(1);
+        assertThat(settings.maxStringBytes()).isEqualTo(1_048_576);
+        assertThat(settings.redisUri()).isEqualTo(REDIS + "/0");
+        assertThat(settings.sinkOptions().get(ElasticsearchSinkOptions.BULK_FLUSH_BACKOFF_DELAY))
+                .isEqualTo(Duration.ofMillis(100));
+    }
+
+    @Test
+    void theDemoExampleIsTheDefault() {
+        SyncJobSettings fromFile = settings(CONF.resolve("demo.yaml"), Map.of());
+        SyncJobSettings none = settings(null, Map.of());
+        assertThat(fromFile.rules()).hasToString("[user:{id} -> users, order:{id} -> orders]");
+        assertThat(none.rules()).hasToString("[user:* -> users, order:* -> orders]");
+        for (SyncJobSettings s : List.of(fromFile, none)) {
+            assertThat(s.rules().get(0).definition().fieldTypes()).containsEntry("age", "integer");
+            assertThat(s.tailMode()).isEqualTo(RedisTailMode.KEYSPACE);
+            assertThat(s.scanCount()).isEqualTo(1000);
+        }
+    }
+
+    @Test
+    void overridesApplyFileThenEnvironmentThenSetThenOptions() throws IOException {
+        Path file =
+                write(USERS.substring(USERS.indexOf('\n') + 1) + "source:\n  scan-count: 1000\n");
+        Map<String, String> env =
+                Map.of(
+                        "REDIS_ES_SYNC_SOURCE_SCAN_COUNT", "700",
+                        "REDIS_ES_SYNC_SINK_BULK_FLUSH_MAX_ACTIONS", "42",
+                        "REDIS_ES_SYNC_MAPPINGS_0_INDEX", "people",
+                        "REDIS_ES_SYNC_HEAP", "1g",
+                        "REDIS_URL", "redis://10.0.0.1:6379");
+        assertThat(load(file, Map.of("REDIS_URL", REDIS)).scanCount()).isEqualTo(1000);
+        SyncJobSettings fromEnv = load(file, env);
+        assertThat(fromEnv.scanCount()).isEqualTo(700);
+        assertThat(fromEnv.sinkOptions().get(ElasticsearchSinkOptions.BULK_FLUSH_MAX_ACTIONS))
+                .isEqualTo(42);
+        assertThat(fromEnv.rules().get(0).index()).isEqualTo("people");
+        assertThat(fromEnv.redisUri()).isEqualTo("redis://10.0.0.1:6379");
+        ConfigLoader withSet =
+                ConfigLoader.read(file).applyEnvironment(env).set("source.scan-count=600", "--set");
+        assertThat(new SettingsFactory(withSet.load(), dir).settings(null, ES, false).scanCount())
+                .isEqualTo(600);
+        withSet.set(List.of("source", "scan-count"), "500", "--scan-count");
+        assertThat(new SettingsFactory(withSet.load(), dir).settings(null, ES, false).scanCount())
+                .isEqualTo(500);
+    }
+
+    static Stream<Arguments> brokenConfigurations() {
+        return Stream.of(
+                Arguments.of(
+                        "unknown key",
+                        USERS + "sink:\n  bulk-flush-max-actoins: 5\n",
+                        "sink.bulk-flush-max-actoins: unknown setting 'bulk-flush-max-actoins';"
+                                + " expected one of backoff-delay, backoff-max-retries,"),
+                Arguments.of(
+                        "wrong type",
+                        USERS + "    fields:\n      age: {type: [long]}\n",
+                        "mappings[0].fields.age.type: expected a single value (text), was a"
+                                + " list [\"long\"]."),
+                Arguments.of(
+                        "missing endpoint",
+                        "mappings:\n  - {pattern: 'user:*', index: users}\n",
+                        "redis.url: is missing: expected the server's URL in the file, in"
+                                + " REDIS_URL or with --redis."),
+                Arguments.of(
+                        "bad pattern",
+                        USERS.replace("user:*", "user:[ab"),
+                        "mappings[0].pattern: Key pattern 'user:[ab' has a '[' without a"
+                                + " closing ']'."),
+                Arguments.of(
+                        "mapping file missing",
+                        USERS + "    mapping-file: nope.json\n",
+                        "nope.json does not exist."),
+                Arguments.of(
+                        "mapping file invalid",
+                        USERS + "    mapping-file: broken.json\n",
+                        "mappings[0].mapping-file: Mapping file "),
+                Arguments.of(
+                        "bad duration",
+                        USERS + "checkpoint: {interval: ten seconds}\n",
+                        "checkpoint.interval: expected a duration such as 500ms, 10s, 5min or"
+                                + " 1h, was 'ten seconds'."),
+                Arguments.of(
+                        "bad index name",
+                        USERS.replace("index: users", "index: Users"),
+                        "mappings[0].index: 'Users' is not a valid Elasticsearch index name"),
+                Arguments.of(
+                        "duplicate pattern",
+                        USERS + "  - {pattern: 'user:{id}', index: people}\n",
+                        "mappings[1].pattern: 'user:{id}' scans the same keys as"
+                                + " mappings[0].pattern; each key pattern has one mapping."),
+                Arguments.of(
+                        "rollup of an unknown field",
+                        USERS
+                                + "    fields: {status: {type: keyword}}\n"
+                                + "rollups:\n  - {name: r, source-index: users, group-by:"
+                                + " [stauts]}\n",
+                        "rollups[0].group-by[0]: 'stauts' is not a field of the source"
+                                + " documents; they have [status]."),
+                Arguments.of(
+                        "negative size",
+                        USERS + "source: {scan-count: -5}\n",
+                        "source.scan-count: expected a positive number, was -5."),
+                Arguments.of(
+                        "unknown field type",
+                        USERS + "    fields:\n      age: {type: lng}\n",
+                        "mappings[0].fields.age.type: Field type 'lng' is not one of keyword,"),
+                Arguments.of(
+                        "bad date format",
+                        USERS + "    fields:\n      born: {type: date, format: 'yyyy-MM-dd{'}\n",
+                        "mappings[0].fields.born.format: Date format 'yyyy-MM-dd{'"),
+                Arguments.of(
+                        "bad id template",
+                        USERS.replace("'user:*'", "'cart:{user}:{item}'\n    id: '{user}'"),
+                        "mappings[0].id: Id template '{user}' leaves out the key's part {item}"),
+                Arguments.of("not YAML", "mappings: [\n", ": line 1, column 12: not valid YAML"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenConfigurations")
+    void aBrokenConfigurationFailsNamingFileSettingAndExpectation(
+            String what, String yaml, String message) throws IOException {
+        Files.writeString(dir.resolve("broken.json"), "{\"mappings\": ");
+        Path file = write(yaml);
+        assertThatThrownBy(() -> load(file, Map.of()))
+                .as(what)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(file.toString())
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void anOverrideThatIsWrongNamesTheVariableOrOption() throws IOException {
+        Path file = write(USERS);
+        assertThatThrownBy(() -> load(file, Map.of("REDIS_ES_SYNC_SOURCE_SCAN_COUNT", "abc")))
+                .hasMessage(
+                        "source.scan-count (from REDIS_ES_SYNC_SOURCE_SCAN_COUNT): expected a"
+                                + " whole number, was 'abc'.");
+        assertThatThrownBy(() -> ConfigLoader.read(file).set("sink.colour=red", "--set").load())
+                .hasMessageStartingWith(
+                        "sink.colour (from --set): unknown setting 'colour'; expected one of");
+        assertThatThrownBy(() -> ConfigLoader.read(dir.resolve("absent.yaml")))
+                .hasMessage(
+                        "Configuration file " + dir.resolve("absent.yaml") + " does not exist.");
+    }
+
+    private Path write(String yaml) throws IOException {
+        Path file = dir.resolve("job.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private SyncJobSettings load(Path file, Map<String, String> env) {
+        return new SettingsFactory(ConfigLoader.read(file).applyEnvironment(env).load(), dir)
+                .settings(null, ES, false);
+    }
+
+    private static SyncJobSettings settings(Path file, Map<String, String> env) {
+        return new SettingsFactory(
+                        ConfigLoader.read(file).applyEnvironment(env).load(),
+                        CONF.resolve("mappings"))
+                .settings(REDIS, ES, false);
+    }
+}
