@@ -48,10 +48,15 @@ public final class EndpointChecks {
                             + " or rediss://...");
         }
         try {
-            return RedisURI.create(uri);
+            return RedisURI.create(RedisSecrets.resolve(uri, System.getenv()));
         } catch (RuntimeException e) {
+            // Lettuce's message may quote the URI, password resolved; name the kind only.
             throw new IllegalArgumentException(
-                    "Redis URL '" + redact(uri) + "' is not valid: " + rootMessage(e), e);
+                    "Redis URL '"
+                            + redact(uri)
+                            + "' is not valid ("
+                            + e.getClass().getSimpleName()
+                            + ").");
         }
     }
 

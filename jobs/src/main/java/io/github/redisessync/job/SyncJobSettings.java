@@ -217,7 +217,8 @@ public final class SyncJobSettings {
         private String deadLetterIndex;
 
         private Builder(String redisUri, String elasticsearchUrl, List<IndexRule> rules) {
-            this.redisUri = redisUri;
+            // ${env:...} / ${file:...} references and REDIS_PASSWORD, resolved once, here.
+            this.redisUri = RedisSecrets.resolve(redisUri, System.getenv());
             this.elasticsearchUrl = elasticsearchUrl;
             this.rules = rules;
         }

@@ -305,6 +305,10 @@ public final class EmbeddedRedisServer implements AutoCloseable {
         for (int i = 0; i < command.size(); i++) {
             String argument = command.get(i);
             boolean secret = i > 0 && command.get(i - 1).equals("--requirepass");
+            if (i > 0 && (argument.startsWith(">") || argument.startsWith("#"))) {
+                // ACL rules of --user: >password adds a password, #hash a hashed one.
+                argument = argument.charAt(0) + "****";
+            }
             text.append(i == 0 ? "" : " ")
                     .append(secret ? "****" : argument.isEmpty() ? "\"\"" : argument);
         }

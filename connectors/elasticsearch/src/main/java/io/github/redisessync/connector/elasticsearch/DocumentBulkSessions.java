@@ -33,6 +33,7 @@ final class DocumentBulkSessions implements BulkSessionFactory {
     public static final String RETRIES = "bulkRequestsRetried";
 
     private final RejectedDocumentHandler rejections;
+    private final ElasticsearchCredentials credentials;
     private final int maxRetries;
     private final long firstDelayMillis;
     // Set only on the copy built inside a running writer, which is never serialized.
@@ -40,10 +41,12 @@ final class DocumentBulkSessions implements BulkSessionFactory {
 
     DocumentBulkSessions(
             RejectedDocumentHandler rejections,
+            ElasticsearchCredentials credentials,
             int maxRetries,
             long firstDelayMillis,
             MetricGroup metrics) {
         this.rejections = rejections;
+        this.credentials = credentials;
         this.maxRetries = maxRetries;
         this.firstDelayMillis = firstDelayMillis;
         this.metrics = metrics;
@@ -53,7 +56,9 @@ final class DocumentBulkSessions implements BulkSessionFactory {
     public BulkSession open(RestHighLevelClient client, BulkProcessor.Listener writerListener) {
         String version;
         try {
-            version = ElasticsearchServerVersion.read(client.getLowLevelClient());
+            version =
+                    ElasticsearchServerVersion.read(
+                            client.getLowLevelClient(), credentials.apply(RequestOptions.DEFAULT));
         } catch (IOException | RuntimeException e) {
             throw new ElasticsearchAccessException(
                     "Cannot read the version of Elasticsearch at "
@@ -62,11 +67,15 @@ final class DocumentBulkSessions implements BulkSessionFactory {
                             + e.getMessage(),
                     e);
         }
-        RequestOptions options = ElasticsearchServerVersion.requestOptionsFor(version);
+        RequestOptions compatibility = ElasticsearchServerVersion.requestOptionsFor(version);
+        RequestOptions options = credentials.apply(compatibility);
         LOG.info(
-                "Sink writer talks to Elasticsearch {}{}.",
+                "Sink writer talks to Elasticsearch {}{} ({}).",
                 version,
-                options == RequestOptions.DEFAULT ? "" : " with REST compatibility headers (v7)");
+                compatibility == RequestOptions.DEFAULT
+                        ? ""
+                        : " with REST compatibility headers (v7)",
+                credentials);
         rejections.open(client, options);
         BiConsumer<BulkRequest, ActionListener<BulkResponse>> sender =
                 new RetryingBulkSender(

@@ -19,10 +19,15 @@ public final class ElasticsearchDocumentSink implements Sink<DocumentAction> {
 
     private final Configuration options;
     private final RejectedDocumentHandler rejections;
+    private final ElasticsearchCredentials credentials;
 
-    ElasticsearchDocumentSink(Configuration options, RejectedDocumentHandler rejections) {
+    ElasticsearchDocumentSink(
+            Configuration options,
+            RejectedDocumentHandler rejections,
+            ElasticsearchCredentials credentials) {
         this.options = new Configuration(options);
         this.rejections = rejections;
+        this.credentials = credentials;
     }
 
     @Override
@@ -41,6 +46,7 @@ public final class ElasticsearchDocumentSink implements Sink<DocumentAction> {
     private DocumentBulkSessions sessions(MetricGroup metrics) {
         return new DocumentBulkSessions(
                 rejections,
+                credentials,
                 options.get(ElasticsearchSinkOptions.BULK_FLUSH_BACKOFF_MAX_RETRIES),
                 options.get(ElasticsearchSinkOptions.BULK_FLUSH_BACKOFF_DELAY).toMillis(),
                 metrics);

@@ -28,8 +28,20 @@ public final class ElasticsearchDocumentSinkFactory {
      */
     public static Sink<DocumentAction> create(
             Configuration options, RejectedDocumentHandler rejections) {
-        build(options, new DocumentBulkSessions(rejections, 0, 0, null));
-        return new ElasticsearchDocumentSink(options, rejections);
+        List<String> urls = options.getOptional(ElasticsearchSinkOptions.HOSTS).orElse(List.of());
+        // Credentials leave the configuration here: it keeps host names only.
+        ElasticsearchCredentials credentials =
+                urls.isEmpty()
+                        ? ElasticsearchCredentials.none()
+                        : ElasticsearchCredentials.of(urls.get(0), System.getenv());
+        Configuration hostsOnly = new Configuration(options);
+        if (!urls.isEmpty()) {
+            hostsOnly.set(
+                    ElasticsearchSinkOptions.HOSTS,
+                    urls.stream().map(ElasticsearchUrls::withoutUserInfo).toList());
+        }
+        build(hostsOnly, new DocumentBulkSessions(rejections, credentials, 0, 0, null));
+        return new ElasticsearchDocumentSink(hostsOnly, rejections, credentials);
     }
 
     static ElasticsearchSink<DocumentAction> build(

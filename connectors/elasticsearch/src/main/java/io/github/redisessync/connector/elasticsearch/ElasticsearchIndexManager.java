@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Iterator;
+import org.apache.http.Header;
 import org.apache.http.HttpEntity;
 import org.apache.http.HttpHost;
 import org.apache.http.entity.ContentType;
+import org.apache.http.message.BasicHeader;
 import org.apache.http.nio.entity.NStringEntity;
 import org.apache.http.util.EntityUtils;
 import org.elasticsearch.client.Request;
@@ -38,8 +39,15 @@ public final class ElasticsearchIndexManager implements AutoCloseable {
     /** A manager for the server at {@code url}; nothing is sent until a method is called. */
     public static ElasticsearchIndexManager create(String url, Duration timeout) {
         HttpHost host = ElasticsearchUrls.parse(url);
+        ElasticsearchCredentials credentials = ElasticsearchCredentials.of(url, System.getenv());
+        Header[] headers =
+                credentials
+                        .authorization()
+                        .map(value -> new Header[] {new BasicHeader("Authorization", value)})
+                        .orElse(new Header[0]);
         RestClient client =
                 RestClient.builder(host)
+                        .setDefaultHeaders(headers)
                         .setRequestConfigCallback(
                                 config ->
                                         config.setConnectTimeout((int) timeout.toMillis())
@@ -54,17 +62,18 @@ public final class ElasticsearchIndexManager implements AutoCloseable {
      * is missing from some). Fails with a message naming the URL when the server cannot be reached.
      */
     public String serverVersion() {
-        Request request = new Request("GET", "/_nodes/_local");
-        request.addParameter("filter_path", "nodes.*.version");
-        JsonNode nodes = send(request, "read the server version").path("nodes");
-        Iterator<JsonNode> it = nodes.elements();
-        if (!it.hasNext()) {
+        try {
+            return ElasticsearchServerVersion.read(client);
+        } catch (ResponseException e) {
             throw new ElasticsearchAccessException(
                     "Elasticsearch at "
                             + ElasticsearchUrls.redact(url)
-                            + " did not report its version.");
+                            + " refused to read the server version: "
+                            + body(e.getResponse().getEntity()),
+                    e);
+        } catch (IOException e) {
+            throw unreachable("read the server version", e);
         }
-        return it.next().path("version").asText();
     }
 
     /**

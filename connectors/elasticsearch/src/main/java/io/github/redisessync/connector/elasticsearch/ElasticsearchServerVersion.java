@@ -26,8 +26,14 @@ public final class ElasticsearchServerVersion {
 
     /** The version string of the node answering, e.g. {@code 8.19.21}. */
     public static String read(RestClient client) throws IOException {
+        return read(client, RequestOptions.DEFAULT);
+    }
+
+    /** {@link #read(RestClient)} with request options, e.g. an {@code Authorization} header. */
+    public static String read(RestClient client, RequestOptions options) throws IOException {
         Request request = new Request("GET", "/_nodes/_local");
         request.addParameter("filter_path", "nodes.*.version");
+        request.setOptions(options);
         JsonNode nodes =
                 JSON.readTree(EntityUtils.toString(client.performRequest(request).getEntity()))
                         .path("nodes");

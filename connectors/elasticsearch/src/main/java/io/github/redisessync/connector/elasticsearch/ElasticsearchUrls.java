@@ -7,6 +7,12 @@ import org.apache.http.HttpHost;
 /** Parses the Elasticsearch URLs users give, with errors that name the URL (credentials hidden). */
 public final class ElasticsearchUrls {
 
+    /**
+     * Scheme, then user-info up to its {@code @}; a {@code ${file:/path}} reference in it may hold
+     * slashes.
+     */
+    static final String USER_INFO = "^([a-zA-Z][a-zA-Z0-9+.-]*://)(?:\\$\\{[^}]*}|[^@/])*@";
+
     private ElasticsearchUrls() {}
 
     /** Parses {@code http[s]://host[:port]}; the port defaults to 9200. */
@@ -16,7 +22,8 @@ public final class ElasticsearchUrls {
         }
         URI uri;
         try {
-            uri = new URI(url.trim());
+            // User-info (credentials, or references to them) is ElasticsearchCredentials' business.
+            uri = new URI(withoutUserInfo(url.trim()));
         } catch (URISyntaxException e) {
             throw invalid(url, e.getReason());
         }
@@ -34,12 +41,17 @@ public final class ElasticsearchUrls {
         return new HttpHost(uri.getHost(), port, scheme);
     }
 
+    /** The URL without its user-info part: what the sink's configuration may hold. */
+    public static String withoutUserInfo(String url) {
+        return url.replaceFirst(USER_INFO, "$1");
+    }
+
     /** The URL as it may appear in logs and messages: any user-info part is masked. */
     public static String redact(String url) {
         if (url == null) {
             return "null";
         }
-        return url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^@/]*@", "$1***@");
+        return url.replaceFirst(USER_INFO, "$1***@");
     }
 
     private static IllegalArgumentException invalid(String url, String why) {
