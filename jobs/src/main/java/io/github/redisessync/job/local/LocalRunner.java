@@ -9,6 +9,8 @@ import io.github.redisessync.job.SyncJobFactory;
 import io.github.redisessync.job.SyncJobSettings;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.RecordMappingFunction;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
@@ -138,7 +140,8 @@ public final class LocalRunner implements AutoCloseable {
         }
         out.flush();
         JobExecutionResult result;
-        try (ProgressReporter progress = new ProgressReporter(job, Duration.ofSeconds(2))) {
+        try (ProgressReporter progress =
+                new ProgressReporter(job, Duration.ofSeconds(2), databaseSize(redisUri))) {
             result = job.getJobExecutionResult().get();
         }
         long elapsed = System.nanoTime() - t0;
@@ -200,6 +203,19 @@ public final class LocalRunner implements AutoCloseable {
             exit = 1;
         }
         return exit;
+    }
+
+    /** DBSIZE, the snapshot's estimated total (keys of other patterns included); 0 if unknown. */
+    private static long databaseSize(String redisUri) {
+        RedisClient client = RedisClient.create(redisUri);
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            return connection.sync().dbsize();
+        } catch (RuntimeException e) {
+            LOG.debug("DBSIZE failed; progress without an estimate: {}", e.toString());
+            return 0;
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
     }
 
     private static void awaitInterrupt() throws InterruptedException {

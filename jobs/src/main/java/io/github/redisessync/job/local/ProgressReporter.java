@@ -2,6 +2,7 @@ package io.github.redisessync.job.local;
 
 import io.github.redisessync.job.mapping.RecordMappingFunction;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
@@ -11,7 +12,11 @@ import org.apache.flink.core.execution.JobClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Logs the running job's progress (keys read, documents per index, rate) every few seconds. */
+/**
+ * Logs the running job's progress every few seconds: keys read, the share of the estimated total
+ * (DBSIZE at start, which counts keys of every pattern and none) with an ETA while the snapshot
+ * runs, then keys per second as the tail follows changes; documents per index, dead letters.
+ */
 final class ProgressReporter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
 
@@ -28,9 +33,12 @@ final class ProgressReporter implements AutoCloseable {
 
     private long lastKeys = -1;
     private long lastNanos = startNanos;
+    private final long totalEstimate;
 
-    ProgressReporter(JobClient job, Duration every) {
+    /** {@code totalEstimate}: keys in the database when the job started; 0 when unknown. */
+    ProgressReporter(JobClient job, Duration every, long totalEstimate) {
         this.job = job;
+        this.totalEstimate = totalEstimate;
         timer.scheduleAtFixedRate(
                 this::report, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -59,11 +67,22 @@ final class ProgressReporter implements AutoCloseable {
                                 asLong(value));
                     }
                 });
+        double overall = keys / Math.max(1e-9, (now - startNanos) / 1e9);
+        String share =
+                totalEstimate > 0 && keys < totalEstimate
+                        ? String.format(
+                                Locale.ROOT,
+                                " of ~%d (%.0f%%, ETA %.0f s)",
+                                totalEstimate,
+                                100.0 * keys / totalEstimate,
+                                (totalEstimate - keys) / Math.max(1e-9, overall))
+                        : "";
         LOG.info(
-                "Progress after {} s: {} keys read ({} keys/s), documents {}, dead letters {}",
-                String.format("%.0f", (now - startNanos) / 1e9),
+                "Progress after {} s: {} keys read{} ({} keys/s), documents {}, dead letters {}",
+                String.format(Locale.ROOT, "%.0f", (now - startNanos) / 1e9),
                 keys,
-                String.format("%.0f", rate),
+                share,
+                String.format(Locale.ROOT, "%.0f", rate),
                 documents,
                 asLong(accumulators.get(RecordMappingFunction.DEAD_LETTER_COUNT)));
     }
