@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.regex.Matcher;
 import java.util.stream.Stream;
 
 /**
@@ -38,6 +39,17 @@ final class ElasticsearchDistributionConfig {
         yml.append("cluster.routing.allocation.disk.threshold_enabled: false\n");
         yml.append("xpack.security.enabled: ").append(settings.user() != null).append('\n');
         Files.writeString(config.resolve("elasticsearch.yml"), yml, StandardOpenOption.APPEND);
+        // The GC log path is relative to the working directory, which 7.x sets to the shared,
+        // read-only home; keep it in this node's logs.
+        Files.createDirectories(settings.logs());
+        Path jvmOptions = config.resolve("jvm.options");
+        Files.writeString(
+                jvmOptions,
+                Files.readString(jvmOptions)
+                        .replaceAll(
+                                "file=[^:\\s]*gc\\.log",
+                                Matcher.quoteReplacement(
+                                        "file=" + settings.logs().resolve("gc.log"))));
         Path options = config.resolve("jvm.options.d");
         Files.createDirectories(options);
         Files.writeString(
