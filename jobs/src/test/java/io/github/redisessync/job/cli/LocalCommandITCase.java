@@ -7,8 +7,6 @@ import io.github.redisessync.job.SearchClient;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -37,8 +35,8 @@ class LocalCommandITCase {
         Files.copy(conf.resolve("orders.json"), mappings.resolve(orders + ".json"));
         String redisUri = TestServices.redis().uri() + "/" + DEMO_DATABASE;
 
-        Result run =
-                run(
+        CliRun run =
+                CliRun.run(
                         "local",
                         "--redis",
                         redisUri,
@@ -90,8 +88,8 @@ class LocalCommandITCase {
     @Test
     void anUnreachableRedisFailsWithinSecondsNamingTheUrl() {
         long t0 = System.nanoTime();
-        Result run =
-                run(
+        CliRun run =
+                CliRun.run(
                         "local",
                         "--redis",
                         "redis://127.0.0.1:1",
@@ -104,16 +102,21 @@ class LocalCommandITCase {
 
     @Test
     void anUnreachableElasticsearchFailsNamingTheUrl() {
-        Result run =
-                run("local", "--redis", TestServices.redis().uri(), "--es", "http://127.0.0.1:1");
+        CliRun run =
+                CliRun.run(
+                        "local",
+                        "--redis",
+                        TestServices.redis().uri(),
+                        "--es",
+                        "http://127.0.0.1:1");
         assertThat(run.exitCode).as(run.toString()).isEqualTo(RedisEsSyncCommand.EXIT_UNREACHABLE);
         assertThat(run.err).contains("Cannot reach Elasticsearch at http://127.0.0.1:1");
     }
 
     @Test
     void badUrlsAreRejectedBeforeAnythingStartsAndPasswordsStayHidden() {
-        Result badEs =
-                run(
+        CliRun badEs =
+                CliRun.run(
                         "local",
                         "--redis",
                         "redis://127.0.0.1:6379",
@@ -122,36 +125,9 @@ class LocalCommandITCase {
         assertThat(badEs.exitCode).isEqualTo(RedisEsSyncCommand.EXIT_BAD_CONFIGURATION);
         assertThat(badEs.err).contains("ftp://***@host").doesNotContain("hunter2");
 
-        Result badRedis =
-                run("local", "--redis", "localhost:6379", "--es", "http://127.0.0.1:9200");
+        CliRun badRedis =
+                CliRun.run("local", "--redis", "localhost:6379", "--es", "http://127.0.0.1:9200");
         assertThat(badRedis.exitCode).isEqualTo(RedisEsSyncCommand.EXIT_BAD_CONFIGURATION);
         assertThat(badRedis.err).contains("Redis URL 'localhost:6379' is not valid");
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        picocli.CommandLine cli = RedisEsSyncCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
-    private static final class Result {
-        final int exitCode;
-        final String out;
-        final String err;
-
-        Result(int exitCode, String out, String err) {
-            this.exitCode = exitCode;
-            this.out = out;
-            this.err = err;
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- out\n" + out + "\n--- err\n" + err;
-        }
     }
 }

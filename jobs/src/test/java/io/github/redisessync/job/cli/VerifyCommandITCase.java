@@ -7,8 +7,6 @@ import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +31,7 @@ class VerifyCommandITCase {
             }
             String[] rule = {"--index", prefix + "*=" + index};
             assertThat(
-                            run(
+                            CliRun.run(
                                             "local",
                                             "--redis",
                                             redisUri,
@@ -44,7 +42,7 @@ class VerifyCommandITCase {
                                             rule[1])
                                     .exitCode)
                     .isZero();
-            assertThat(run(verify(redisUri, esUrl, rule)).out)
+            assertThat(CliRun.run(verify(redisUri, esUrl, rule)).out)
                     .contains(
                             index
                                     + ": 200 keys in Redis, 200 documents in Elasticsearch: 200 equal,"
@@ -60,7 +58,7 @@ class VerifyCommandITCase {
             es.send("PUT", "/" + index + "/_doc/ghost?refresh=true", "{\"name\":\"Ghost\"}");
             redis.hset(prefix + "new", Map.of("name", "Ana", "city", "Lisboa"));
 
-            Result drift = run(verify(redisUri, esUrl, rule));
+            CliRun drift = CliRun.run(verify(redisUri, esUrl, rule));
             assertThat(drift.exitCode).as(drift.toString()).isEqualTo(1);
             assertThat(drift.out)
                     .contains(
@@ -78,12 +76,12 @@ class VerifyCommandITCase {
 
             List<String> repair = new ArrayList<>(List.of(verify(redisUri, esUrl, rule)));
             repair.add("--repair");
-            Result repaired = run(repair.toArray(new String[0]));
+            CliRun repaired = CliRun.run(repair.toArray(new String[0]));
             assertThat(repaired.exitCode).as(repaired.toString()).isZero();
             assertThat(repaired.out)
                     .contains("repaired: 3 written, 1 deleted, 0 left to newer writes, 0 failed");
 
-            Result after = run(verify(redisUri, esUrl, rule));
+            CliRun after = CliRun.run(verify(redisUri, esUrl, rule));
             assertThat(after.exitCode).as(after.toString()).isZero();
             assertThat(after.out)
                     .contains(
@@ -100,32 +98,5 @@ class VerifyCommandITCase {
         return new String[] {
             "verify", "--redis", redisUri, "--es", esUrl, rule[0], rule[1], "--batch-size", "64"
         };
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        picocli.CommandLine cli = RedisEsSyncCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
-    private static final class Result {
-        final int exitCode;
-        final String out;
-        final String err;
-
-        Result(int exitCode, String out, String err) {
-            this.exitCode = exitCode;
-            this.out = out;
-            this.err = err;
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- out\n" + out + "\n--- err\n" + err;
-        }
     }
 }
