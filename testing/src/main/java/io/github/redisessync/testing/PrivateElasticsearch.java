@@ -44,7 +44,12 @@ public final class PrivateElasticsearch implements AutoCloseable {
             throw new UncheckedIOException("Could not create a data directory.", e);
         }
         PrivateElasticsearch es = new PrivateElasticsearch(distribution, data);
-        es.start();
+        try {
+            es.start();
+        } catch (RuntimeException e) {
+            es.close();
+            throw e;
+        }
         return es;
     }
 
