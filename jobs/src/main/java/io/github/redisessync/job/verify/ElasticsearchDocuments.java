@@ -5,10 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.redisessync.connector.elasticsearch.ElasticsearchUrls;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchRestClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,10 +31,7 @@ public final class ElasticsearchDocuments implements AutoCloseable {
 
     public ElasticsearchDocuments(String url) {
         this.client =
-                RestClient.builder(ElasticsearchUrls.parse(url))
-                        .setRequestConfigCallback(
-                                config -> config.setConnectTimeout(5_000).setSocketTimeout(120_000))
-                        .build();
+                ElasticsearchRestClients.create(url, Duration.ofSeconds(5), Duration.ofMinutes(2));
     }
 
     /** The sources of the documents of {@code index} with these ids; absent ids are left out. */

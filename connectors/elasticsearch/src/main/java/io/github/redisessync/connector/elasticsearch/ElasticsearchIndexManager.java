@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
-import org.apache.http.Header;
 import org.apache.http.HttpEntity;
-import org.apache.http.HttpHost;
 import org.apache.http.entity.ContentType;
-import org.apache.http.message.BasicHeader;
 import org.apache.http.nio.entity.NStringEntity;
 import org.apache.http.util.EntityUtils;
 import org.elasticsearch.client.Request;
@@ -38,22 +35,9 @@ public final class ElasticsearchIndexManager implements AutoCloseable {
 
     /** A manager for the server at {@code url}; nothing is sent until a method is called. */
     public static ElasticsearchIndexManager create(String url, Duration timeout) {
-        HttpHost host = ElasticsearchUrls.parse(url);
-        ElasticsearchCredentials credentials = ElasticsearchCredentials.of(url, System.getenv());
-        Header[] headers =
-                credentials
-                        .authorization()
-                        .map(value -> new Header[] {new BasicHeader("Authorization", value)})
-                        .orElse(new Header[0]);
         RestClient client =
-                RestClient.builder(host)
-                        .setDefaultHeaders(headers)
-                        .setRequestConfigCallback(
-                                config ->
-                                        config.setConnectTimeout((int) timeout.toMillis())
-                                                .setSocketTimeout(
-                                                        (int) Math.max(timeout.toMillis(), 30_000)))
-                        .build();
+                ElasticsearchRestClients.create(
+                        url, timeout, Duration.ofMillis(Math.max(timeout.toMillis(), 30_000)));
         return new ElasticsearchIndexManager(url, client);
     }
 
