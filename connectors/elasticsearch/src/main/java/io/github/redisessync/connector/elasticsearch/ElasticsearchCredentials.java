@@ -24,7 +24,8 @@ public final class ElasticsearchCredentials implements Serializable {
 
     private static final Pattern USER_INFO =
             Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://((?:\\$\\{[^}]*}|[^@/])*)@");
-    private static final ElasticsearchCredentials NONE = new ElasticsearchCredentials(null, "no credentials");
+    private static final ElasticsearchCredentials NONE =
+            new ElasticsearchCredentials(null, "no credentials");
 
     private final String authorization;
     private final String kind;
