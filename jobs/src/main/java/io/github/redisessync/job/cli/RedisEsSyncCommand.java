@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
             LocalCommand.class,
             SyncCommand.class,
             VerifyCommand.class,
-            BenchCommand.class
+            BenchCommand.class,
+            ReindexCommand.class
         })
 public class RedisEsSyncCommand implements Runnable {
 
