@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchAccessException;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchRestClients;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchUrls;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -37,10 +39,7 @@ public final class ElasticsearchAliases implements AutoCloseable {
     public ElasticsearchAliases(String url) {
         this.url = url;
         this.client =
-                RestClient.builder(ElasticsearchUrls.parse(url))
-                        .setRequestConfigCallback(
-                                config -> config.setConnectTimeout(5_000).setSocketTimeout(120_000))
-                        .build();
+                ElasticsearchRestClients.create(url, Duration.ofSeconds(5), Duration.ofMinutes(2));
     }
 
     /** What a name is in the cluster: nothing, a concrete index, or an alias. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.redisessync.connector.elasticsearch.DocumentAction;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchRestClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -78,7 +79,7 @@ public final class ElasticsearchDocuments implements AutoCloseable {
      * Sends NDJSON bulk lines; returns how many items failed for a reason other than a version
      * conflict (a conflict means Elasticsearch already holds a newer write, which is left alone).
      */
-    BulkOutcome bulk(String ndjson) {
+    public BulkOutcome bulk(String ndjson) {
         JsonNode answer = send("POST", "/_bulk", ndjson);
         BulkOutcome outcome = new BulkOutcome();
         for (JsonNode item : answer.path("items")) {
@@ -97,11 +98,61 @@ public final class ElasticsearchDocuments implements AutoCloseable {
     }
 
     /** What a bulk request did. */
-    static final class BulkOutcome {
+    public static final class BulkOutcome {
         int written;
         int newerKept;
         int failed;
         String firstError;
+
+        /** Items applied (a delete of an absent document counts as applied). */
+        public int written() {
+            return written;
+        }
+
+        /** Items refused because Elasticsearch holds a newer version: left alone, by design. */
+        public int newerKept() {
+            return newerKept;
+        }
+
+        public int failed() {
+            return failed;
+        }
+
+        /** The error of the last failed item, or null. */
+        public String firstError() {
+            return firstError;
+        }
+    }
+
+    /**
+     * Appends {@code action} to an NDJSON bulk body, versioned with {@code external_gte} like the
+     * job's own writes, so that it never overwrites a newer change.
+     */
+    public static void appendVersioned(StringBuilder bulk, DocumentAction action) {
+        if (action.getOp() == DocumentAction.Op.DELETE) {
+            appendVersionedDelete(bulk, action.getIndex(), action.getId(), action.getVersion());
+            return;
+        }
+        bulk.append(header("index", action.getIndex(), action.getId(), action.getVersion()))
+                .append('\n')
+                .append(new String(action.getSource(), StandardCharsets.UTF_8))
+                .append('\n');
+    }
+
+    /** Appends a delete versioned with {@code external_gte} to an NDJSON bulk body. */
+    public static void appendVersionedDelete(
+            StringBuilder bulk, String index, String id, long version) {
+        bulk.append(header("delete", index, id, version)).append('\n');
+    }
+
+    private static String header(String op, String index, String id, long version) {
+        ObjectNode meta = JSON.createObjectNode();
+        meta.putObject(op)
+                .put("_index", index)
+                .put("_id", id)
+                .put("version", version)
+                .put("version_type", "external_gte");
+        return meta.toString();
     }
 
     public void refresh(String index) {

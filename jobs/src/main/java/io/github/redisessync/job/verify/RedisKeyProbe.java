@@ -88,7 +88,7 @@ public final class RedisKeyProbe implements AutoCloseable {
     }
 
     /** Reads each key as the job's source would see it: type and value, or a delete if gone. */
-    List<RedisRecord> read(List<byte[]> keys) {
+    public List<RedisRecord> read(List<byte[]> keys) {
         RedisAsyncCommands<byte[], byte[]> redis = connection.async();
         List<RedisFuture<List<Object>>> replies = new ArrayList<>(keys.size());
         connection.setAutoFlushCommands(false);

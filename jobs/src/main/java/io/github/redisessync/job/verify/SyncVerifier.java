@@ -1,7 +1,6 @@
 package io.github.redisessync.job.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.job.SyncJobSettings;
@@ -104,7 +103,8 @@ public final class SyncVerifier {
                 if (document != null) {
                     report.extra++;
                     report.sample("extra", describe(action) + " (key deleted while verifying)");
-                    appendDelete(repairs, action.getIndex(), action.getId(), action.getVersion());
+                    ElasticsearchDocuments.appendVersionedDelete(
+                            repairs, action.getIndex(), action.getId(), action.getVersion());
                 }
                 continue;
             }
@@ -121,7 +121,7 @@ public final class SyncVerifier {
                 report.equal++;
                 continue;
             }
-            appendIndex(repairs, action);
+            ElasticsearchDocuments.appendVersioned(repairs, action);
         }
         flushRepairs(repairs, es, report);
     }
@@ -140,7 +140,8 @@ public final class SyncVerifier {
         for (String id : extras.ids) {
             report.extra++;
             report.sample("extra", "id " + id + ": no key of it exists in Redis");
-            appendDelete(repairs, report.index, id, extras.timeMicros);
+            ElasticsearchDocuments.appendVersionedDelete(
+                    repairs, report.index, id, extras.timeMicros);
         }
         flushRepairs(repairs, es, report);
     }
@@ -168,27 +169,6 @@ public final class SyncVerifier {
             }
         }
         return null;
-    }
-
-    private static void appendIndex(StringBuilder bulk, DocumentAction action) {
-        bulk.append(header("index", action.getIndex(), action.getId(), action.getVersion()))
-                .append('\n')
-                .append(new String(action.getSource(), StandardCharsets.UTF_8))
-                .append('\n');
-    }
-
-    private static void appendDelete(StringBuilder bulk, String index, String id, long version) {
-        bulk.append(header("delete", index, id, version)).append('\n');
-    }
-
-    private static String header(String op, String index, String id, long version) {
-        ObjectNode meta = ElasticsearchDocuments.JSON.createObjectNode();
-        meta.putObject(op)
-                .put("_index", index)
-                .put("_id", id)
-                .put("version", version)
-                .put("version_type", "external_gte");
-        return meta.toString();
     }
 
     private static String describe(DocumentAction action) {
