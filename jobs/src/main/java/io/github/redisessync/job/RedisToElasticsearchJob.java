@@ -13,7 +13,6 @@ import io.github.redisessync.job.sweep.CatchUpSweep;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
@@ -72,7 +71,8 @@ public final class RedisToElasticsearchJob {
     /** Adds the job's operators to {@code env}. */
     public void addTo(StreamExecutionEnvironment env) {
         DataStream<RedisRecord> records =
-                env.fromSource(source, WatermarkStrategy.noWatermarks(), "redis-source")
+                // Watermarks only for windowed rollups: held until the snapshot is done.
+                env.fromSource(source, RollupGraph.sourceWatermarks(rollups), "redis-source")
                         .uid("redis-source");
         SingleOutputStreamOperator<DocumentAction> documents =
                 records.filter(record -> !record.isCatchUpMarker())

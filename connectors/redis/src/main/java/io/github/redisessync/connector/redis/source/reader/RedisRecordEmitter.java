@@ -10,6 +10,12 @@ import org.apache.flink.metrics.Counter;
 /**
  * Emits records and moves a scan split's state to each SCAN position the split reader reports (a
  * tail split has no position).
+ *
+ * <p>Timestamps: a tail split's record carries the Redis time of its read in milliseconds; a scan
+ * split's record carries none, because a SCAN reads keys in hash order, not in time order. With
+ * {@link io.github.redisessync.connector.redis.source.RedisReadTimeWatermarks} the watermark of a
+ * reader thus stays at its minimum until its scan split is finished (Flink's per-split watermarks:
+ * the reader's watermark is the least of its unfinished splits').
  */
 public class RedisRecordEmitter
         implements RecordEmitter<RedisSplitElement, RedisRecord, RedisSourceSplitState> {
@@ -28,7 +34,12 @@ public class RedisRecordEmitter
             SourceOutput<RedisRecord> output,
             RedisSourceSplitState splitState) {
         if (element.isRecord()) {
-            output.collect(element.record());
+            RedisRecord record = element.record();
+            if (splitState instanceof RedisScanSplitState || record.isCatchUpMarker()) {
+                output.collect(record);
+            } else {
+                output.collect(record, Math.floorDiv(record.getVersion(), 1000L));
+            }
             if (!element.record().isCatchUpMarker()) {
                 recordsEmitted.inc();
             }
