@@ -8,6 +8,8 @@ import io.github.redisessync.connector.redis.source.RedisSourceBuilder;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.RecordMapper;
+import io.github.redisessync.job.rollup.RollupIndexes;
+import io.github.redisessync.job.rollup.RollupSpec;
 import io.github.redisessync.job.sweep.CatchUpSweep;
 import java.time.Duration;
 import java.util.List;
@@ -21,13 +23,19 @@ public final class SyncJobFactory {
 
     private SyncJobFactory() {}
 
-    /** Creates the target indexes that do not exist yet, from their mapping files. */
+    /**
+     * Creates the target indexes that do not exist yet, from their mapping files, and the rollup
+     * indexes from their specs.
+     */
     public static void prepareIndexes(SyncJobSettings settings) throws Exception {
         try (ElasticsearchIndexManager indexes =
                 ElasticsearchIndexManager.create(
                         settings.elasticsearchUrl(), Duration.ofSeconds(5))) {
             for (IndexRule rule : settings.rules()) {
                 indexes.createIndexIfAbsent(rule.index(), rule.definition());
+            }
+            for (RollupSpec rollup : settings.rollups()) {
+                indexes.createIndexIfAbsent(rollup.targetIndex(), RollupIndexes.definition(rollup));
             }
         }
     }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
@@ -92,8 +93,18 @@ public final class SettingsFactory {
         }
         MappingRules mappings = new MappingRules(problems, base, mappingsDir);
         List<IndexRule> rules = mappings.rules(mappingConfigs);
+        List<JobConfig.Rollup> rollupConfigs = c.rollups;
+        boolean demoKeys =
+                mappingConfigs.stream()
+                        .map(m -> m == null ? null : m.pattern)
+                        .collect(Collectors.toSet())
+                        .containsAll(List.of("user:*", "order:*"));
+        if (rollupConfigs.isEmpty() && loaded.file() == null && demoKeys) {
+            // The demo's rollups, also under other index names (--index user:*=...).
+            rollupConfigs = demoRollups();
+        }
         List<RollupSpec> rollups =
-                new RollupBindings(problems, mappings, mappingConfigs).specs(c.rollups);
+                new RollupBindings(problems, mappings, mappingConfigs).specs(rollupConfigs);
 
         JobConfig.Source s = c.source;
         String tail =
@@ -294,6 +305,27 @@ public final class SettingsFactory {
                 options.set(option, d);
             }
         }
+    }
+
+    /**
+     * The rollups of conf/demo.yaml (users by city, orders per minute by status), by key pattern so
+     * that they follow the demo keys into any index.
+     */
+    private static List<JobConfig.Rollup> demoRollups() {
+        JobConfig.Rollup cities = new JobConfig.Rollup();
+        cities.name = "users_by_city";
+        cities.sourcePattern = "user:*";
+        cities.groupBy = List.of("city");
+        cities.metrics = List.of("count", "avg(age)");
+        JobConfig.Rollup orders = new JobConfig.Rollup();
+        orders.name = "orders_per_minute";
+        orders.sourcePattern = "order:*";
+        orders.timeField = "created_at";
+        orders.window = "1min";
+        orders.groupBy = List.of("status");
+        orders.metrics = List.of("count", "sum(amount)");
+        orders.allowedLateness = "10min";
+        return List.of(cities, orders);
     }
 
     private static JobConfig.Mapping demo(String pattern, String index) {
