@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
             SyncCommand.class,
             VerifyCommand.class,
             BenchCommand.class,
-            ReindexCommand.class
+            ReindexCommand.class,
+            ReportCommand.class
         })
 public class RedisEsSyncCommand implements Runnable {
 

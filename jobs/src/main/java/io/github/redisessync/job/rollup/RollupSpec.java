@@ -86,6 +86,16 @@ public final class RollupSpec implements Serializable {
                 : action.getRedisKey() != null && sourceKeyPattern.matches(action.getRedisKey());
     }
 
+    /** The index whose documents it reads, or null when it reads by key pattern. */
+    public String sourceIndex() {
+        return sourceIndex;
+    }
+
+    /** The glob of the keys whose documents it reads, or null when it reads an index. */
+    public String sourceKeyGlob() {
+        return sourceKeyPattern == null ? null : sourceKeyPattern.glob();
+    }
+
     public String targetIndex() {
         return targetIndex;
     }
