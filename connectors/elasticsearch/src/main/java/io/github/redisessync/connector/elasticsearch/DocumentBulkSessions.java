@@ -1,7 +1,11 @@
 package io.github.redisessync.connector.elasticsearch;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiConsumer;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.SimpleCounter;
@@ -10,6 +14,7 @@ import org.elasticsearch.action.bulk.BulkProcessor;
 import org.elasticsearch.action.bulk.BulkRequest;
 import org.elasticsearch.action.bulk.BulkResponse;
 import org.elasticsearch.client.RequestOptions;
+import org.elasticsearch.client.RestClientBuilder;
 import org.elasticsearch.client.RestHighLevelClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +23,14 @@ import org.slf4j.LoggerFactory;
  * The bulk sessions of the document sink: reads the server version when a writer starts (REST
  * compatibility headers for 8.x and later), retries transient failures, and sorts item failures
  * into version conflicts, rejected documents and the rest, each with its counter.
+ *
+ * <p>Bulks go through a client of the session's own, not the one the connector's writer builds: the
+ * 3.0.1 builder has no hook for an SSL context, so its client can only trust the JVM's CAs. Ours
+ * trusts the configured CA file ({@link ElasticsearchTls}) and has the sink's timeouts; the
+ * connector's client stays idle. {@link #close()} closes ours, after the writer has closed (see
+ * {@link ElasticsearchDocumentSink}).
  */
-final class DocumentBulkSessions implements BulkSessionFactory {
+final class DocumentBulkSessions implements BulkSessionFactory, AutoCloseable {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(DocumentBulkSessions.class);
 
@@ -34,26 +45,50 @@ final class DocumentBulkSessions implements BulkSessionFactory {
 
     private final RejectedDocumentHandler rejections;
     private final ElasticsearchCredentials credentials;
+    private final String caFile;
+    private final List<String> urls;
+    private final Duration connectTimeout;
+    private final Duration socketTimeout;
     private final int maxRetries;
     private final long firstDelayMillis;
     // Set only on the copy built inside a running writer, which is never serialized.
     private final transient MetricGroup metrics;
+    private transient List<RestHighLevelClient> clients;
 
+    /** {@code options}: the sink's, hosts without credentials; {@code caFile} null: JVM's CAs. */
     DocumentBulkSessions(
             RejectedDocumentHandler rejections,
             ElasticsearchCredentials credentials,
-            int maxRetries,
-            long firstDelayMillis,
+            String caFile,
+            ReadableConfig options,
             MetricGroup metrics) {
         this.rejections = rejections;
         this.credentials = credentials;
-        this.maxRetries = maxRetries;
-        this.firstDelayMillis = firstDelayMillis;
+        this.caFile = caFile;
+        this.urls = List.copyOf(options.get(ElasticsearchSinkOptions.HOSTS));
+        this.connectTimeout = options.get(ElasticsearchSinkOptions.CONNECTION_TIMEOUT);
+        this.socketTimeout = options.get(ElasticsearchSinkOptions.SOCKET_TIMEOUT);
+        this.maxRetries = options.get(ElasticsearchSinkOptions.BULK_FLUSH_BACKOFF_MAX_RETRIES);
+        this.firstDelayMillis =
+                options.get(ElasticsearchSinkOptions.BULK_FLUSH_BACKOFF_DELAY).toMillis();
         this.metrics = metrics;
     }
 
+    /**
+     * @param connectorClient the writer's client, unused: it cannot trust a CA file
+     */
     @Override
-    public BulkSession open(RestHighLevelClient client, BulkProcessor.Listener writerListener) {
+    public BulkSession open(
+            RestHighLevelClient connectorClient, BulkProcessor.Listener writerListener) {
+        RestClientBuilder builder =
+                ElasticsearchRestClients.builder(urls, caFile, connectTimeout, socketTimeout);
+        RestHighLevelClient client = new RestHighLevelClient(builder);
+        synchronized (this) {
+            if (clients == null) {
+                clients = new ArrayList<>();
+            }
+            clients.add(client);
+        }
         String version;
         try {
             version =
@@ -62,20 +97,22 @@ final class DocumentBulkSessions implements BulkSessionFactory {
         } catch (IOException | RuntimeException e) {
             throw new ElasticsearchAccessException(
                     "Cannot read the version of Elasticsearch at "
-                            + client.getLowLevelClient().getNodes()
+                            + String.join(", ", urls)
                             + ": "
-                            + e.getMessage(),
+                            + e.getMessage()
+                            + ElasticsearchTls.hint(e),
                     e);
         }
         RequestOptions compatibility = ElasticsearchServerVersion.requestOptionsFor(version);
         RequestOptions options = credentials.apply(compatibility);
         LOG.info(
-                "Sink writer talks to Elasticsearch {}{} ({}).",
+                "Sink writer talks to Elasticsearch {}{} ({}, {}).",
                 version,
                 compatibility == RequestOptions.DEFAULT
                         ? ""
                         : " with REST compatibility headers (v7)",
-                credentials);
+                credentials,
+                caFile == null ? "JVM's CAs" : "CA file " + caFile);
         rejections.open(client, options);
         BiConsumer<BulkRequest, ActionListener<BulkResponse>> sender =
                 new RetryingBulkSender(
@@ -94,6 +131,24 @@ final class DocumentBulkSessions implements BulkSessionFactory {
                 return listener;
             }
         };
+    }
+
+    /** Closes the clients {@link #open} built; the writer's bulk processor must be closed. */
+    @Override
+    public synchronized void close() throws IOException {
+        IOException failure = null;
+        for (RestHighLevelClient client :
+                clients == null ? List.<RestHighLevelClient>of() : clients) {
+            try {
+                client.close();
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+        clients = null;
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     private Counter counter(String name) {

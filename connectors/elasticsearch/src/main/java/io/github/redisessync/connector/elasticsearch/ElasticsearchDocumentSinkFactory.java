@@ -40,8 +40,13 @@ public final class ElasticsearchDocumentSinkFactory {
                     ElasticsearchSinkOptions.HOSTS,
                     urls.stream().map(ElasticsearchUrls::withoutUserInfo).toList());
         }
-        build(hostsOnly, new DocumentBulkSessions(rejections, credentials, 0, 0, null));
-        return new ElasticsearchDocumentSink(hostsOnly, rejections, credentials);
+        // The CA file's path travels with the sink; each writer reads the file where it runs.
+        String caFile =
+                urls.isEmpty() ? null : ElasticsearchTls.caFile(urls.get(0), System.getenv());
+        build(
+                hostsOnly,
+                new DocumentBulkSessions(rejections, credentials, caFile, hostsOnly, null));
+        return new ElasticsearchDocumentSink(hostsOnly, rejections, credentials, caFile);
     }
 
     static ElasticsearchSink<DocumentAction> build(

@@ -149,7 +149,8 @@ public final class ElasticsearchIndexManager implements AutoCloseable {
                         + " to "
                         + what
                         + ": "
-                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                        + ElasticsearchTls.hint(e),
                 e);
     }
 

@@ -1,14 +1,18 @@
 package io.github.redisessync.connector.elasticsearch;
 
 import java.time.Duration;
+import java.util.List;
 import org.apache.http.Header;
+import org.apache.http.HttpHost;
 import org.apache.http.message.BasicHeader;
 import org.elasticsearch.client.RestClient;
+import org.elasticsearch.client.RestClientBuilder;
 
 /**
- * Low-level REST clients for our own requests (index setup, verify, reindex, sweeps), with the
- * credentials the URL or the environment gives ({@link ElasticsearchCredentials}), so that every
- * tool reaches a secured cluster the way the sink does.
+ * Low-level REST clients for our own requests (index setup, verify, reindex, sweeps) and for the
+ * sink's bulks, with the credentials ({@link ElasticsearchCredentials}) and the CA ({@link
+ * ElasticsearchTls}) the URL or the environment gives, so that every tool reaches a secured cluster
+ * the way the sink does.
  */
 public final class ElasticsearchRestClients {
 
@@ -22,12 +26,26 @@ public final class ElasticsearchRestClients {
                         .authorization()
                         .map(value -> new Header[] {new BasicHeader("Authorization", value)})
                         .orElse(new Header[0]);
-        return RestClient.builder(ElasticsearchUrls.parse(url))
+        return builder(
+                        List.of(url),
+                        ElasticsearchTls.caFile(url, System.getenv()),
+                        connectTimeout,
+                        socketTimeout)
                 .setDefaultHeaders(headers)
+                .build();
+    }
+
+    /**
+     * A builder for the hosts of {@code urls} that trusts {@code caFile} (null: the JVM's CAs) and
+     * has the timeouts; credentials are the caller's (a header or request options).
+     */
+    static RestClientBuilder builder(
+            List<String> urls, String caFile, Duration connectTimeout, Duration socketTimeout) {
+        HttpHost[] hosts = urls.stream().map(ElasticsearchUrls::parse).toArray(HttpHost[]::new);
+        return ElasticsearchTls.trust(RestClient.builder(hosts), caFile)
                 .setRequestConfigCallback(
                         config ->
                                 config.setConnectTimeout((int) connectTimeout.toMillis())
-                                        .setSocketTimeout((int) socketTimeout.toMillis()))
-                .build();
+                                        .setSocketTimeout((int) socketTimeout.toMillis()));
     }
 }

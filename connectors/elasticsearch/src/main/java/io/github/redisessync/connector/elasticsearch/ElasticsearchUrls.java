@@ -2,6 +2,9 @@ package io.github.redisessync.connector.elasticsearch;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import org.apache.http.HttpHost;
 
 /** Parses the Elasticsearch URLs users give, with errors that name the URL (credentials hidden). */
@@ -12,6 +15,9 @@ public final class ElasticsearchUrls {
      * slashes.
      */
     static final String USER_INFO = "^([a-zA-Z][a-zA-Z0-9+.-]*://)(?:\\$\\{[^}]*}|[^@/])*@";
+
+    /** The one query parameter a URL may carry: the PEM file of the CA to trust. */
+    public static final String CA_FILE_PARAMETER = "ca-file";
 
     private ElasticsearchUrls() {}
 
@@ -37,8 +43,43 @@ public final class ElasticsearchUrls {
         if (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/")) {
             throw invalid(url, "a path prefix is not supported");
         }
+        String query = uri.getRawQuery();
+        if (query != null && !query.startsWith(CA_FILE_PARAMETER + "=")
+                || query != null && query.contains("&")) {
+            throw invalid(url, "the only parameter it may have is " + CA_FILE_PARAMETER);
+        }
         int port = uri.getPort() == -1 ? 9200 : uri.getPort();
         return new HttpHost(uri.getHost(), port, scheme);
+    }
+
+    /** The path the URL's {@code ca-file} parameter names, or null. */
+    public static String caFile(String url) {
+        String bare = url == null ? "" : withoutUserInfo(url.trim());
+        int start = bare.indexOf("?" + CA_FILE_PARAMETER + "=");
+        if (start < 0) {
+            return null;
+        }
+        String value = bare.substring(start + CA_FILE_PARAMETER.length() + 2);
+        int end = value.indexOf('&');
+        value =
+                URLDecoder.decode(
+                        (end < 0 ? value : value.substring(0, end)).replace("+", "%2B"),
+                        StandardCharsets.UTF_8);
+        return value.isEmpty() ? null : value;
+    }
+
+    /**
+     * {@code url} with its {@code ca-file} parameter set to {@code caFile} (replacing one it has);
+     * slashes stay readable, other reserved characters are percent-encoded.
+     */
+    public static String withCaFile(String url, String caFile) {
+        int query = url.indexOf('?', url.indexOf("://") + 3);
+        String base = query < 0 ? url : url.substring(0, query);
+        String encoded =
+                URLEncoder.encode(caFile, StandardCharsets.UTF_8)
+                        .replace("+", "%20")
+                        .replace("%2F", "/");
+        return base + "?" + CA_FILE_PARAMETER + "=" + encoded;
     }
 
     /** The URL without its user-info part: what the sink's configuration may hold. */
@@ -60,6 +101,6 @@ public final class ElasticsearchUrls {
                         + redact(url)
                         + "' is not valid: "
                         + why
-                        + " (expected http://host:port or https://host:port).");
+                        + " (expected http://host:port or https://host:port[?ca-file=/path/ca.pem]).");
     }
 }
