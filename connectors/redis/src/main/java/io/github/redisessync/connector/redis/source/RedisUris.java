@@ -28,7 +28,8 @@ public final class RedisUris {
             if (java.net.URI.create(uri).getHost() == null) {
                 throw new IllegalArgumentException("no host, or a port that is not a number");
             }
-            return RedisURI.create(uri);
+            // Our ca-file parameter is RedisClients' business, not Lettuce's.
+            return RedisURI.create(RedisClients.withoutCaFile(uri));
         } catch (RuntimeException e) {
             // Lettuce's message may quote the URI; keep it out.
             throw new IllegalArgumentException(

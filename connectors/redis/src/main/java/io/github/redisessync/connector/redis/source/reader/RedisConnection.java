@@ -1,5 +1,6 @@
 package io.github.redisessync.connector.redis.source.reader;
 
+import io.github.redisessync.connector.redis.source.RedisClients;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.connector.redis.source.RedisUris;
 import io.lettuce.core.ClientOptions;
@@ -66,15 +67,20 @@ final class RedisConnection implements AutoCloseable {
                         .ioThreadPoolSize(2)
                         .computationThreadPoolSize(1)
                         .build();
-        RedisClient client = RedisClient.create(resources);
-        client.setOptions(
-                ClientOptions.builder()
-                        .socketOptions(
-                                SocketOptions.builder().connectTimeout(connectTimeout).build())
-                        .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                        // A read that cannot be sent fails now; Flink restarts from a checkpoint.
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                        .build());
+        RedisClient client =
+                RedisClients.create(
+                        resources,
+                        ClientOptions.builder()
+                                .socketOptions(
+                                        SocketOptions.builder()
+                                                .connectTimeout(connectTimeout)
+                                                .build())
+                                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                                // A read that cannot be sent fails now; Flink restarts from a
+                                // checkpoint.
+                                .disconnectedBehavior(
+                                        ClientOptions.DisconnectedBehavior.REJECT_COMMANDS),
+                        config.get(RedisSourceOptions.URI));
         try {
             StatefulRedisConnection<byte[], byte[]> connection =
                     client.connect(ByteArrayCodec.INSTANCE, uri);
@@ -88,7 +94,7 @@ final class RedisConnection implements AutoCloseable {
                             + " (connect timeout "
                             + connectTimeout.toMillis()
                             + " ms): "
-                            + e.getMessage(),
+                            + RedisClients.describe(e),
                     e);
         }
     }

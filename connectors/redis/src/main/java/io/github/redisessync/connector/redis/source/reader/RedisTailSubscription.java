@@ -1,5 +1,6 @@
 package io.github.redisessync.connector.redis.source.reader;
 
+import io.github.redisessync.connector.redis.source.RedisClients;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.connector.redis.source.RedisUris;
@@ -68,13 +69,16 @@ final class RedisTailSubscription implements AutoCloseable {
                         .ioThreadPoolSize(1)
                         .computationThreadPoolSize(1)
                         .build();
-        RedisClient client = RedisClient.create(resources);
-        client.setOptions(
-                ClientOptions.builder()
-                        .autoReconnect(false)
-                        .socketOptions(
-                                SocketOptions.builder().connectTimeout(connectTimeout).build())
-                        .build());
+        RedisClient client =
+                RedisClients.create(
+                        resources,
+                        ClientOptions.builder()
+                                .autoReconnect(false)
+                                .socketOptions(
+                                        SocketOptions.builder()
+                                                .connectTimeout(connectTimeout)
+                                                .build()),
+                        config.get(RedisSourceOptions.URI));
         RedisTailSubscription subscription = null;
         try {
             StatefulRedisPubSubConnection<byte[], byte[]> connection =
@@ -121,7 +125,7 @@ final class RedisTailSubscription implements AutoCloseable {
                             + " on "
                             + RedisUris.describe(uri)
                             + ": "
-                            + e,
+                            + RedisClients.describe(e),
                     e);
         }
     }
