@@ -18,9 +18,19 @@ import java.util.stream.Stream;
  */
 final class ElasticsearchDistributionConfig {
 
-    /** What a node is configured with; {@code user} null means security off. */
+    /**
+     * What a node is configured with; {@code user} null means security off, {@code httpCertificate}
+     * null plain HTTP.
+     */
     record Settings(
-            int httpPort, Path data, Path logs, String heap, String user, String password) {}
+            int httpPort,
+            Path data,
+            Path logs,
+            String heap,
+            String user,
+            String password,
+            Path httpCertificate,
+            Path httpKey) {}
 
     private ElasticsearchDistributionConfig() {}
 
@@ -38,6 +48,14 @@ final class ElasticsearchDistributionConfig {
         // A developer's nearly full disk must not turn indexes read-only.
         yml.append("cluster.routing.allocation.disk.threshold_enabled: false\n");
         yml.append("xpack.security.enabled: ").append(settings.user() != null).append('\n');
+        if (settings.httpCertificate() != null) {
+            // Inside the configuration directory: the only place the node may read them from.
+            Files.copy(settings.httpCertificate(), config.resolve("http.crt"));
+            Files.copy(settings.httpKey(), config.resolve("http.key"));
+            yml.append("xpack.security.http.ssl.enabled: true\n");
+            yml.append("xpack.security.http.ssl.certificate: http.crt\n");
+            yml.append("xpack.security.http.ssl.key: http.key\n");
+        }
         Files.writeString(config.resolve("elasticsearch.yml"), yml, StandardOpenOption.APPEND);
         // The GC log path is relative to the working directory, which 7.x sets to the shared,
         // read-only home; keep it in this node's logs.

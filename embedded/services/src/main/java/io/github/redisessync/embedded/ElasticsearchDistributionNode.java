@@ -51,6 +51,7 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
     private final Path logFile;
     private final String user;
     private final String password;
+    private final String scheme;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ElasticsearchDistributionNode(
@@ -60,8 +61,10 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
             Path directory,
             Path logFile,
             String user,
-            String password) {
+            String password,
+            String scheme) {
         this.port = port;
+        this.scheme = scheme;
         this.version = version;
         this.process = process;
         this.directory = directory;
@@ -84,9 +87,12 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
         return ElasticsearchDistribution.defaultVersion();
     }
 
-    /** {@code http://127.0.0.1:<port>}; no credentials, even when the node requires them. */
+    /**
+     * {@code http://127.0.0.1:<port>} ({@code https://} with {@link Builder#https}); no
+     * credentials, even when the node requires them.
+     */
     public String url() {
-        return "http://" + ProcessSupport.LOOPBACK + ":" + port;
+        return scheme + "://" + ProcessSupport.LOOPBACK + ":" + port;
     }
 
     /**
@@ -94,7 +100,7 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
      * Holds the password: never log it.
      */
     public String urlWithCredentials() {
-        return user == null ? url() : urlOf(port, user, password);
+        return user == null ? url() : urlOf(scheme, port, user, password);
     }
 
     public int port() {
@@ -144,8 +150,23 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
         private String user;
         private String password;
         private String runAs = "nobody";
+        private Path[] https;
 
         private Builder() {}
+
+        /**
+         * HTTPS with this certificate and key (PEM, copied into the node's configuration, where
+         * Elasticsearch may read them); needs {@link #basicAuth}. {@code caCertificate} signed the
+         * certificate: the readiness probe trusts it.
+         */
+        public Builder https(Path certificate, Path key, Path caCertificate) {
+            this.https = new Path[] {certificate, key, caCertificate};
+            return this;
+        }
+
+        private String scheme() {
+            return https == null ? "http" : "https";
+        }
 
         /** A version whose integ-test-zip is in the local Maven repository; default 8.19.21. */
         public Builder version(String version) {
@@ -221,6 +242,9 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
          *     ready in time; the message holds the last lines of its log
          */
         public ElasticsearchDistributionNode start() {
+            if (https != null && user == null) {
+                throw new IllegalStateException("https needs basicAuth: security must be on.");
+            }
             ElasticsearchDistribution distribution = ElasticsearchDistribution.of(version);
             Path java =
                     JavaHomes.forElasticsearch(
@@ -266,7 +290,14 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
                         distribution.home().resolve("config"),
                         config,
                         new ElasticsearchDistributionConfig.Settings(
-                                httpPort, data, directory.resolve("logs"), heap, user, password));
+                                httpPort,
+                                data,
+                                directory.resolve("logs"),
+                                heap,
+                                user,
+                                password,
+                                https == null ? null : https[0],
+                                https == null ? null : https[1]));
                 Files.createDirectories(directory.resolve("tmp"));
                 Files.createDirectories(data);
                 if (isRoot()) {
@@ -300,27 +331,29 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
                         new ElasticsearchHttp(
                                 URI.create(
                                         user == null
-                                                ? urlOf(httpPort, null, null)
-                                                : urlOf(httpPort, user, password)),
-                                Duration.ofSeconds(5));
+                                                ? urlOf(scheme(), httpPort, null, null)
+                                                : urlOf(scheme(), httpPort, user, password)),
+                                Duration.ofSeconds(5),
+                                https == null ? null : TlsTrust.trusting(https[2]));
                 awaitReady(process, http, httpPort, log);
                 String reported = http.version();
                 LOG.info(
-                        "Started Elasticsearch {} at {} in {} ms (Java {}, {}{}, log {})",
+                        "Started Elasticsearch {} at {} in {} ms (Java {}, {}{}{}, log {})",
                         reported,
-                        urlOf(httpPort, null, null),
+                        urlOf(scheme(), httpPort, null, null),
                         ProcessSupport.millisSince(started),
                         java,
                         isRoot() ? "as " + runAs : "as " + System.getProperty("user.name"),
                         user == null ? ", security off" : ", basic auth",
+                        https == null ? "" : ", https",
                         log);
                 return new ElasticsearchDistributionNode(
-                        httpPort, reported, process, directory, log, user, password);
+                        httpPort, reported, process, directory, log, user, password, scheme());
             } catch (IOException e) {
                 ProcessSupport.stop(process, STOP_GRACE);
                 throw new EmbeddedServerException(
                         "Elasticsearch at "
-                                + urlOf(httpPort, null, null)
+                                + urlOf(scheme(), httpPort, null, null)
                                 + " did not report its version.",
                         e);
             } catch (RuntimeException e) {
@@ -374,7 +407,7 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
                             "Elasticsearch "
                                     + version
                                     + " at "
-                                    + urlOf(httpPort, null, null)
+                                    + urlOf(scheme(), httpPort, null, null)
                                     + " was not ready within "
                                     + startupTimeout.toSeconds()
                                     + " s. Last lines of "
@@ -408,7 +441,7 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
         }
     }
 
-    private static String urlOf(int port, String user, String password) {
+    private static String urlOf(String scheme, int port, String user, String password) {
         String userInfo =
                 user == null
                         ? ""
@@ -417,7 +450,7 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
                                 + URLEncoder.encode(password, StandardCharsets.UTF_8)
                                         .replace("+", "%20")
                                 + "@";
-        return "http://" + userInfo + ProcessSupport.LOOPBACK + ":" + port;
+        return scheme + "://" + userInfo + ProcessSupport.LOOPBACK + ":" + port;
     }
 
     /** The port we chose was taken by someone else before the node bound it. */

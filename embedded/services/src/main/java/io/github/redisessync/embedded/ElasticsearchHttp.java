@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * A few plain HTTP calls to Elasticsearch with the JDK's client, so that neither the embedded
@@ -37,6 +38,11 @@ public final class ElasticsearchHttp {
     }
 
     public ElasticsearchHttp(URI baseUrl, Duration timeout) {
+        this(baseUrl, timeout, null);
+    }
+
+    /** For {@code https://} with a CA of its own: {@code ssl} trusts it (null: the JVM's CAs). */
+    public ElasticsearchHttp(URI baseUrl, Duration timeout, SSLContext ssl) {
         if (baseUrl.getScheme() == null
                 || !baseUrl.getScheme().startsWith("http")
                 || baseUrl.getHost() == null) {
@@ -61,11 +67,11 @@ public final class ElasticsearchHttp {
                         + (baseUrl.getPort() == -1 ? "" : ":" + baseUrl.getPort());
         this.timeout = timeout;
         // HTTP/1.1 because the JDK's default h2c upgrade request confuses some proxies.
-        this.client =
+        HttpClient.Builder builder =
                 HttpClient.newBuilder()
                         .version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(timeout)
-                        .build();
+                        .connectTimeout(timeout);
+        this.client = (ssl == null ? builder : builder.sslContext(ssl)).build();
     }
 
     /** The status and body of one answer. */

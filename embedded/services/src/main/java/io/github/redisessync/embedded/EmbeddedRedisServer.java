@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,7 @@ public final class EmbeddedRedisServer implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final Path executable;
+    private final boolean tls;
     private final int port;
     private final String version;
     private final Process process;
@@ -65,8 +67,14 @@ public final class EmbeddedRedisServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedRedisServer(
-            Path executable, int port, String version, Process process, Path directory) {
+            Path executable,
+            boolean tls,
+            int port,
+            String version,
+            Process process,
+            Path directory) {
         this.executable = executable;
+        this.tls = tls;
         this.port = port;
         this.version = version;
         this.process = process;
@@ -87,9 +95,12 @@ public final class EmbeddedRedisServer implements AutoCloseable {
         return new Builder();
     }
 
-    /** {@code redis://127.0.0.1:<port>}; carries no password even if one was required. */
+    /**
+     * {@code redis://127.0.0.1:<port>}, {@code rediss://} with {@link Builder#tls}; carries no
+     * password even if one was required.
+     */
     public String uri() {
-        return "redis://" + host() + ":" + port;
+        return (tls ? "rediss://" : "redis://") + host() + ":" + port;
     }
 
     public String host() {
@@ -137,8 +148,20 @@ public final class EmbeddedRedisServer implements AutoCloseable {
         private Path executable;
         private final List<String> arguments = new ArrayList<>();
         private Duration startupTimeout = Duration.ofSeconds(30);
+        private List<String> tlsFiles;
 
         private Builder() {}
+
+        /**
+         * TLS only ({@code --port 0}, {@code --tls-port} on the chosen port) with this certificate
+         * and key (PEM); clients are not asked for certificates. {@code caCertificate} signed the
+         * certificate: the readiness probe trusts it.
+         */
+        public Builder tls(Path certificate, Path key, Path caCertificate) {
+            this.tlsFiles =
+                    List.of(certificate.toString(), key.toString(), caCertificate.toString());
+            return this;
+        }
 
         /** The {@code redis-server} to run instead of the PATH's or the bundled one. */
         public Builder executable(Path executable) {
@@ -210,6 +233,16 @@ public final class EmbeddedRedisServer implements AutoCloseable {
             command.addAll(List.of("--dir", directory.toString()));
             command.addAll(DEFAULT_ARGUMENTS);
             command.addAll(arguments);
+            if (tlsFiles != null) {
+                command.addAll(
+                        List.of(
+                                "--port", "0",
+                                "--tls-port", String.valueOf(port),
+                                "--tls-cert-file", tlsFiles.get(0),
+                                "--tls-key-file", tlsFiles.get(1),
+                                "--tls-ca-cert-file", tlsFiles.get(2),
+                                "--tls-auth-clients", "no"));
+            }
             Path log = directory.resolve("redis-" + port + ".log");
             long started = System.nanoTime();
             Process process;
@@ -221,13 +254,15 @@ public final class EmbeddedRedisServer implements AutoCloseable {
             try {
                 String version = awaitReady(process, port, command, log);
                 LOG.info(
-                        "Started Redis {} at redis://{}:{} in {} ms ({})",
+                        "Started Redis {} at {}://{}:{} in {} ms ({})",
                         version,
+                        tlsFiles != null ? "rediss" : "redis",
                         ProcessSupport.LOOPBACK,
                         port,
                         ProcessSupport.millisSince(started),
                         exe);
-                return new EmbeddedRedisServer(exe, port, version, process, directory);
+                return new EmbeddedRedisServer(
+                        exe, tlsFiles != null, port, version, process, directory);
             } catch (RuntimeException e) {
                 ProcessSupport.stop(process, STOP_GRACE);
                 throw e;
@@ -238,6 +273,10 @@ public final class EmbeddedRedisServer implements AutoCloseable {
             long deadline = System.nanoTime() + startupTimeout.toNanos();
             String password = passwordIn(arguments);
             IOException lastFailure = null;
+            SSLSocketFactory tls =
+                    tlsFiles == null
+                            ? null
+                            : TlsTrust.trusting(Path.of(tlsFiles.get(2))).getSocketFactory();
             while (true) {
                 if (!process.isAlive()) {
                     String message =
@@ -253,7 +292,7 @@ public final class EmbeddedRedisServer implements AutoCloseable {
                 }
                 try {
                     return RedisProbe.version(
-                            ProcessSupport.LOOPBACK, port, password, Duration.ofSeconds(1));
+                            ProcessSupport.LOOPBACK, port, password, Duration.ofSeconds(1), tls);
                 } catch (IOException e) {
                     lastFailure = e;
                 }

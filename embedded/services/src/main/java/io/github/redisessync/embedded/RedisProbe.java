@@ -61,6 +61,13 @@ public final class RedisProbe {
         return version(host, port, false, null, password, timeout);
     }
 
+    /** As above over TLS with {@code tls} sockets (e.g. trusting a test CA); null: plain text. */
+    static String version(
+            String host, int port, String password, Duration timeout, SSLSocketFactory tls)
+            throws IOException {
+        return parseVersion(command(host, port, tls, null, password, timeout, "INFO", "server"));
+    }
+
     private static String version(
             String host, int port, boolean tls, String user, String password, Duration timeout)
             throws IOException {
@@ -80,8 +87,27 @@ public final class RedisProbe {
             Duration timeout,
             String... command)
             throws IOException {
+        return command(
+                host,
+                port,
+                tls ? (SSLSocketFactory) SSLSocketFactory.getDefault() : null,
+                user,
+                password,
+                timeout,
+                command);
+    }
+
+    private static String command(
+            String host,
+            int port,
+            SSLSocketFactory tls,
+            String user,
+            String password,
+            Duration timeout,
+            String... command)
+            throws IOException {
         int timeoutMillis = (int) Math.max(1, timeout.toMillis());
-        try (Socket socket = tls ? SSLSocketFactory.getDefault().createSocket() : new Socket()) {
+        try (Socket socket = tls != null ? tls.createSocket() : new Socket()) {
             socket.connect(new InetSocketAddress(host, port), timeoutMillis);
             socket.setSoTimeout(timeoutMillis);
             OutputStream out = socket.getOutputStream();
