@@ -28,7 +28,8 @@ import org.elasticsearch.client.RestClient;
  * aggregation computed live over the synced documents (a composite aggregation of a {@code
  * date_histogram} on the time field and a {@code terms} source per group field, with {@code
  * value_count}, {@code sum}, {@code avg}, {@code min}, {@code max} under it; terms only for a
- * running total), both paged so that no size limit cuts them.
+ * running total), both paged so that no size limit cuts them. Both indexes are refreshed first, so
+ * that every acknowledged write is counted.
  */
 public final class RollupSource {
     private static final ObjectMapper JSON =
@@ -44,6 +45,10 @@ public final class RollupSource {
     /** The rollup documents of {@code spec} in its target index; none when it does not exist. */
     public List<RollupRow> written(RollupSpec spec) throws IOException {
         List<RollupRow> rows = new ArrayList<>();
+        // Writes acknowledged but not yet refreshed would be missing (local just ended, say).
+        if (send("POST", "/" + spec.targetIndex() + "/_refresh", null) == null) {
+            return rows;
+        }
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("size", PAGE);
         body.putObject("query").putObject("term").put("rollup", spec.name());
@@ -73,6 +78,7 @@ public final class RollupSource {
 
     /** The aggregation over {@code sourceIndex}, as the rollup's documents would hold it. */
     public List<RollupRow> aggregated(RollupSpec spec, String sourceIndex) throws IOException {
+        send("POST", "/" + sourceIndex + "/_refresh", null);
         ObjectNode composite = JsonNodeFactory.instance.objectNode();
         composite.put("size", PAGE);
         ArrayNode sources = composite.putArray("sources");
@@ -168,7 +174,9 @@ public final class RollupSource {
     /** The response, or null when the index does not exist. */
     private JsonNode send(String method, String path, JsonNode body) throws IOException {
         Request request = new Request(method, path);
-        request.setJsonEntity(JSON.writeValueAsString(body));
+        if (body != null) {
+            request.setJsonEntity(JSON.writeValueAsString(body));
+        }
         Response response;
         try {
             response = client.performRequest(request);
