@@ -2,6 +2,7 @@ package io.github.redisessync.job;
 
 import io.github.redisessync.connector.elasticsearch.ElasticsearchIndexManager;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchUrls;
+import io.github.redisessync.connector.redis.source.RedisClients;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -23,13 +24,18 @@ public final class EndpointChecks {
     public static String redisVersion(String uri) {
         RedisURI redisUri = parseRedisUri(uri);
         redisUri.setTimeout(TIMEOUT);
-        RedisClient client = RedisClient.create();
+        RedisClient client = RedisClients.create(RedisSecrets.resolve(uri, System.getenv()));
         try (StatefulRedisConnection<String, String> connection = client.connect(redisUri)) {
             Matcher m = REDIS_VERSION.matcher(connection.sync().info("server"));
             return m.find() ? m.group(1).trim() : "unknown";
         } catch (RuntimeException e) {
             throw new EndpointException(
-                    "Cannot reach Redis at " + redact(uri) + ": " + rootMessage(e), e);
+                    "Cannot reach Redis at "
+                            + redact(uri)
+                            + ": "
+                            + rootMessage(e)
+                            + RedisClients.hint(e),
+                    e);
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
@@ -48,7 +54,9 @@ public final class EndpointChecks {
                             + " or rediss://...");
         }
         try {
-            return RedisURI.create(RedisSecrets.resolve(uri, System.getenv()));
+            // RedisClients reads our ca-file parameter; Lettuce must not see it.
+            return RedisURI.create(
+                    RedisClients.withoutCaFile(RedisSecrets.resolve(uri, System.getenv())));
         } catch (RuntimeException e) {
             // Lettuce's message may quote the URI, password resolved; name the kind only.
             throw new IllegalArgumentException(

@@ -1,5 +1,6 @@
 package io.github.redisessync.job.bench;
 
+import io.github.redisessync.connector.redis.source.RedisClients;
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.connector.redis.source.RedisSource;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
@@ -105,7 +106,7 @@ public class SnapshotBenchmark implements Callable<Integer> {
         String uri = embedded != null ? embedded.uri() : redisUri;
         // Our own prefix, removed at the end, so a real Redis keeps only its own keys.
         String prefix = "redis-es-sync-bench-" + UUID.randomUUID().toString().substring(0, 8) + ":";
-        RedisClient client = RedisClient.create(uri);
+        RedisClient client = RedisClients.create(uri);
         try (StatefulRedisConnection<byte[], byte[]> connection =
                 client.connect(ByteArrayCodec.INSTANCE)) {
             out.printf(

@@ -33,10 +33,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads a YAML configuration and applies its overrides, lowest first: the file, then environment
- * variables ({@code REDIS_URL}, {@code ES_URL}, {@code REDIS_ES_SYNC_<PATH>} such as {@code
- * REDIS_ES_SYNC_SINK_BULK_FLUSH_MAX_ACTIONS}), then {@code --set path=value}, then the command's
- * own options. Remembers where each value came from, so an error names the file, variable or option
- * along with the setting's path.
+ * variables ({@code REDIS_URL}, {@code ES_URL}, {@code REDIS_CA_FILE}, {@code ES_CA_FILE}, {@code
+ * REDIS_ES_SYNC_<PATH>} such as {@code REDIS_ES_SYNC_SINK_BULK_FLUSH_MAX_ACTIONS}), then {@code
+ * --set path=value}, then the command's own options. Remembers where each value came from, so an
+ * error names the file, variable or option along with the setting's path.
  */
 public final class ConfigLoader {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
@@ -102,7 +102,10 @@ public final class ConfigLoader {
         return file;
     }
 
-    /** Applies {@code REDIS_URL}, {@code ES_URL} and every {@code REDIS_ES_SYNC_*} setting. */
+    /**
+     * Applies {@code REDIS_URL}, {@code ES_URL}, the CA files ({@code REDIS_CA_FILE}, {@code
+     * ES_CA_FILE}) and every {@code REDIS_ES_SYNC_*} setting.
+     */
     public ConfigLoader applyEnvironment(Map<String, String> environment) {
         Map<String, String> sorted = new TreeMap<>(environment);
         if (sorted.containsKey("REDIS_URL")) {
@@ -110,6 +113,12 @@ public final class ConfigLoader {
         }
         if (sorted.containsKey("ES_URL")) {
             set(List.of("elasticsearch", "url"), sorted.get("ES_URL"), "ES_URL");
+        }
+        if (sorted.containsKey("REDIS_CA_FILE")) {
+            set(List.of("redis", "ca-file"), sorted.get("REDIS_CA_FILE"), "REDIS_CA_FILE");
+        }
+        if (sorted.containsKey("ES_CA_FILE")) {
+            set(List.of("elasticsearch", "ca-file"), sorted.get("ES_CA_FILE"), "ES_CA_FILE");
         }
         for (Map.Entry<String, String> variable : sorted.entrySet()) {
             String name = variable.getKey();

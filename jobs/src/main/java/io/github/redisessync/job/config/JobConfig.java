@@ -30,6 +30,9 @@ public final class JobConfig {
 
         /** The database to read, when the URL names none. */
         public Integer database;
+
+        /** PEM file of the CA that signed a rediss:// server's certificate; env REDIS_CA_FILE. */
+        public String caFile;
     }
 
     /** {@code elasticsearch}: the cluster and where index mapping files are. */
@@ -39,6 +42,9 @@ public final class JobConfig {
 
         /** Where {@code <index>.json} is looked up for a mapping without mapping-file. */
         public String mappingsDir;
+
+        /** PEM file of the CA that signed an https:// server's certificate; env ES_CA_FILE. */
+        public String caFile;
     }
 
     /** {@code source}: how Redis is read. */

@@ -1,7 +1,9 @@
 package io.github.redisessync.job.config;
 
 import io.github.redisessync.connector.elasticsearch.ElasticsearchSinkOptions;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchTls;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchUrls;
+import io.github.redisessync.connector.redis.source.RedisClients;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.EndpointChecks;
@@ -38,14 +40,18 @@ public final class SettingsFactory {
         this.defaultMappingsDir = defaultMappingsDir;
     }
 
-    /** The Redis URL the configuration names (database folded in), or null. */
+    /** The Redis URL the configuration names (CA file folded in), or null. */
     public String redisUrl() {
-        return loaded.config().redis.url;
+        String url = loaded.config().redis.url;
+        String caFile = loaded.config().redis.caFile;
+        return url == null || caFile == null ? url : RedisClients.withCaFile(url, caFile);
     }
 
-    /** The Elasticsearch URL the configuration names, or null. */
+    /** The Elasticsearch URL the configuration names (CA file folded in), or null. */
     public String elasticsearchUrl() {
-        return loaded.config().elasticsearch.url;
+        String url = loaded.config().elasticsearch.url;
+        String caFile = loaded.config().elasticsearch.caFile;
+        return url == null || caFile == null ? url : ElasticsearchUrls.withCaFile(url, caFile);
     }
 
     /**
@@ -81,6 +87,9 @@ public final class SettingsFactory {
             String url = es;
             problems.check("elasticsearch.url", () -> ElasticsearchUrls.parse(url));
         }
+        // Folded into the URLs, as the database is: every client built from them trusts the CA.
+        redis = withCaFile(problems, "redis", redis, c.redis.caFile, "rediss://");
+        es = withCaFile(problems, "elasticsearch", es, c.elasticsearch.caFile, "https://");
         Path base =
                 loaded.file() == null ? Path.of("") : loaded.file().toAbsolutePath().getParent();
         Path mappingsDir =
@@ -223,6 +232,26 @@ public final class SettingsFactory {
             return url;
         }
         return m.group(1) + "/" + database + m.group(4);
+    }
+
+    /** {@code url} with the CA file, after checking it holds certificates and TLS is used. */
+    private static String withCaFile(
+            Problems problems, String server, String url, String caFile, String tlsScheme) {
+        if (url == null || caFile == null) {
+            return url;
+        }
+        String path = server + ".ca-file";
+        if (problems.check(path, () -> ElasticsearchTls.certificates(caFile)) == null) {
+            return url;
+        }
+        if (!url.startsWith(tlsScheme)) {
+            problems.add(
+                    path, "is set, but " + server + ".url does not start with " + tlsScheme + ".");
+            return url;
+        }
+        return server.equals("redis")
+                ? RedisClients.withCaFile(url, caFile)
+                : ElasticsearchUrls.withCaFile(url, caFile);
     }
 
     private static int positive(

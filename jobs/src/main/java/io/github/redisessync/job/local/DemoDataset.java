@@ -1,5 +1,6 @@
 package io.github.redisessync.job.local;
 
+import io.github.redisessync.connector.redis.source.RedisClients;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
@@ -56,7 +57,7 @@ public final class DemoDataset {
 
     /** Writes the dataset with pipelined HSETs; returns the number of keys written. */
     public static long load(String redisUri, int users) {
-        RedisClient client = RedisClient.create(redisUri);
+        RedisClient client = RedisClients.create(redisUri);
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             RedisAsyncCommands<String, String> redis = connection.async();
             // Pipelining: queue a batch of commands, send them in one write, await the replies.

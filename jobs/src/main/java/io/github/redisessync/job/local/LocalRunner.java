@@ -1,6 +1,7 @@
 package io.github.redisessync.job.local;
 
 import io.github.redisessync.connector.elasticsearch.ElasticsearchIndexManager;
+import io.github.redisessync.connector.redis.source.RedisClients;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.embedded.EmbeddedElasticsearchNode;
 import io.github.redisessync.embedded.EmbeddedRedisServer;
@@ -207,7 +208,7 @@ public final class LocalRunner implements AutoCloseable {
 
     /** DBSIZE, the snapshot's estimated total (keys of other patterns included); 0 if unknown. */
     private static long databaseSize(String redisUri) {
-        RedisClient client = RedisClient.create(redisUri);
+        RedisClient client = RedisClients.create(redisUri);
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             return connection.sync().dbsize();
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.github.redisessync.job.local;
 
+import io.github.redisessync.connector.redis.source.RedisClients;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
@@ -36,7 +37,7 @@ public final class ShopDataset {
 
     /** Writes the dataset with pipelined commands; returns the number of keys written. */
     public static long load(String redisUri, int n) {
-        RedisClient client = RedisClient.create(redisUri);
+        RedisClient client = RedisClients.create(redisUri);
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             RedisAsyncCommands<String, String> redis = connection.async();
             connection.setAutoFlushCommands(false);

@@ -1,10 +1,12 @@
 package io.github.redisessync.job.reindex;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.redisessync.connector.redis.source.RedisClients;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.connector.redis.source.reader.RedisKeyspaceNotifications;
 import io.github.redisessync.job.EndpointChecks;
+import io.github.redisessync.job.RedisSecrets;
 import io.github.redisessync.job.mapping.KeyPattern;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -73,8 +75,10 @@ final class ChangeRecorder implements AutoCloseable {
             checkNotifications(redisUri, configureNotifications);
         }
         RedisURI uri = EndpointChecks.parseRedisUri(redisUri);
-        this.client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder().autoReconnect(false).build());
+        this.client =
+                RedisClients.create(
+                        RedisSecrets.resolve(redisUri, System.getenv()),
+                        ClientOptions.builder().autoReconnect(false));
         this.barrierChannel = utf8("redis-es-sync:reindex-barrier:" + UUID.randomUUID().toString());
         this.subscription = client.connectPubSub(ByteArrayCodec.INSTANCE);
         this.publisher = client.connect(ByteArrayCodec.INSTANCE);

@@ -1,9 +1,11 @@
 package io.github.redisessync.job.verify;
 
+import io.github.redisessync.connector.redis.source.RedisClients;
 import io.github.redisessync.connector.redis.source.RedisDataType;
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.job.EndpointChecks;
+import io.github.redisessync.job.RedisSecrets;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
@@ -45,7 +47,7 @@ public final class RedisKeyProbe implements AutoCloseable {
     public RedisKeyProbe(String uri) {
         RedisURI redisUri = EndpointChecks.parseRedisUri(uri);
         this.database = redisUri.getDatabase();
-        this.client = RedisClient.create(redisUri);
+        this.client = RedisClients.create(RedisSecrets.resolve(uri, System.getenv()));
         this.connection = client.connect(ByteArrayCodec.INSTANCE);
         try (InputStream in = getClass().getResourceAsStream("/verify-read-key.lua")) {
             this.scriptSha =

@@ -49,8 +49,13 @@ public final class RedisClients {
 
     /** A client bound to {@code uri}: {@code connect()} reaches it. */
     public static RedisClient create(String uri) {
+        return create(uri, ClientOptions.builder());
+    }
+
+    /** A client bound to {@code uri} with {@code options} plus the URI's TLS trust. */
+    public static RedisClient create(String uri, ClientOptions.Builder options) {
         RedisClient client = RedisClient.create(RedisUris.parse(uri));
-        client.setOptions(withTls(ClientOptions.builder(), uri).build());
+        client.setOptions(withTls(options, uri).build());
         return client;
     }
 
@@ -148,26 +153,27 @@ public final class RedisClients {
      */
     public static String describe(Throwable error) {
         Throwable root = error;
-        boolean certificate = false;
-        for (Throwable t = error; t != null; t = t.getCause()) {
+        for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
             root = t;
-            certificate |=
-                    t instanceof CertificateException || t instanceof CertPathBuilderException;
-            if (t.getCause() == t) {
-                break;
-            }
         }
         String text =
                 error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
         if (root != error && root.getMessage() != null) {
             text += ": " + root.getMessage();
         }
-        return certificate
-                ? text
-                        + " (the server's TLS certificate is not trusted: name its CA's PEM file"
-                        + " with redis.ca-file or "
+        return text + hint(error);
+    }
+
+    /** For an untrusted server certificate, which setting names the CA; else empty. */
+    public static String hint(Throwable error) {
+        for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof CertificateException || t instanceof CertPathBuilderException) {
+                return " (the server's TLS certificate is not trusted: name its CA's PEM file with"
+                        + " redis.ca-file or "
                         + CA_FILE_ENV
-                        + ")"
-                : text;
+                        + ")";
+            }
+        }
+        return "";
     }
 }
