@@ -8,6 +8,7 @@ import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -42,6 +43,7 @@ public class RecordMappingFunction extends ProcessFunction<RedisRecord, Document
     private transient Counter deadLetterMetric;
     private transient Map<String, Counter> deadLettersByReason;
     private transient Map<String, LongCounter> deadLetterAccumulators;
+    private transient volatile long readLagMillis;
 
     public RecordMappingFunction(RecordMapper mapper) {
         this.mapper = mapper;
@@ -56,6 +58,12 @@ public class RecordMappingFunction extends ProcessFunction<RedisRecord, Document
             documentsByIndex.put(rule.index(), accumulator(DOCUMENTS_PREFIX + rule.index()));
         }
         deadLetterMetric = getRuntimeContext().getMetricGroup().counter("deadLetters");
+        // How long ago Redis read the latest record (its version is the server time of the read):
+        // during the tail, the delay of a change on its way in. Two clocks are compared, Redis's
+        // and this TaskManager's, so skew between hosts shows up here too.
+        getRuntimeContext()
+                .getMetricGroup()
+                .<Long, Gauge<Long>>gauge("readLagMillis", () -> readLagMillis);
         // One counter per reason (deadLetterReason.<code>.deadLetters), so a dashboard shows
         // which kind of bad data arrives without reading the dead-letter log.
         deadLettersByReason = new HashMap<>();
@@ -81,6 +89,7 @@ public class RecordMappingFunction extends ProcessFunction<RedisRecord, Document
     @Override
     public void processElement(RedisRecord record, Context ctx, Collector<DocumentAction> out) {
         keysRead.add(1);
+        readLagMillis = Math.max(0, System.currentTimeMillis() - record.getVersion() / 1000);
         MappingResult result = mapper.map(record);
         if (result.isDocument()) {
             documentsByIndex.get(result.document().getIndex()).add(1);
