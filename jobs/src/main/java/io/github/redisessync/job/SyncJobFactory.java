@@ -52,6 +52,7 @@ public final class SyncJobFactory {
                         .setRedisUri(settings.redisUri())
                         .setKeyPatterns(patterns)
                         .setScanCount(settings.scanCount())
+                        .setScanMaxKeysPerSecond(settings.scanMaxKeysPerSecond())
                         .setReadBatchSize(settings.readBatchSize())
                         .setMaxValueElements(settings.maxValueElements())
                         .setMaxStringBytes(settings.maxStringBytes())

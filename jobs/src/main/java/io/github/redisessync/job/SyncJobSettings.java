@@ -22,6 +22,7 @@ public final class SyncJobSettings {
     private final String elasticsearchUrl;
     private final List<IndexRule> rules;
     private final int scanCount;
+    private final int scanMaxKeysPerSecond;
     private final int readBatchSize;
     private final Duration checkpointInterval;
     private final Integer database;
@@ -70,6 +71,7 @@ public final class SyncJobSettings {
         this.elasticsearchUrl = b.elasticsearchUrl;
         this.rules = List.copyOf(b.rules);
         this.scanCount = b.scanCount;
+        this.scanMaxKeysPerSecond = b.scanMaxKeysPerSecond;
         this.readBatchSize = b.readBatchSize;
         this.checkpointInterval = b.checkpointInterval;
         this.database = b.database;
@@ -109,6 +111,11 @@ public final class SyncJobSettings {
 
     public int scanCount() {
         return scanCount;
+    }
+
+    /** The most keys per second the scans read; 0 for no cap. */
+    public int scanMaxKeysPerSecond() {
+        return scanMaxKeysPerSecond;
     }
 
     public int readBatchSize() {
@@ -165,6 +172,7 @@ public final class SyncJobSettings {
     private Builder toBuilder() {
         Builder b = new Builder(redisUri, elasticsearchUrl, rules);
         b.scanCount = scanCount;
+        b.scanMaxKeysPerSecond = scanMaxKeysPerSecond;
         b.readBatchSize = readBatchSize;
         b.checkpointInterval = checkpointInterval;
         b.database = database;
@@ -203,6 +211,8 @@ public final class SyncJobSettings {
         private final String elasticsearchUrl;
         private final List<IndexRule> rules;
         private int scanCount = RedisSourceOptions.SCAN_COUNT.defaultValue();
+        private int scanMaxKeysPerSecond =
+                RedisSourceOptions.SCAN_MAX_KEYS_PER_SECOND.defaultValue();
         private int readBatchSize = RedisSourceOptions.READ_BATCH_SIZE.defaultValue();
         private Duration checkpointInterval = Duration.ofSeconds(10);
         private Integer database;
@@ -221,6 +231,17 @@ public final class SyncJobSettings {
             this.redisUri = RedisSecrets.resolve(redisUri, System.getenv());
             this.elasticsearchUrl = elasticsearchUrl;
             this.rules = rules;
+        }
+
+        public Builder scanMaxKeysPerSecond(int keysPerSecond) {
+            if (keysPerSecond < 0) {
+                throw new IllegalArgumentException(
+                        "source.max-keys-per-second must not be negative, was "
+                                + keysPerSecond
+                                + ".");
+            }
+            this.scanMaxKeysPerSecond = keysPerSecond;
+            return this;
         }
 
         public Builder scanCount(int scanCount) {

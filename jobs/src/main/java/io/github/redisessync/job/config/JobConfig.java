@@ -55,6 +55,7 @@ public final class JobConfig {
         public String channel;
         public Boolean configureNotifications;
         public Integer scanCount;
+        public Integer maxKeysPerSecond;
         public Integer readBatchSize;
         public Integer maxValueElements;
         public Integer maxStringBytes;

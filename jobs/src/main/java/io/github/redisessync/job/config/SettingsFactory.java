@@ -131,6 +131,12 @@ public final class SettingsFactory {
         }
         int scanCount =
                 positive(problems, "source.scan-count", s.scanCount, RedisSourceOptions.SCAN_COUNT);
+        Integer rate =
+                s.maxKeysPerSecond == null
+                        ? Integer.valueOf(0)
+                        : problems.check(
+                                "source.max-keys-per-second",
+                                () -> Values.notNegative(s.maxKeysPerSecond));
         int batch =
                 positive(
                         problems,
@@ -161,6 +167,7 @@ public final class SettingsFactory {
         try {
             return SyncJobSettings.builder(redis, es, rules)
                     .scanCount(scanCount)
+                    .scanMaxKeysPerSecond(rate == null ? 0 : rate)
                     .readBatchSize(batch)
                     .readLimits(elements, bytes)
                     .checkpointInterval(checkpoint)

@@ -53,6 +53,7 @@ class ScanResumeITCase {
     private static final int KEYS = 30_000;
     private static final int BATCH = 500;
     private static final Duration INTERVAL = Duration.ofMillis(500);
+    private static final int KEYS_PER_SECOND = 10_000;
 
     /** Keeps the cancelled job's counters readable. */
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
@@ -76,18 +77,23 @@ class ScanResumeITCase {
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             RedisAsyncCommands<String, String> redis = connection.async();
             TailTestSupport.load(redis, prefix, KEYS);
+            // Capped at 10,000 keys/s, the scan takes at least 3 s, so the third checkpoint (500 ms
+            // apart) always falls mid-scan however fast the machine is; unthrottled, a quiet
+            // machine scans 30,000 keys before it.
             SyncJobSettings settings =
-                    new SyncJobSettings(
-                            TestServices.redis().uri(),
-                            TestServices.elasticsearch().url(),
-                            List.of(
-                                    new IndexRule(
-                                            KeyPattern.of(prefix + "*"),
-                                            index,
-                                            IndexDefinition.dynamic())),
-                            BATCH,
-                            BATCH,
-                            INTERVAL);
+                    SyncJobSettings.builder(
+                                    TestServices.redis().uri(),
+                                    TestServices.elasticsearch().url(),
+                                    List.of(
+                                            new IndexRule(
+                                                    KeyPattern.of(prefix + "*"),
+                                                    index,
+                                                    IndexDefinition.dynamic())))
+                            .scanCount(BATCH)
+                            .readBatchSize(BATCH)
+                            .checkpointInterval(INTERVAL)
+                            .scanMaxKeysPerSecond(KEYS_PER_SECOND)
+                            .build();
             SyncJobFactory.prepareIndexes(settings);
             Configuration config = new Configuration();
             config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());

@@ -56,6 +56,19 @@ public class RedisSourceBuilder {
         return this;
     }
 
+    /** Caps the keys per second the scans read from each node; 0 (the default) sets no cap. */
+    public RedisSourceBuilder setScanMaxKeysPerSecond(int keysPerSecond) {
+        if (keysPerSecond < 0) {
+            throw new IllegalArgumentException(
+                    RedisSourceOptions.SCAN_MAX_KEYS_PER_SECOND.key()
+                            + " must not be negative, was "
+                            + keysPerSecond
+                            + ".");
+        }
+        config.set(RedisSourceOptions.SCAN_MAX_KEYS_PER_SECOND, keysPerSecond);
+        return this;
+    }
+
     /** Collections with more elements are emitted with their value omitted. */
     public RedisSourceBuilder setMaxValueElements(int maxValueElements) {
         checkPositive(RedisSourceOptions.READ_MAX_VALUE_ELEMENTS, maxValueElements);

@@ -45,6 +45,16 @@ public final class RedisSourceOptions {
                             "The COUNT hint of each SCAN call: how much of the keyspace one call"
                                     + " walks.");
 
+    public static final ConfigOption<Integer> SCAN_MAX_KEYS_PER_SECOND =
+            ConfigOptions.key("scan.max-keys-per-second")
+                    .intType()
+                    .defaultValue(0)
+                    .withDescription(
+                            "The most keys per second the snapshot and catch-up rescans read from"
+                                    + " each Redis node, to spare a busy server; 0 reads as fast as"
+                                    + " the job takes them. Changes of the tail are never held"
+                                    + " back.");
+
     public static final ConfigOption<Integer> READ_BATCH_SIZE =
             ConfigOptions.key("read.batch-size")
                     .intType()

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
@@ -59,6 +60,10 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
     private int connectedDatabase = -1;
     private RedisKeyReader keyReader;
 
+    // scan.max-keys-per-second: the earliest time the next scan batch may be read.
+    private final long nanosPerKey;
+    private long nextScanNanos = System.nanoTime();
+
     // The scan split being read and its position; the emitter keeps the checkpointed copy.
     private RedisScanSplit current;
     private RedisKeyScan scan;
@@ -86,6 +91,8 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
         this.metrics = metrics;
         this.scanCount = config.get(RedisSourceOptions.SCAN_COUNT);
         this.batchSize = config.get(RedisSourceOptions.READ_BATCH_SIZE);
+        int keysPerSecond = config.get(RedisSourceOptions.SCAN_MAX_KEYS_PER_SECOND);
+        this.nanosPerKey = keysPerSecond > 0 ? 1_000_000_000L / keysPerSecond : 0;
         this.stopWhenIdle = config.get(RedisSourceOptions.TAIL_STOP_WHEN_IDLE);
         this.tailed = config.get(RedisSourceOptions.TAIL_MODE) != RedisTailMode.NONE;
         int bufferSize = config.get(RedisSourceOptions.TAIL_BUFFER_SIZE);
@@ -110,7 +117,11 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
             // The tail split of this node comes with the scan split; never scan unsubscribed.
             return out.build();
         }
-        if (current != null || startNextScan()) {
+        boolean scanning = current != null || startNextScan();
+        if ((scanning || rescan != null) && !scanAllowed()) {
+            return out.build(); // paced: the fetcher calls again, and changes keep their turn
+        }
+        if (scanning) {
             readScanBatch(out);
         } else if (rescan != null) {
             readRescanBatch(out);
@@ -209,9 +220,29 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
         return true;
     }
 
+    /**
+     * Whether the scan rate allows the next scan batch now; if not, waits up to 50 ms (on the
+     * fetcher thread, not Flink's mailbox) so that an idle fetch loop does not spin.
+     */
+    private boolean scanAllowed() {
+        long wait = nextScanNanos - System.nanoTime();
+        if (wait <= 0) {
+            return true;
+        }
+        LockSupport.parkNanos(Math.min(wait, 50_000_000L));
+        return nextScanNanos - System.nanoTime() <= 0;
+    }
+
+    private void paceScan(int keys) {
+        if (nanosPerKey > 0) {
+            nextScanNanos = Math.max(nextScanNanos, System.nanoTime()) + keys * nanosPerKey;
+        }
+    }
+
     private void readScanBatch(RecordsBySplits.Builder<RedisSplitElement> out) throws IOException {
         String splitId = current.splitId();
         List<byte[]> keys = scan.next(connection, batchSize, scanCount, this::takeWakeUp);
+        paceScan(keys.size());
         for (int from = 0; from < keys.size(); from += batchSize) {
             List<byte[]> batch = keys.subList(from, Math.min(keys.size(), from + batchSize));
             emitRecords(splitId, keyReader.read(batch), out);
@@ -231,6 +262,7 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
     private void readRescanBatch(RecordsBySplits.Builder<RedisSplitElement> out)
             throws IOException {
         List<byte[]> keys = rescan.next(connection, batchSize, scanCount, this::takeWakeUp);
+        paceScan(keys.size());
         List<RedisRecord> records = keyReader.read(keys);
         if (rescanStartVersion == 0 && !records.isEmpty()) {
             rescanStartVersion = records.get(0).getVersion();
