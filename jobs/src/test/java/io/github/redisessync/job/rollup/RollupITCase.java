@@ -14,9 +14,9 @@ import io.github.redisessync.connector.redis.source.RedisDataType;
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.job.RedisToElasticsearchJob;
 import io.github.redisessync.job.SearchClient;
-import io.github.redisessync.job.mapping.HashDocumentMapper;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
+import io.github.redisessync.job.mapping.RecordMapper;
 import io.github.redisessync.job.mapping.RecordMappingFunction;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
@@ -117,7 +117,7 @@ class RollupITCase {
                         .setParallelism(1)
                         .process(
                                 new RecordMappingFunction(
-                                        new HashDocumentMapper(
+                                        new RecordMapper(
                                                 List.of(
                                                         new IndexRule(
                                                                 KeyPattern.of(prefix + "*"),

@@ -10,9 +10,9 @@ import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.DeadLetterLogSink;
 import io.github.redisessync.job.RedisToElasticsearchJob;
 import io.github.redisessync.job.SearchClient;
-import io.github.redisessync.job.mapping.HashDocumentMapper;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
+import io.github.redisessync.job.mapping.RecordMapper;
 import io.github.redisessync.testing.PrivateElasticsearch;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.KeyScanCursor;
@@ -91,7 +91,7 @@ class ElasticsearchOutageITCase {
                             name);
             new RedisToElasticsearchJob(
                             source(prefix),
-                            new HashDocumentMapper(
+                            new RecordMapper(
                                     List.of(
                                             new IndexRule(
                                                     KeyPattern.of(prefix + "*"),

@@ -8,9 +8,9 @@ import io.github.redisessync.connector.elasticsearch.IndexDefinition;
 import io.github.redisessync.connector.redis.source.RedisSource;
 import io.github.redisessync.job.RedisToElasticsearchJob;
 import io.github.redisessync.job.SearchClient;
-import io.github.redisessync.job.mapping.HashDocumentMapper;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
+import io.github.redisessync.job.mapping.RecordMapper;
 import io.github.redisessync.job.mapping.RecordMappingFunction;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.LettuceFutures;
@@ -75,7 +75,7 @@ class ReplayAfterFailureITCase {
                         .build();
         DataStream<DocumentAction> actions =
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "redis-source")
-                        .process(new RecordMappingFunction(new HashDocumentMapper(rules)))
+                        .process(new RecordMappingFunction(new RecordMapper(rules)))
                         .map(new FailOnceAfterCheckpoint<>(index, 100))
                         .returns(TypeInformation.of(DocumentAction.class));
         RedisToElasticsearchJob.writeDocuments(

@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class HashDocumentMapperTest {
+class HashMappingTest {
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private static final IndexDefinition USERS =
@@ -23,8 +23,8 @@ class HashDocumentMapperTest {
                             + "\"signup_at\":{\"type\":\"date\"}}}}",
                     "users.json");
 
-    private final HashDocumentMapper mapper =
-            new HashDocumentMapper(
+    private final RecordMapper mapper =
+            new RecordMapper(
                     List.of(
                             new IndexRule(KeyPattern.of("user:*"), "users", USERS),
                             new IndexRule(
