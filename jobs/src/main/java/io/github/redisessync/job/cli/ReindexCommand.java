@@ -41,19 +41,7 @@ import picocli.CommandLine.Spec;
         })
 public class ReindexCommand implements Callable<Integer> {
 
-    @Option(
-            names = "--redis",
-            paramLabel = "URL",
-            description =
-                    "redis://[user:password@]host:port[/db]; required unless the configuration"
-                            + " names it.")
-    String redis;
-
-    @Option(
-            names = "--es",
-            paramLabel = "URL",
-            description = "http[s]://host:port; required unless the configuration names it.")
-    String es;
+    @Mixin EndpointOptions endpoints;
 
     @Option(
             names = "--keep",
@@ -101,7 +89,7 @@ public class ReindexCommand implements Callable<Integer> {
                 schedule != null
                         ? ReindexScheduler.cron(CronSchedule.parse(schedule))
                         : every != null ? ReindexScheduler.every(every) : null;
-        SyncJobSettings settings = job.toSettings(redis, es);
+        SyncJobSettings settings = job.toSettings(endpoints.redis, endpoints.es);
         EndpointChecks.redisVersion(settings.redisUri());
         EndpointChecks.elasticsearchVersion(settings.elasticsearchUrl());
         Reindexer reindexer =

@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code sync}: the job on the Flink cluster this program was submitted to. */
 @Command(
@@ -20,27 +19,13 @@ import picocli.CommandLine.Option;
 public class SyncCommand implements Callable<Integer> {
     static final String NAME = "sync";
 
-    @Option(
-            names = "--redis",
-            paramLabel = "URL",
-            description =
-                    "redis://[user:password@]host:port[/db] (redis.url, env REDIS_URL); required"
-                            + " unless the configuration names it.")
-    String redis;
-
-    @Option(
-            names = "--es",
-            paramLabel = "URL",
-            description =
-                    "http[s]://host:port (elasticsearch.url, env ES_URL); required unless the"
-                            + " configuration names it.")
-    String es;
+    @Mixin EndpointOptions endpoints;
 
     @Mixin JobOptions job;
 
     @Override
     public Integer call() throws Exception {
-        SyncJobSettings settings = job.toSettings(redis, es);
+        SyncJobSettings settings = job.toSettings(endpoints.redis, endpoints.es);
         EndpointChecks.redisVersion(settings.redisUri());
         EndpointChecks.elasticsearchVersion(settings.elasticsearchUrl());
         SyncJobFactory.prepareIndexes(settings);

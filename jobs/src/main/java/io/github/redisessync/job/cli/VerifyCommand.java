@@ -30,21 +30,7 @@ import picocli.CommandLine.Spec;
         })
 public class VerifyCommand implements Callable<Integer> {
 
-    @Option(
-            names = "--redis",
-            paramLabel = "URL",
-            description =
-                    "redis://[user:password@]host:port[/db] (redis.url, env REDIS_URL); required"
-                            + " unless the configuration names it.")
-    String redis;
-
-    @Option(
-            names = "--es",
-            paramLabel = "URL",
-            description =
-                    "http[s]://host:port (elasticsearch.url, env ES_URL); required unless the"
-                            + " configuration names it.")
-    String es;
+    @Mixin EndpointOptions endpoints;
 
     @Option(
             names = "--repair",
@@ -80,7 +66,7 @@ public class VerifyCommand implements Callable<Integer> {
                             + " and "
                             + sample);
         }
-        SyncJobSettings settings = job.toSettings(redis, es);
+        SyncJobSettings settings = job.toSettings(endpoints.redis, endpoints.es);
         EndpointChecks.redisVersion(settings.redisUri());
         EndpointChecks.elasticsearchVersion(settings.elasticsearchUrl());
         List<VerifyReport> reports = new SyncVerifier(settings, batchSize, sample, repair).run();
