@@ -96,12 +96,7 @@ public final class EmbeddedElasticsearchNode implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        ProcessSupport.stop(process, STOP_GRACE);
-        try {
-            ProcessSupport.deleteRecursively(directory);
-        } catch (IOException e) {
-            LOG.warn("Could not delete the Elasticsearch directory {}", directory, e);
-        }
+        ProcessSupport.stopAndRemove(process, STOP_GRACE, directory, "Elasticsearch");
         LOG.info("Stopped Elasticsearch at {}", url());
     }
 

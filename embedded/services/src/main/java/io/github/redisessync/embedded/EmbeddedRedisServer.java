@@ -134,12 +134,7 @@ public final class EmbeddedRedisServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        ProcessSupport.stop(process, STOP_GRACE);
-        try {
-            ProcessSupport.deleteRecursively(directory);
-        } catch (IOException e) {
-            LOG.warn("Could not delete the Redis directory {}", directory, e);
-        }
+        ProcessSupport.stopAndRemove(process, STOP_GRACE, directory, "Redis");
         LOG.info("Stopped Redis at {}", uri());
     }
 

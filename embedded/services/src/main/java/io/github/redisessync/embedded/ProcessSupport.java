@@ -174,6 +174,20 @@ final class ProcessSupport {
     }
 
     /** Deletes a directory tree; a file that vanished meanwhile is fine. */
+    /**
+     * Stops a server's process and deletes its instance directory; a directory that cannot be
+     * deleted is only warned about, since the next start cleans up after dead owners anyway.
+     */
+    static void stopAndRemove(
+            Process process, Duration gracePeriod, Path directory, String server) {
+        stop(process, gracePeriod);
+        try {
+            deleteRecursively(directory);
+        } catch (IOException e) {
+            LOG.warn("Could not delete the {} directory {}", server, directory, e);
+        }
+    }
+
     static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
