@@ -3,6 +3,7 @@ package io.github.redisessync.connector.elasticsearch;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,10 +15,20 @@ import java.util.Objects;
 public class DocumentAction implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** What to do with the document. */
+    /**
+     * What to do with the document. The last two are no writes but signals between the job's
+     * operators that travel in the same stream as the writes, because only there do they keep their
+     * order with the writes before them; the version gate drops them, so the sink never sees one.
+     */
     public enum Op {
         INDEX,
-        DELETE
+        DELETE,
+        /**
+         * A catch-up rescan of the indexes in the source finished; see {@link #catchUpFinished}.
+         */
+        CATCH_UP_FINISHED,
+        /** Rewrite the derived document index/id from the job's state; see {@link #refresh}. */
+        REFRESH
     }
 
     private String index;
@@ -53,6 +64,50 @@ public class DocumentAction implements Serializable {
         action.redisKey = redisKey;
         action.source = new byte[0];
         return action;
+    }
+
+    /**
+     * The marker that a catch-up rescan of the keys of {@code indexes} finished and read every key
+     * that existed when it started, at server time {@code rescanStartVersion} (µs): a record state
+     * that no read since has touched belongs to a key that is gone. The index names travel as the
+     * source, one per line, so that the action stays a plain POJO.
+     */
+    public static DocumentAction catchUpFinished(List<String> indexes, long rescanStartVersion) {
+        DocumentAction action = new DocumentAction();
+        action.index = "";
+        action.id = "";
+        action.op = Op.CATCH_UP_FINISHED;
+        action.version = rescanStartVersion;
+        action.source = String.join("\n", indexes).getBytes(StandardCharsets.UTF_8);
+        return action;
+    }
+
+    /**
+     * Asks the operator that derives document {@code index/id} (a rollup) to write it again from
+     * its state, or to delete it when its state has none, with a version of at least {@code
+     * version}.
+     */
+    public static DocumentAction refresh(String index, String id, long version) {
+        DocumentAction action = new DocumentAction();
+        action.index = index;
+        action.id = id;
+        action.op = Op.REFRESH;
+        action.version = version;
+        action.source = new byte[0];
+        return action;
+    }
+
+    /** True for an index or a delete; false for the signals that are no writes. */
+    public boolean isWrite() {
+        return op == Op.INDEX || op == Op.DELETE;
+    }
+
+    /** The indexes a {@link Op#CATCH_UP_FINISHED} marker covers; empty for any other action. */
+    public List<String> catchUpIndexes() {
+        if (op != Op.CATCH_UP_FINISHED || source == null || source.length == 0) {
+            return List.of();
+        }
+        return List.of(new String(source, StandardCharsets.UTF_8).split("\n"));
     }
 
     /** The key the writes of one document are ordered by. */

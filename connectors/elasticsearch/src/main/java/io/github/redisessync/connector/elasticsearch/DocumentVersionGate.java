@@ -64,6 +64,9 @@ public class DocumentVersionGate
     @Override
     public void processElement(DocumentAction action, Context ctx, Collector<DocumentAction> out)
             throws Exception {
+        if (!action.isWrite()) {
+            return; // a signal for the operators before the gate, not for Elasticsearch
+        }
         Long last = lastVersion.value();
         if (last != null && action.getVersion() <= last) {
             staleWrites.inc();

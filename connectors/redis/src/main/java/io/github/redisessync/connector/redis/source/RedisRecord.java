@@ -96,8 +96,9 @@ public class RedisRecord implements Serializable {
 
     /**
      * The marker that a catch-up rescan of {@code keyPatterns} in {@code database} finished; {@code
-     * version} is the server time (µs) of its first read, 0 when it read no key. The patterns
-     * travel as UTF-8 {@code values}, the key is empty: the record stays a plain POJO.
+     * version} is the server time (µs) when it started, after the tail was subscribed: every key
+     * that existed then was read by the rescan or changed (and read) since, with a newer version.
+     * The patterns travel as UTF-8 {@code values}, the key is empty: the record stays a plain POJO.
      */
     public static RedisRecord catchUpFinished(
             List<String> keyPatterns, long version, int database) {

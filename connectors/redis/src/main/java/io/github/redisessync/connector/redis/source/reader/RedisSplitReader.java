@@ -8,6 +8,7 @@ import io.github.redisessync.connector.redis.source.split.RedisSourceSplit;
 import io.github.redisessync.connector.redis.source.split.RedisSplitKind;
 import io.github.redisessync.connector.redis.source.split.RedisTailSplit;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -202,8 +203,18 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
             metrics.catchUps.inc();
             rescan = RedisKeyScan.fromStart(tail.keyPatterns());
             rescanKeys = 0;
-            rescanStartVersion = 0;
+            // After the subscription: a key that exists now is either read by the rescan (with a
+            // later version) or changed later, which the new subscription reports.
+            rescanStartVersion = serverTimeMicros();
         }
+    }
+
+    /** The server's {@code TIME} in µs, the clock of every version. */
+    private long serverTimeMicros() throws IOException {
+        List<byte[]> time = connection.call(connection.async().time(), "TIME");
+        long seconds = Long.parseLong(new String(time.get(0), StandardCharsets.US_ASCII));
+        long micros = Long.parseLong(new String(time.get(1), StandardCharsets.US_ASCII));
+        return seconds * 1_000_000L + micros;
     }
 
     /** Re-reads a batch of dirty keys and of keys whose TTL ran out; false when there were none. */
@@ -264,15 +275,12 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
         List<byte[]> keys = rescan.next(connection, batchSize, scanCount, this::takeWakeUp);
         paceScan(keys.size());
         List<RedisRecord> records = keyReader.read(keys);
-        if (rescanStartVersion == 0 && !records.isEmpty()) {
-            rescanStartVersion = records.get(0).getVersion();
-        }
         emitRecords(tail.splitId(), records, out);
         rescanKeys += keys.size();
         metrics.keysScanned.inc(keys.size());
         if (rescan.isFinished()) {
             LOG.info(
-                    "Catch-up rescan of {} finished: {} keys re-read since version {}; emitting"
+                    "Catch-up rescan of {} finished: {} keys re-read since server time {}; emitting"
                             + " the marker that asks for a sweep of {}.",
                     tail.splitId(),
                     rescanKeys,
