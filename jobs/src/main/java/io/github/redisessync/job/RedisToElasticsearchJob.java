@@ -74,8 +74,10 @@ public final class RedisToElasticsearchJob {
                 // Watermarks only for windowed rollups: held until the snapshot is done.
                 env.fromSource(source, RollupGraph.sourceWatermarks(rollups), "redis-source")
                         .uid("redis-source");
+        // The rollups need the catch-up markers in the document stream; the gate drops them.
+        boolean markers = !rollups.isEmpty();
         SingleOutputStreamOperator<DocumentAction> documents =
-                records.filter(record -> !record.isCatchUpMarker())
+                records.filter(record -> markers || !record.isCatchUpMarker())
                         .uid("redis-keys")
                         .name("redis-keys")
                         .process(new RecordMappingFunction(mapper))

@@ -76,10 +76,15 @@ public final class SyncJobFactory {
         if (settings.tailMode() != RedisTailMode.NONE) {
             job.withCatchUpSweep(
                     new CatchUpSweep(
-                            settings.redisUri(),
-                            settings.elasticsearchUrl(),
-                            settings.rules(),
-                            settings.scanCount()));
+                                    settings.redisUri(),
+                                    settings.elasticsearchUrl(),
+                                    settings.rules(),
+                                    settings.scanCount())
+                            .withRollupIndexes(
+                                    settings.rollups().stream()
+                                            .map(RollupSpec::targetIndex)
+                                            .distinct()
+                                            .collect(Collectors.toList())));
         }
         return job;
     }

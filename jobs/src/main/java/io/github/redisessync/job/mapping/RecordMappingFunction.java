@@ -2,8 +2,13 @@ package io.github.redisessync.job.mapping;
 
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
 import io.github.redisessync.connector.redis.source.RedisRecord;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -14,7 +19,9 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Runs the {@link RecordMapper} in the job: documents go on, dead letters to a side output.
+ * Runs the {@link RecordMapper} in the job: documents go on, dead letters to a side output, and a
+ * source's catch-up marker becomes a {@link DocumentAction#catchUpFinished} marker in the same
+ * stream, after the documents of the rescan it ends (the rollups need that order).
  *
  * <p>Counts go to accumulators as well as metrics because the launcher reads accumulators from the
  * job client to report progress and the final summary.
@@ -88,6 +95,12 @@ public class RecordMappingFunction extends ProcessFunction<RedisRecord, Document
 
     @Override
     public void processElement(RedisRecord record, Context ctx, Collector<DocumentAction> out) {
+        if (record.isCatchUpMarker()) {
+            out.collect(
+                    DocumentAction.catchUpFinished(
+                            indexesCovered(record.catchUpPatterns()), record.getVersion()));
+            return;
+        }
         keysRead.add(1);
         readLagMillis = Math.max(0, System.currentTimeMillis() - record.getVersion() / 1000);
         MappingResult result = mapper.map(record);
@@ -104,5 +117,21 @@ public class RecordMappingFunction extends ProcessFunction<RedisRecord, Document
             }
             ctx.output(DEAD_LETTERS, result.deadLetter());
         }
+    }
+
+    /**
+     * The indexes whose every key pattern is in {@code patterns}: a rescan of those read all their
+     * keys. An index also written by a pattern not rescanned is left out, since its other keys were
+     * not read again.
+     */
+    List<String> indexesCovered(List<String> patterns) {
+        Set<String> rescanned = new HashSet<>(patterns);
+        Set<String> covered = new LinkedHashSet<>();
+        Set<String> partly = new HashSet<>();
+        for (IndexRule rule : mapper.rules()) {
+            (rescanned.contains(rule.pattern().glob()) ? covered : partly).add(rule.index());
+        }
+        covered.removeAll(partly);
+        return new ArrayList<>(covered);
     }
 }

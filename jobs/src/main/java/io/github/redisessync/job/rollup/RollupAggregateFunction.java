@@ -4,6 +4,8 @@ import io.github.redisessync.connector.elasticsearch.DocumentAction;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -12,6 +14,9 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -34,9 +39,18 @@ import org.slf4j.LoggerFactory;
  * deltas from different records arrive out of version order; and it stays in the Redis time domain,
  * so that writes after a restore (fresh reads, newer versions) win over any written before the
  * failure. An emptied group keeps its version as a tombstone until its window closes.
+ *
+ * <p>A refresh ({@code sign = 0}: after a restore, for each aggregate of a record read again, and
+ * after a catch-up, for each rollup document in Elasticsearch) writes the document again from the
+ * state, once after a restore, or deletes it when no state backs it: a restored job may find
+ * documents it wrote after its checkpoint, and those differ from its state. Except in a closed
+ * window, whose document is final and whose state is gone: closed by the watermark, or by the
+ * greatest watermark of the run before a restore (watermarks are not checkpointed, so a restored
+ * watermark starts low).
  */
 public class RollupAggregateFunction
-        extends KeyedProcessFunction<String, RollupDelta, DocumentAction> {
+        extends KeyedProcessFunction<String, RollupDelta, DocumentAction>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RollupAggregateFunction.class);
 
@@ -44,6 +58,12 @@ public class RollupAggregateFunction
 
     private transient ValueState<RollupAggregate> aggregate;
     private transient MapState<Tuple2<Integer, BigDecimal>, Long> values;
+    private transient ListState<Long> watermarks;
+    private transient long watermarkBeforeRestore;
+    private transient long watermark;
+    private transient boolean restored;
+    // After a restore, the first version seen: a document of a greater one was written since.
+    private transient long writtenSince;
 
     public RollupAggregateFunction(List<RollupSpec> specs) {
         this.specs = new RollupSpecs(specs);
@@ -67,17 +87,48 @@ public class RollupAggregateFunction
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        watermarks =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>("rollup-watermark", Types.LONG));
+        watermarkBeforeRestore = Long.MIN_VALUE;
+        for (Long mark : watermarks.get()) {
+            watermarkBeforeRestore = Math.max(watermarkBeforeRestore, mark);
+        }
+        watermark = watermarkBeforeRestore;
+        restored = context.isRestored();
+        writtenSince = Long.MIN_VALUE;
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        watermarks.update(List.of(watermark));
+    }
+
+    @Override
     public void processElement(RollupDelta delta, Context ctx, Collector<DocumentAction> out)
             throws Exception {
+        watermark = Math.max(watermark, ctx.timerService().currentWatermark());
+        if (restored && writtenSince == Long.MIN_VALUE) {
+            writtenSince = delta.version;
+        }
         RollupSpec spec = specs.get(delta.rollup);
         if (spec == null) {
             return; // a rollup removed from the configuration, still in flight after a restore
         }
+        if (delta.sign == 0) {
+            refresh(spec, delta, ctx, out);
+            return;
+        }
         int fields = spec.metricFields().size();
         RollupContribution contribution = delta.contribution;
         RollupAggregate current = aggregate.value();
-        if (current == null) {
+        if (current == null || current.groupValues == null) {
+            // New, or a tombstone a refresh left: keep its version.
+            long version = current == null ? 0 : current.version;
             current = RollupAggregate.empty(contribution, fields);
+            current.version = version;
         }
         current.count += delta.sign;
         for (int i = 0; i < fields; i++) {
@@ -122,6 +173,44 @@ public class RollupAggregateFunction
         aggregate.update(current);
     }
 
+    private void refresh(
+            RollupSpec spec, RollupDelta delta, Context ctx, Collector<DocumentAction> out)
+            throws Exception {
+        RollupAggregate current = aggregate.value();
+        if (current != null && current.count > 0) {
+            if (current.version >= writtenSince) {
+                return; // written since the restore (or never restored): the document is right
+            }
+            current.version = Math.max(current.version + 1, delta.version);
+            out.collect(
+                    DocumentAction.index(
+                            spec.targetIndex(),
+                            ctx.getCurrentKey(),
+                            current.version,
+                            spec.name(),
+                            RollupDocuments.write(spec, current)));
+            aggregate.update(current);
+            return;
+        }
+        long windowStart = delta.contribution.windowStart;
+        if (RollupSpecs.isClosed(spec, windowStart, watermark)) {
+            return; // a final document of a closed window
+        }
+        if (current == null) {
+            // A tombstone without a group, so that later writes still get greater versions.
+            current = new RollupAggregate();
+            current.windowStart = windowStart;
+        }
+        current.version = Math.max(current.version + 1, delta.version);
+        out.collect(
+                DocumentAction.delete(
+                        spec.targetIndex(), ctx.getCurrentKey(), current.version, spec.name()));
+        aggregate.update(current);
+        if (spec.isWindowed()) {
+            ctx.timerService().registerEventTimeTimer(RollupSpecs.cleanupTime(spec, windowStart));
+        }
+    }
+
     private void updateExtremes(RollupAggregate current, int field, BigDecimal value, int sign)
             throws Exception {
         Tuple2<Integer, BigDecimal> key = Tuple2.of(field, value);
@@ -160,6 +249,7 @@ public class RollupAggregateFunction
     /** The window closed: no delta for it can come any more, the document stays as written. */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<DocumentAction> out) {
+        watermark = Math.max(watermark, ctx.timerService().currentWatermark());
         aggregate.clear();
         values.clear();
     }

@@ -7,6 +7,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -16,6 +18,9 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -38,9 +43,19 @@ import org.apache.flink.util.OutputTag;
  * whereas the greatest time seen would make most of a snapshot late. A closed window is frozen:
  * when it closes (an event-time timer) the contributions to it are forgotten, so a later update or
  * delete of such a record only adds its new contribution, if any, and leaves the old one counted.
+ *
+ * <p>After a restore, state and Elasticsearch disagree: the rollup documents hold what the job
+ * wrote after its checkpoint, the state what it knew at the checkpoint, and the source rescans
+ * Redis rather than replaying the changes in between. Three things bring them together again: a
+ * record last changed before the restore has its contribution retracted and added again when it is
+ * next read, even if unchanged, so its aggregates are written anew; a catch-up marker retracts the
+ * records the rescan did not read ({@link RollupContributionOperator}); and the catch-up sweep asks
+ * for every rollup document in Elasticsearch to be refreshed ({@link DocumentAction#refresh}),
+ * which deletes those that no state backs.
  */
 public class RollupContributionFunction
-        extends KeyedProcessFunction<String, DocumentAction, RollupDelta> {
+        extends KeyedProcessFunction<String, DocumentAction, RollupDelta>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     /** Deltas dropped because their window was closed. */
@@ -54,6 +69,9 @@ public class RollupContributionFunction
     private transient ValueState<Long> lastVersion;
     private transient Counter lateDropped;
     private transient Counter staleSkipped;
+    private transient boolean restored;
+    // After a restore: the first version seen; a record last changed before it is refreshed.
+    private transient long refreshBelow;
 
     /** The operator for {@code specs}; deletes are remembered for {@code tombstoneRetention}. */
     public RollupContributionFunction(List<RollupSpec> specs, Duration tombstoneRetention) {
@@ -67,15 +85,26 @@ public class RollupContributionFunction
         this.tombstoneRetention = tombstoneRetention;
     }
 
+    /** The state of each record's contributions, by rollup name. */
+    static MapStateDescriptor<String, RollupContribution> contributionsDescriptor() {
+        return new MapStateDescriptor<>(
+                "rollup-contributions", Types.STRING, TypeInformation.of(RollupContribution.class));
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) {
+        restored = context.isRestored();
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        // Keyed state only; the restore flag is all this needs from the checkpoint.
+    }
+
     @Override
     public void open(Configuration parameters) {
-        contributions =
-                getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        "rollup-contributions",
-                                        Types.STRING,
-                                        TypeInformation.of(RollupContribution.class)));
+        refreshBelow = Long.MIN_VALUE;
+        contributions = getRuntimeContext().getMapState(contributionsDescriptor());
         ValueStateDescriptor<Long> versionDescriptor =
                 new ValueStateDescriptor<>("rollup-last-version", Types.LONG);
         // Only so that deleted keys do not stay forever; a live record's contributions have no TTL.
@@ -88,7 +117,15 @@ public class RollupContributionFunction
     @Override
     public void processElement(DocumentAction action, Context ctx, Collector<RollupDelta> out)
             throws Exception {
+        if (restored && refreshBelow == Long.MIN_VALUE) {
+            refreshBelow = action.getVersion();
+        }
+        if (action.getOp() == DocumentAction.Op.REFRESH) {
+            refresh(action, out);
+            return;
+        }
         Long last = lastVersion.value();
+        boolean beforeRestore = last == null ? refreshBelow > Long.MIN_VALUE : last < refreshBelow;
         if (last != null && action.getVersion() <= last) {
             staleSkipped.inc();
             return;
@@ -110,17 +147,29 @@ public class RollupContributionFunction
                             ? null
                             : RollupContributions.of(spec, document, action.getVersion());
             if (Objects.equals(old, now)) {
+                if (old != null && beforeRestore) {
+                    // What the job wrote for it after the checkpoint is unknown: write it again.
+                    out.collect(new RollupDelta(spec.name(), 0, action.getVersion(), old));
+                }
                 continue; // the change touched none of this rollup's fields
             }
+            long watermark = ctx.timerService().currentWatermark();
+            Consumer<RollupDelta> late = delta -> ctx.output(LATE_CHANGES, delta);
             if (old != null) {
-                emit(spec, new RollupDelta(spec.name(), -1, action.getVersion(), old), ctx, out);
+                emit(
+                        spec,
+                        new RollupDelta(spec.name(), -1, action.getVersion(), old),
+                        watermark,
+                        out,
+                        late);
             }
             if (now != null
                     && !emit(
                             spec,
                             new RollupDelta(spec.name(), 1, action.getVersion(), now),
-                            ctx,
-                            out)) {
+                            watermark,
+                            out,
+                            late)) {
                 now = null;
             }
             if (now == null) {
@@ -137,15 +186,82 @@ public class RollupContributionFunction
 
     /** Sends {@code delta} on, or drops it when its window is closed; false when dropped. */
     private boolean emit(
-            RollupSpec spec, RollupDelta delta, Context ctx, Collector<RollupDelta> out) {
-        if (RollupSpecs.isClosed(
-                spec, delta.contribution.windowStart, ctx.timerService().currentWatermark())) {
+            RollupSpec spec,
+            RollupDelta delta,
+            long watermark,
+            Collector<RollupDelta> out,
+            Consumer<RollupDelta> late) {
+        if (RollupSpecs.isClosed(spec, delta.contribution.windowStart, watermark)) {
             lateDropped.inc();
-            ctx.output(LATE_CHANGES, delta);
+            late.accept(delta);
             return false;
         }
         out.collect(delta);
         return true;
+    }
+
+    /**
+     * For the current record: when it is in one of {@code indexes} and was not read since {@code
+     * rescanStart}, its key is gone, so its contributions are retracted and forgotten and its
+     * version becomes {@code rescanStart}. True when something was retracted.
+     */
+    boolean retractIfVanished(
+            String documentKey,
+            long rescanStart,
+            Set<String> indexes,
+            long watermark,
+            Collector<RollupDelta> out,
+            Consumer<RollupDelta> late)
+            throws Exception {
+        int slash = documentKey.indexOf('/');
+        if (slash < 0 || !indexes.contains(documentKey.substring(0, slash))) {
+            return false;
+        }
+        Long last = lastVersion.value();
+        if (last != null && last >= rescanStart) {
+            return false;
+        }
+        boolean retracted = false;
+        Iterator<Map.Entry<String, RollupContribution>> it = contributions.iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, RollupContribution> entry = it.next();
+            RollupSpec spec = specs.get(entry.getKey());
+            if (spec != null) {
+                emit(
+                        spec,
+                        new RollupDelta(spec.name(), -1, rescanStart, entry.getValue()),
+                        watermark,
+                        out,
+                        late);
+                retracted = true;
+            }
+            it.remove();
+        }
+        lastVersion.update(rescanStart);
+        return retracted;
+    }
+
+    /**
+     * Passes a refresh of rollup document {@code <rollup>|<window>|...} to its aggregate, which
+     * writes it from its state or deletes it; ignores documents of rollups not in this job.
+     */
+    private void refresh(DocumentAction action, Collector<RollupDelta> out) {
+        String id = action.getId();
+        int first = id.indexOf('|');
+        int second = first < 0 ? -1 : id.indexOf('|', first + 1);
+        RollupSpec spec = first < 0 ? null : specs.get(id.substring(0, first));
+        if (spec == null || second < 0 || !spec.targetIndex().equals(action.getIndex())) {
+            return;
+        }
+        String window = id.substring(first + 1, second);
+        long windowStart;
+        try {
+            windowStart = spec.isWindowed() ? Long.parseLong(window) : 0;
+        } catch (NumberFormatException e) {
+            return; // not an id this rollup writes
+        }
+        RollupContribution target = new RollupContribution(id, windowStart, null, null);
+        out.collect(new RollupDelta(spec.name(), 0, action.getVersion(), target));
     }
 
     /** A window closed: its contributions are frozen, so this record's state for it can go. */

@@ -2,7 +2,9 @@ package io.github.redisessync.job.rollup;
 
 /**
  * A change to one rollup aggregate: add a record's contribution ({@code sign = 1}) or retract it
- * ({@code sign = -1}), caused by the change of the given Redis version.
+ * ({@code sign = -1}), caused by the change of the given Redis version; or, with {@code sign = 0},
+ * a request to write the aggregate's document again from its state (the contribution then names
+ * only the aggregate and its window).
  *
  * <p>A Flink POJO, exchanged between the operator keyed by document and the one keyed by aggregate.
  */
@@ -10,7 +12,7 @@ public class RollupDelta {
     /** The rollup's name. */
     public String rollup;
 
-    /** +1 adds the contribution, -1 retracts it. */
+    /** +1 adds the contribution, -1 retracts it, 0 refreshes the document. */
     public int sign;
 
     /** The version (Redis read time, µs) of the change that caused this delta. */
@@ -34,6 +36,6 @@ public class RollupDelta {
 
     @Override
     public String toString() {
-        return (sign > 0 ? "+" : "-") + contribution + " v" + version;
+        return (sign > 0 ? "+" : sign < 0 ? "-" : "refresh ") + contribution + " v" + version;
     }
 }

@@ -24,6 +24,10 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * read with {@link #sourceWatermarks} does once its snapshot is done. One watermark serves the
  * rollups of one time field, so the rollups are split by time field into pipelines of their own;
  * running totals never close and join the first.
+ *
+ * <p>Catch-up markers of the source ({@link DocumentAction#catchUpFinished}) travel with the
+ * documents; the rollups need them (see {@link RollupContributionOperator}), the version gate drops
+ * them before the sink.
  */
 public final class RollupGraph {
     /** How long a deleted record's version is kept to recognise a stale read of it. */
@@ -106,10 +110,15 @@ public final class RollupGraph {
                                     new RollupWatermarkOperator(specs, DEFAULT_IDLE_TIMEOUT))
                             .uid("rollup-watermarks" + suffix);
         }
-        return input.keyBy(DocumentAction::documentKey, Types.STRING)
-                .process(
-                        new RollupContributionFunction(specs, DEFAULT_TOMBSTONE_RETENTION),
-                        TypeInformation.of(RollupDelta.class))
+        return input.flatMap(new RollupMarkerFanOut(), TypeInformation.of(DocumentAction.class))
+                .uid("rollup-marker-fan-out" + suffix)
+                .name("rollup-marker-fan-out" + suffix)
+                .keyBy(DocumentAction::documentKey, Types.STRING)
+                .transform(
+                        "rollup-contributions" + suffix,
+                        TypeInformation.of(RollupDelta.class),
+                        new RollupContributionOperator(
+                                new RollupContributionFunction(specs, DEFAULT_TOMBSTONE_RETENTION)))
                 .uid("rollup-contributions" + suffix)
                 .name("rollup-contributions" + suffix)
                 .keyBy(RollupDelta::aggregateId, Types.STRING)

@@ -64,6 +64,7 @@ public final class CatchUpSweep extends RichAsyncFunction<RedisRecord, DocumentA
     private final String elasticsearchUrl;
     private final List<IndexRule> rules;
     private final int batchSize;
+    private List<String> rollupIndexes = List.of();
 
     private transient ExecutorService executor;
     // Markers received, by the checkpoint that followed them (-1: none yet); task thread only.
@@ -82,6 +83,16 @@ public final class CatchUpSweep extends RichAsyncFunction<RedisRecord, DocumentA
         this.elasticsearchUrl = elasticsearchUrl;
         this.rules = List.copyOf(rules);
         this.batchSize = batchSize;
+    }
+
+    /**
+     * After each sweep, also asks for every document of {@code indexes} (the rollup indexes) to be
+     * refreshed from the job's state, with {@link DocumentAction#refresh} actions: a restored job
+     * may find rollup documents it wrote after its checkpoint that its state no longer backs.
+     */
+    public CatchUpSweep withRollupIndexes(List<String> indexes) {
+        this.rollupIndexes = List.copyOf(indexes);
+        return this;
     }
 
     @Override
@@ -153,7 +164,7 @@ public final class CatchUpSweep extends RichAsyncFunction<RedisRecord, DocumentA
         try {
             List<DocumentAction> found = sweep(pending.marker.catchUpPatterns());
             sweeps.inc();
-            deletes.inc(found.size());
+            deletes.inc(found.stream().filter(a -> a.getOp() == DocumentAction.Op.DELETE).count());
             pending.result.complete(found);
         } catch (RuntimeException e) {
             pending.result.completeExceptionally(e);
@@ -203,6 +214,27 @@ public final class CatchUpSweep extends RichAsyncFunction<RedisRecord, DocumentA
                         index,
                         entry.getValue(),
                         actions.size() - before);
+            }
+            if (!rollupIndexes.isEmpty()) {
+                long version = redis.serverTimeMicros();
+                for (String index : rollupIndexes) {
+                    int before = actions.size();
+                    es.refreshIfExists(index);
+                    es.scrollIds(
+                            index,
+                            batchSize,
+                            ids ->
+                                    ids.forEach(
+                                            id ->
+                                                    actions.add(
+                                                            DocumentAction.refresh(
+                                                                    index, id, version))),
+                            true);
+                    LOG.info(
+                            "Catch-up sweep: {} rollup documents of {} to refresh",
+                            actions.size() - before,
+                            index);
+                }
             }
         } catch (Exception e) {
             throw new IllegalStateException(

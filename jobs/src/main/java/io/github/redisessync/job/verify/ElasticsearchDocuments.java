@@ -52,10 +52,17 @@ public final class ElasticsearchDocuments implements AutoCloseable {
 
     /** Hands every document id of {@code index} to {@code batches}, {@code size} at a time. */
     public void scrollIds(String index, int size, Consumer<List<String>> batches) {
+        scrollIds(index, size, batches, false);
+    }
+
+    /** As {@link #scrollIds(String, int, Consumer)}; a missing index has no ids when allowed. */
+    public void scrollIds(
+            String index, int size, Consumer<List<String>> batches, boolean allowMissing) {
+        String missing = allowMissing ? "&ignore_unavailable=true" : "";
         JsonNode page =
                 send(
                         "POST",
-                        "/" + index + "/_search?scroll=2m",
+                        "/" + index + "/_search?scroll=2m" + missing,
                         "{\"size\":" + size + ",\"_source\":false,\"sort\":[\"_doc\"]}");
         String scrollId = page.path("_scroll_id").asText();
         try {
@@ -157,6 +164,11 @@ public final class ElasticsearchDocuments implements AutoCloseable {
 
     public void refresh(String index) {
         send("POST", "/" + index + "/_refresh", null);
+    }
+
+    /** Refreshes {@code index} if it exists. */
+    public void refreshIfExists(String index) {
+        send("POST", "/" + index + "/_refresh?ignore_unavailable=true", null);
     }
 
     private JsonNode send(String method, String path, String body) {

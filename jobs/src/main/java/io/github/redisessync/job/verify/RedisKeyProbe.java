@@ -165,6 +165,11 @@ public final class RedisKeyProbe implements AutoCloseable {
         return new ExistenceCheck(micros, exists);
     }
 
+    /** The server's {@code TIME} in µs, the clock of every version. */
+    public long serverTimeMicros() {
+        return exists(List.of()).timeMicros;
+    }
+
     /** Existence of a batch of keys, and the server time read before it. */
     public static final class ExistenceCheck {
         final long timeMicros;

@@ -47,7 +47,7 @@ final class RollupHarness implements AutoCloseable {
     private void start(OperatorSubtaskState first, OperatorSubtaskState second) throws Exception {
         byDocument =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
+                        new RollupContributionOperator(
                                 new RollupContributionFunction(specs, Duration.ofHours(1))),
                         DocumentAction::documentKey,
                         Types.STRING);
@@ -66,11 +66,41 @@ final class RollupHarness implements AutoCloseable {
 
     /** Snapshots both operators, throws them away and restores new ones from the snapshot. */
     void restartFromCheckpoint() throws Exception {
+        restore(checkpoint());
+    }
+
+    /** A checkpoint of both operators. */
+    OperatorSubtaskState[] checkpoint() throws Exception {
         checkpointId++;
-        OperatorSubtaskState first = byDocument.snapshot(checkpointId, checkpointId);
-        OperatorSubtaskState second = byAggregate.snapshot(checkpointId, checkpointId);
+        return new OperatorSubtaskState[] {
+            byDocument.snapshot(checkpointId, checkpointId),
+            byAggregate.snapshot(checkpointId, checkpointId)
+        };
+    }
+
+    /**
+     * Throws both operators away and restores new ones from {@code checkpoint}; the rollup index
+     * keeps what was written since, as Elasticsearch does.
+     */
+    void restore(OperatorSubtaskState[] checkpoint) throws Exception {
         close();
-        start(first, second);
+        start(checkpoint[0], checkpoint[1]);
+    }
+
+    /** The source's marker that a rescan of {@code index} from {@code rescanStart} finished. */
+    void catchUpFinished(String index, long rescanStart) throws Exception {
+        process(DocumentAction.catchUpFinished(List.of(index), rescanStart));
+    }
+
+    /** What the catch-up sweep sends: a refresh of every document of the rollup index. */
+    void refreshRollupDocuments(long version) throws Exception {
+        Map<String, String> indexById = new TreeMap<>();
+        for (DocumentAction action : written) {
+            indexById.put(action.getId(), action.getIndex());
+        }
+        for (String id : new ArrayList<>(rollupIndex.keySet())) {
+            process(DocumentAction.refresh(indexById.get(id), id, version));
+        }
     }
 
     void put(String index, String id, long version, String json) throws Exception {
