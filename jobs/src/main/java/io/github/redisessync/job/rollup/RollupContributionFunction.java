@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -70,6 +72,8 @@ public class RollupContributionFunction
     private transient Counter lateDropped;
     private transient Counter staleSkipped;
     private transient boolean restored;
+    private transient ListState<Long> watermarks;
+    private transient long watermark;
     // After a restore: the first version seen; a record last changed before it is refreshed.
     private transient long refreshBelow;
 
@@ -92,13 +96,33 @@ public class RollupContributionFunction
     }
 
     @Override
-    public void initializeState(FunctionInitializationContext context) {
+    public void initializeState(FunctionInitializationContext context) throws Exception {
         restored = context.isRestored();
+        watermarks =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>(
+                                        "rollup-contribution-watermark", Types.LONG));
+        watermark = Long.MIN_VALUE;
+        for (Long mark : watermarks.get()) {
+            watermark = Math.max(watermark, mark);
+        }
     }
 
     @Override
-    public void snapshotState(FunctionSnapshotContext context) {
-        // Keyed state only; the restore flag is all this needs from the checkpoint.
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        watermarks.update(List.of(watermark));
+    }
+
+    /**
+     * The watermark that closes windows: the operator's, but never below the greatest of the run
+     * before a restore. Watermarks are not checkpointed, so a restored job starts from none, and
+     * the rescan's first reads would find closed windows open, their contributions forgotten, and
+     * write documents of one record over the final ones.
+     */
+    long watermark(long current) {
+        watermark = Math.max(watermark, current);
+        return watermark;
     }
 
     @Override
@@ -153,7 +177,7 @@ public class RollupContributionFunction
                 }
                 continue; // the change touched none of this rollup's fields
             }
-            long watermark = ctx.timerService().currentWatermark();
+            long watermark = watermark(ctx.timerService().currentWatermark());
             Consumer<RollupDelta> late = delta -> ctx.output(LATE_CHANGES, delta);
             if (old != null) {
                 emit(

@@ -10,6 +10,7 @@ import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,12 @@ final class RollupContributionOperator
     }
 
     @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        super.processWatermark(mark);
+        function.watermark(mark.getTimestamp()); // checkpointed by the function
+    }
+
+    @Override
     public void processElement(StreamRecord<DocumentAction> element) throws Exception {
         DocumentAction action = element.getValue();
         if (action.getOp() != DocumentAction.Op.CATCH_UP_FINISHED) {
@@ -72,7 +79,7 @@ final class RollupContributionOperator
             markersSwept.removeFirst();
         }
         Set<String> indexes = new HashSet<>(action.catchUpIndexes());
-        long watermark = timers.currentWatermark();
+        long watermark = function.watermark(timers.currentWatermark());
         int[] retracted = {0};
         this.<String>getKeyedStateBackend()
                 .applyToAllKeys(

@@ -149,6 +149,26 @@ class RollupOperatorsTest {
                 .containsExactly("1 40");
     }
 
+    /**
+     * Watermarks are not checkpointed: a restored job starts without one, and the rescan re-reads
+     * the records of windows closed before the failure. Their final documents must stay.
+     */
+    @Test
+    void aWindowClosedBeforeARestoreStaysClosedAfterIt() throws Exception {
+        order("1", T0 + 1_000, "new", "10");
+        order("2", T0 + 2_000, "new", "20");
+        harness.watermark(T0 + 119_999); // closes [T0, T0+60s)
+        harness.restartFromCheckpoint();
+        int written = harness.written().size();
+
+        order("1", T0 + 1_000, "new", "10"); // the rescan: unchanged, before any watermark
+        order("5", T0 + 5_000, "new", "50"); // created while the job was down: too late
+
+        assertRollup(id(T0, "new"), 2, "30", "15", "10", "20"); // frozen
+        assertThat(harness.written()).hasSize(written);
+        assertThat(harness.late()).hasSize(2);
+    }
+
     @Test
     void staleReadsAndChangesToOtherFieldsWriteNothing() throws Exception {
         harness.put("orders", "1", 100, "{\"at\":" + T0 + ",\"status\":\"new\",\"amount\":10}");
