@@ -1,5 +1,8 @@
 package io.github.redisessync.job;
 
+import io.github.redisessync.connector.elasticsearch.DeadLetterOutputs;
+import io.github.redisessync.connector.elasticsearch.DeadLetterRecord;
+import io.github.redisessync.connector.elasticsearch.DeadLetterRejections;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchDocumentSinkFactory;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchIndexManager;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchSinkOptions;
@@ -24,8 +27,8 @@ public final class SyncJobFactory {
     private SyncJobFactory() {}
 
     /**
-     * Creates the target indexes that do not exist yet, from their mapping files, and the rollup
-     * indexes from their specs.
+     * Creates the target indexes that do not exist yet, from their mapping files, the rollup
+     * indexes from their specs, and the dead-letter index, if one is configured.
      */
     public static void prepareIndexes(SyncJobSettings settings) throws Exception {
         try (ElasticsearchIndexManager indexes =
@@ -36,6 +39,10 @@ public final class SyncJobFactory {
             }
             for (RollupSpec rollup : settings.rollups()) {
                 indexes.createIndexIfAbsent(rollup.targetIndex(), RollupIndexes.definition(rollup));
+            }
+            if (settings.deadLetterIndex() != null) {
+                indexes.createIndexIfAbsent(
+                        settings.deadLetterIndex(), DeadLetterRecord.indexDefinition());
             }
         }
     }
@@ -65,12 +72,14 @@ public final class SyncJobFactory {
         }
         RedisSource source = builder.build();
         Configuration sinkOptions = settings.sinkOptions();
+        DeadLetterOutputs deadLetters = deadLetterOutputs(settings);
         RedisToElasticsearchJob job =
                 new RedisToElasticsearchJob(
                         source,
                         new RecordMapper(settings.rules()),
-                        ElasticsearchDocumentSinkFactory.create(sinkOptions),
-                        new DeadLetterLogSink());
+                        ElasticsearchDocumentSinkFactory.create(
+                                sinkOptions, new DeadLetterRejections(deadLetters)),
+                        new DeadLetterSink(deadLetters));
         job.withVersionGateTtl(sinkOptions.get(ElasticsearchSinkOptions.VERSION_GATE_TTL))
                 .withRollups(settings.rollups());
         if (settings.tailMode() != RedisTailMode.NONE) {
@@ -87,6 +96,20 @@ public final class SyncJobFactory {
                                             .collect(Collectors.toList())));
         }
         return job;
+    }
+
+    /**
+     * Where both kinds of dead letters go: those of the mapping and the documents Elasticsearch
+     * rejects; the log line is written for each in any case.
+     */
+    public static DeadLetterOutputs deadLetterOutputs(SyncJobSettings settings) {
+        if (settings.deadLetterIndex() != null) {
+            return DeadLetterOutputs.index(settings.deadLetterIndex(), settings.sinkOptions());
+        }
+        if (settings.deadLetterFile() != null) {
+            return DeadLetterOutputs.file(settings.deadLetterFile());
+        }
+        return DeadLetterOutputs.log();
     }
 
     /** Checkpointing as the job needs it: the sink flushes its buffer on every checkpoint. */

@@ -6,6 +6,7 @@ import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.rollup.RollupSpec;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
@@ -35,6 +36,7 @@ public final class SyncJobSettings {
     private final Configuration sinkOptions;
     private final List<RollupSpec> rollups;
     private final String deadLetterIndex;
+    private final Path deadLetterFile;
 
     public SyncJobSettings(
             String redisUri,
@@ -67,6 +69,10 @@ public final class SyncJobSettings {
                 && (b.tailChannel == null || b.tailChannel.isEmpty())) {
             throw new IllegalArgumentException("--channel must name a channel, was empty.");
         }
+        if (b.deadLetterIndex != null && b.deadLetterFile != null) {
+            throw new IllegalArgumentException(
+                    "sink.dead-letters names both an index and a file; dead letters go to one.");
+        }
         this.redisUri = b.redisUri;
         this.elasticsearchUrl = b.elasticsearchUrl;
         this.rules = List.copyOf(b.rules);
@@ -85,6 +91,7 @@ public final class SyncJobSettings {
         this.sinkOptions.set(ElasticsearchSinkOptions.HOSTS, List.of(b.elasticsearchUrl));
         this.rollups = List.copyOf(b.rollups);
         this.deadLetterIndex = b.deadLetterIndex;
+        this.deadLetterFile = b.deadLetterFile == null ? null : b.deadLetterFile.toAbsolutePath();
     }
 
     public static Builder builder(String redisUri, String elasticsearchUrl, List<IndexRule> rules) {
@@ -148,9 +155,17 @@ public final class SyncJobSettings {
         return rollups;
     }
 
-    /** The index dead letters are also written to, or null: they are only logged. */
+    /** The index dead letters are also written to, or null. */
     public String deadLetterIndex() {
         return deadLetterIndex;
+    }
+
+    /**
+     * The file dead letters are also written to (one per writer, see {@code DeadLetterOutputs}),
+     * absolute, or null. Neither an index nor a file: they are only logged.
+     */
+    public Path deadLetterFile() {
+        return deadLetterFile;
     }
 
     /**
@@ -185,6 +200,7 @@ public final class SyncJobSettings {
         b.sinkOptions = new Configuration(sinkOptions);
         b.rollups = rollups;
         b.deadLetterIndex = deadLetterIndex;
+        b.deadLetterFile = deadLetterFile;
         return b;
     }
 
@@ -225,6 +241,7 @@ public final class SyncJobSettings {
         private Configuration sinkOptions = new Configuration();
         private List<RollupSpec> rollups = List.of();
         private String deadLetterIndex;
+        private Path deadLetterFile;
 
         private Builder(String redisUri, String elasticsearchUrl, List<IndexRule> rules) {
             // ${env:...} / ${file:...} references and REDIS_PASSWORD, resolved once, here.
@@ -293,8 +310,15 @@ public final class SyncJobSettings {
             return this;
         }
 
+        /** Dead letters also go to {@code index} (null: not to an index). */
         public Builder deadLetterIndex(String index) {
             this.deadLetterIndex = index;
+            return this;
+        }
+
+        /** Dead letters also go to files next to {@code file} (null: not to a file). */
+        public Builder deadLetterFile(Path file) {
+            this.deadLetterFile = file;
             return this;
         }
 

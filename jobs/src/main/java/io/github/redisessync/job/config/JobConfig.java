@@ -1,5 +1,6 @@
 package io.github.redisessync.job.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,8 +139,31 @@ public final class JobConfig {
         public String socketTimeout;
         public String versionGateTtl;
 
-        /** Where dead letters go: log (the io.github.redisessync.deadletter logger). */
-        public String deadLetters;
+        /** Where dead letters go besides the io.github.redisessync.deadletter logger. */
+        public DeadLetters deadLetters;
+    }
+
+    /**
+     * {@code sink.dead-letters}: {@code {target: index, index: NAME}}, {@code {target: file, file:
+     * PATH}} or {@code log}; the target may be left out when index or file says it.
+     */
+    public static final class DeadLetters {
+        /** log (default), index or file. */
+        public String target;
+
+        /** The dead-letter index, for target index. */
+        public String index;
+
+        /** The dead-letter file (one per writer next to it), for target file. */
+        public String file;
+
+        public DeadLetters() {}
+
+        /** The short form of the first versions, {@code dead-letters: log}. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public DeadLetters(String target) {
+            this.target = target;
+        }
     }
 
     /** {@code checkpoint}. */

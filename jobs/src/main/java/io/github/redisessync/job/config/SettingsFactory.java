@@ -12,8 +12,10 @@ import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.rollup.RollupSpec;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -162,6 +164,11 @@ public final class SettingsFactory {
                                 "checkpoint.interval",
                                 () -> Values.positiveDuration(c.checkpoint.interval));
         Configuration sink = sinkOptions(problems, c.sink);
+        Set<String> jobIndexes = new HashSet<>();
+        rules.forEach(rule -> jobIndexes.add(rule.index()));
+        rollups.forEach(rollup -> jobIndexes.add(rollup.targetIndex()));
+        DeadLetterTarget deadLetters =
+                DeadLetterTarget.check(problems, c.sink.deadLetters, jobIndexes);
         problems.throwIfAny();
 
         try {
@@ -178,6 +185,8 @@ public final class SettingsFactory {
                     .stopWhenIdle(stopWhenIdle)
                     .sinkOptions(sink)
                     .rollups(rollups)
+                    .deadLetterIndex(deadLetters.index)
+                    .deadLetterFile(deadLetters.file)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ConfigException(
@@ -324,8 +333,6 @@ public final class SettingsFactory {
                 "sink.version-gate-ttl",
                 s.versionGateTtl,
                 ElasticsearchSinkOptions.VERSION_GATE_TTL);
-        problems.check(
-                "sink.dead-letters", () -> Values.oneOf(s.deadLetters, "log", List.of("log")));
         return options;
     }
 

@@ -261,6 +261,7 @@ public final class Reindexer {
                         .readLimits(settings.maxValueElements(), settings.maxStringBytes())
                         .sinkOptions(settings.sinkOptions())
                         .deadLetterIndex(settings.deadLetterIndex())
+                        .deadLetterFile(settings.deadLetterFile())
                         .tail(RedisTailMode.NONE, channel(), false)
                         .build();
         StreamExecutionEnvironment env = environments.get();

@@ -157,7 +157,46 @@ class ConfigTest {
                         "bad id template",
                         USERS.replace("'user:*'", "'cart:{user}:{item}'\n    id: '{user}'"),
                         "mappings[0].id: Id template '{user}' leaves out the key's part {item}"),
-                Arguments.of("not YAML", "mappings: [\n", ": line 1, column 12: not valid YAML"));
+                Arguments.of("not YAML", "mappings: [\n", ": line 1, column 12: not valid YAML"),
+                Arguments.of(
+                        "dead letters to an index and a file",
+                        USERS + "sink:\n  dead-letters: {index: dlq, file: dlq.jsonl}\n",
+                        "sink.dead-letters: names both an index and a file; dead letters go to"
+                                + " one target: keep either index or file."),
+                Arguments.of(
+                        "dead-letter index Elasticsearch refuses",
+                        USERS + "sink:\n  dead-letters: {target: index, index: Dead_Letters}\n",
+                        "sink.dead-letters.index: 'Dead_Letters' is not a valid Elasticsearch"
+                                + " index name"),
+                Arguments.of(
+                        "dead-letter index without a name",
+                        USERS + "sink:\n  dead-letters: index\n",
+                        "sink.dead-letters.index: is missing: target index needs the index's"
+                                + " name."),
+                Arguments.of(
+                        "dead-letter index the job writes documents to",
+                        USERS + "sink:\n  dead-letters: {index: users}\n",
+                        "sink.dead-letters.index: 'users' is an index the job writes documents"
+                                + " to; dead letters need an index of their own."),
+                Arguments.of(
+                        "unknown dead-letter target",
+                        USERS + "sink:\n  dead-letters: {target: kafka}\n",
+                        "sink.dead-letters.target: expected one of log, index, file, was"
+                                + " 'kafka'."),
+                Arguments.of(
+                        "dead-letter file with the log target",
+                        USERS + "sink:\n  dead-letters: {target: log, file: dlq.jsonl}\n",
+                        "sink.dead-letters.file: is set, but sink.dead-letters.target is log;"
+                                + " set target: file or leave file out."),
+                Arguments.of(
+                        "dead-letter file in a missing directory",
+                        USERS + "sink:\n  dead-letters: {file: '@DIR@/absent/dlq.jsonl'}\n",
+                        "sink.dead-letters.file: the directory @DIR@/absent does not exist."),
+                Arguments.of(
+                        "dead-letter file under a file",
+                        USERS + "sink:\n  dead-letters: {file: '@DIR@/broken.json/dlq.jsonl'}\n",
+                        "sink.dead-letters.file: the directory @DIR@/broken.json does not"
+                                + " exist."));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -165,12 +204,38 @@ class ConfigTest {
     void aBrokenConfigurationFailsNamingFileSettingAndExpectation(
             String what, String yaml, String message) throws IOException {
         Files.writeString(dir.resolve("broken.json"), "{\"mappings\": ");
-        Path file = write(yaml);
+        Path file = write(yaml.replace("@DIR@", dir.toString()));
         assertThatThrownBy(() -> load(file, Map.of()))
                 .as(what)
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(file.toString())
-                .hasMessageContaining(message);
+                .hasMessageContaining(message.replace("@DIR@", dir.toString()));
+    }
+
+    @Test
+    void deadLettersGoToTheIndexOrFileTheSinkNamesAndOnlyToTheLogByDefault() throws IOException {
+        SyncJobSettings shop = settings(CONF.resolve("shop.yaml"), Map.of());
+        assertThat(shop.deadLetterIndex()).isNull();
+        assertThat(shop.deadLetterFile()).isNull();
+
+        Path file = write(USERS + "sink:\n  dead-letters: {target: index, index: users-dead}\n");
+        assertThat(load(file, Map.of()).deadLetterIndex()).isEqualTo("users-dead");
+
+        Path lines = dir.resolve("dead-letters.jsonl");
+        write(USERS + "sink:\n  dead-letters: {file: '" + lines + "'}\n");
+        SyncJobSettings toFile = load(file, Map.of());
+        assertThat(toFile.deadLetterFile()).isEqualTo(lines);
+        assertThat(toFile.deadLetterIndex()).isNull();
+
+        // The target follows from the one setting an override gives.
+        write(USERS);
+        assertThat(
+                        load(file, Map.of("REDIS_ES_SYNC_SINK_DEAD_LETTERS_INDEX", "dlq"))
+                                .deadLetterIndex())
+                .isEqualTo("dlq");
+        ConfigLoader set = ConfigLoader.read(file).set("sink.dead-letters.file=" + lines, "--set");
+        assertThat(new SettingsFactory(set.load(), dir).settings(null, ES, false).deadLetterFile())
+                .isEqualTo(lines);
     }
 
     @Test

@@ -7,8 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.redisessync.connector.elasticsearch.DeadLetterOutputs;
+import io.github.redisessync.connector.elasticsearch.DeadLetterRejections;
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchDocumentSinkFactory;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchServerVersion;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchSinkOptions;
 import io.github.redisessync.connector.elasticsearch.IndexDefinition;
 import io.github.redisessync.connector.elasticsearch.RejectedDocument;
 import io.github.redisessync.embedded.ElasticsearchDistributionNode;
@@ -18,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -40,10 +45,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * server the rest of the suite uses.
  *
  * <p>Covers on 8.x: a version 5 after version 7 keeps version 7, through the gate and as a 409 the
- * sink skips; a mapping conflict becomes a dead letter while the rest is written; the 7.10 client
- * needs the REST compatibility headers, which the writer sends. Not covered: anything needing
- * scripts (that distribution has no painless; the sink uses none), nor security on 8.x (see {@code
- * SecureElasticsearchSinkITCase}).
+ * sink skips; a mapping conflict becomes a dead letter while the rest is written, and lands in a
+ * dead-letter index the writer creates; the 7.10 client needs the REST compatibility headers, which
+ * the writer sends. Not covered: anything needing scripts (that distribution has no painless; the
+ * sink uses none), nor security on 8.x (see {@code SecureElasticsearchSinkITCase}).
  */
 class Elasticsearch8SinkITCase {
 
@@ -121,6 +126,51 @@ class Elasticsearch8SinkITCase {
         assertThat(rejected).extracting(RejectedDocument::id).containsExactly("bad");
         // document_parsing_exception on 8.x.
         assertThat(rejected.get(0).reason()).contains("failed to parse field [age]");
+    }
+
+    @Test
+    void aRejectedDocumentLandsInTheDeadLetterIndexOnElasticsearch8() throws Exception {
+        IndexDefinition ages =
+                IndexDefinition.parse(
+                        "{\"mappings\":{\"properties\":{\"age\":{\"type\":\"integer\"}}}}", "ages");
+        String index = createIndex(es.url(), "es8-dlq", ages);
+        String deadLetters = index + "-dead-letters";
+        Configuration options = new Configuration();
+        options.set(ElasticsearchSinkOptions.HOSTS, List.of(es.url()));
+        StreamExecutionEnvironment env = environment();
+        RedisToElasticsearchJob.writeDocuments(
+                env.fromData(
+                                List.of(
+                                        index(index, "1", 1, "{\"age\":31}"),
+                                        index(index, "bad", 4, "{\"age\":\"old\"}")),
+                                TypeInformation.of(DocumentAction.class))
+                        .setParallelism(1),
+                ElasticsearchDocumentSinkFactory.create(
+                        options,
+                        new DeadLetterRejections(DeadLetterOutputs.index(deadLetters, options))),
+                Duration.ofHours(1));
+        env.execute("dead-letter index on Elasticsearch 8");
+
+        // Created by the writer itself (nothing prepared it) with the dead-letter mapping.
+        Map<String, JsonNode> letters = new SearchClient(es.url()).allDocuments(deadLetters);
+        assertThat(letters).hasSize(1);
+        Map.Entry<String, JsonNode> letter = letters.entrySet().iterator().next();
+        assertThat(letter.getKey()).isEqualTo(letter.getValue().path("dead_letter_id").asText());
+        assertThat(letter.getValue().path("key").asText()).isEqualTo("user:bad");
+        assertThat(letter.getValue().path("id").asText()).isEqualTo("bad");
+        assertThat(letter.getValue().path("version").asLong()).isEqualTo(4);
+        assertThat(letter.getValue().path("reason_code").asText())
+                .isEqualTo("document_parsing_exception");
+        assertThat(
+                        new SearchClient(es.url())
+                                .send("GET", "/" + deadLetters + "/_mapping", null)
+                                .path(deadLetters)
+                                .path("mappings")
+                                .path("properties")
+                                .path("reason")
+                                .path("type")
+                                .asText())
+                .isEqualTo("text");
     }
 
     @Test

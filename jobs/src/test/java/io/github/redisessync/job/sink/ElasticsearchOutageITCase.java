@@ -7,7 +7,7 @@ import io.github.redisessync.connector.elasticsearch.DocumentAction;
 import io.github.redisessync.connector.elasticsearch.IndexDefinition;
 import io.github.redisessync.connector.redis.source.RedisSource;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
-import io.github.redisessync.job.DeadLetterLogSink;
+import io.github.redisessync.job.DeadLetterSink;
 import io.github.redisessync.job.RedisToElasticsearchJob;
 import io.github.redisessync.job.SearchClient;
 import io.github.redisessync.job.mapping.IndexRule;
@@ -98,7 +98,7 @@ class ElasticsearchOutageITCase {
                                                     index,
                                                     IndexDefinition.dynamic()))),
                             sink,
-                            new DeadLetterLogSink())
+                            new DeadLetterSink())
                     .addTo(env);
             JobClient job = env.executeAsync("elasticsearch outage");
             Writer writer = new Writer(client, prefix);

@@ -113,7 +113,6 @@ final class DocumentBulkSessions implements BulkSessionFactory, AutoCloseable {
                         : " with REST compatibility headers (v7)",
                 credentials,
                 caFile == null ? "JVM's CAs" : "CA file " + caFile);
-        rejections.open(client, options);
         BiConsumer<BulkRequest, ActionListener<BulkResponse>> sender =
                 new RetryingBulkSender(
                         client, options, maxRetries, firstDelayMillis, counter(RETRIES));

@@ -37,27 +37,51 @@ public final class ElasticsearchDocumentSink implements Sink<DocumentAction> {
     @Override
     @Deprecated
     public SinkWriter<DocumentAction> createWriter(InitContext context) throws IOException {
+        rejections.open(
+                context.getTaskInfo().getIndexOfThisSubtask(),
+                context.getJobInfo().getJobName(),
+                context.metricGroup());
         DocumentBulkSessions sessions = sessions(context.metricGroup());
         try {
             return new ClosingWriter(
                     ElasticsearchDocumentSinkFactory.build(options, sessions).createWriter(context),
-                    sessions);
+                    sessions,
+                    rejections);
         } catch (IOException | RuntimeException e) {
-            sessions.close();
+            closeQuietly(sessions, rejections, e);
             throw e;
         }
     }
 
     @Override
     public SinkWriter<DocumentAction> createWriter(WriterInitContext context) throws IOException {
+        rejections.open(
+                context.getTaskInfo().getIndexOfThisSubtask(),
+                context.getJobInfo().getJobName(),
+                context.metricGroup());
         DocumentBulkSessions sessions = sessions(context.metricGroup());
         try {
             return new ClosingWriter(
                     ElasticsearchDocumentSinkFactory.build(options, sessions).createWriter(context),
-                    sessions);
+                    sessions,
+                    rejections);
         } catch (IOException | RuntimeException e) {
-            sessions.close();
+            closeQuietly(sessions, rejections, e);
             throw e;
+        }
+    }
+
+    private static void closeQuietly(
+            DocumentBulkSessions sessions, RejectedDocumentHandler rejections, Exception failure) {
+        try {
+            sessions.close();
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+        try {
+            rejections.close();
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -66,24 +90,39 @@ public final class ElasticsearchDocumentSink implements Sink<DocumentAction> {
     }
 
     /**
-     * The connector's writer, and the bulk session's own client closed after it. The connector's
-     * {@code ElasticsearchWriter.close()} closes its bulk processor (the last flush goes through
-     * our client) and then only its own client; nothing in 3.0.1 calls back into the session when
-     * the writer closes, so this wrapper is the one place that knows when ours may go.
+     * The connector's writer, the bulk session's own client closed after it, and the rejected
+     * documents stored after each of its flushes. The connector's {@code
+     * ElasticsearchWriter.close()} closes its bulk processor (the last flush goes through our
+     * client) and then only its own client; nothing in 3.0.1 calls back into the session when the
+     * writer closes, so this wrapper is the one place that knows when ours may go.
+     *
+     * <p>The writer's flush returns once every bulk it sent has been answered, and our listener
+     * hands rejections over before the writer sees an answer; so flushing the rejections right
+     * after it stores every rejection of what the checkpoint covers before the checkpoint
+     * completes.
      */
     private static final class ClosingWriter implements SinkWriter<DocumentAction> {
         private final SinkWriter<DocumentAction> writer;
         private final DocumentBulkSessions sessions;
+        private final RejectedDocumentHandler rejections;
 
-        ClosingWriter(SinkWriter<DocumentAction> writer, DocumentBulkSessions sessions) {
+        ClosingWriter(
+                SinkWriter<DocumentAction> writer,
+                DocumentBulkSessions sessions,
+                RejectedDocumentHandler rejections) {
             this.writer = writer;
             this.sessions = sessions;
+            this.rejections = rejections;
         }
 
         @Override
         public void write(DocumentAction element, Context context)
                 throws IOException, InterruptedException {
             writer.write(element, context);
+            // Stored here too when many pile up between checkpoints, so the buffer stays bounded.
+            if (rejections.pending() >= DeadLetterOutput.FLUSH_AT) {
+                rejections.flush();
+            }
         }
 
         @Override
@@ -94,6 +133,7 @@ public final class ElasticsearchDocumentSink implements Sink<DocumentAction> {
         @Override
         public void flush(boolean endOfInput) throws IOException, InterruptedException {
             writer.flush(endOfInput);
+            rejections.flush();
         }
 
         @Override
@@ -101,7 +141,11 @@ public final class ElasticsearchDocumentSink implements Sink<DocumentAction> {
             try {
                 writer.close();
             } finally {
-                sessions.close();
+                try {
+                    sessions.close();
+                } finally {
+                    rejections.close();
+                }
             }
         }
     }

@@ -14,6 +14,10 @@ public final class LogRejectedDocuments implements RejectedDocumentHandler {
 
     @Override
     public void rejected(RejectedDocument document) {
+        log(document);
+    }
+
+    static void log(RejectedDocument document) {
         DEAD_LETTERS.warn(
                 "Dead letter: key '{}' (index {}, id {}): Elasticsearch rejected the document: {}"
                         + " Value: {}",
