@@ -158,18 +158,25 @@ public class RollupAggregateFunction
                 current.reset(fields);
                 values.clear();
             }
-            out.collect(
-                    DocumentAction.delete(
-                            spec.targetIndex(), ctx.getCurrentKey(), current.version, spec.name()));
-        } else {
-            out.collect(
-                    DocumentAction.index(
-                            spec.targetIndex(),
-                            ctx.getCurrentKey(),
-                            current.version,
-                            spec.name(),
-                            RollupDocuments.write(spec, current)));
         }
+        write(spec, current, ctx, out);
+    }
+
+    /** Writes the document of {@code current} (deletes it when empty) and keeps the state. */
+    private void write(
+            RollupSpec spec, RollupAggregate current, Context ctx, Collector<DocumentAction> out)
+            throws Exception {
+        String id = ctx.getCurrentKey();
+        out.collect(
+                current.count > 0
+                        ? DocumentAction.index(
+                                spec.targetIndex(),
+                                id,
+                                current.version,
+                                spec.name(),
+                                RollupDocuments.write(spec, current))
+                        : DocumentAction.delete(
+                                spec.targetIndex(), id, current.version, spec.name()));
         aggregate.update(current);
     }
 
@@ -182,14 +189,7 @@ public class RollupAggregateFunction
                 return; // written since the restore (or never restored): the document is right
             }
             current.version = Math.max(current.version + 1, delta.version);
-            out.collect(
-                    DocumentAction.index(
-                            spec.targetIndex(),
-                            ctx.getCurrentKey(),
-                            current.version,
-                            spec.name(),
-                            RollupDocuments.write(spec, current)));
-            aggregate.update(current);
+            write(spec, current, ctx, out);
             return;
         }
         long windowStart = delta.contribution.windowStart;
@@ -202,10 +202,7 @@ public class RollupAggregateFunction
             current.windowStart = windowStart;
         }
         current.version = Math.max(current.version + 1, delta.version);
-        out.collect(
-                DocumentAction.delete(
-                        spec.targetIndex(), ctx.getCurrentKey(), current.version, spec.name()));
-        aggregate.update(current);
+        write(spec, current, ctx, out); // a delete: no state backs the document
         if (spec.isWindowed()) {
             ctx.timerService().registerEventTimeTimer(RollupSpecs.cleanupTime(spec, windowStart));
         }
