@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.metrics.Counter;
 import org.slf4j.Logger;
@@ -20,13 +19,12 @@ import org.slf4j.LoggerFactory;
  * write at the same time, and lines of two writers must never interleave. A line cut short by a
  * crash is ended before the next record, so every other line stays readable.
  */
-final class DeadLetterFileOutput implements DeadLetterOutput {
+final class DeadLetterFileOutput extends BufferedDeadLetterOutput {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterFileOutput.class);
 
     private final Path file;
     private final Counter written;
     private final Counter failures;
-    private final List<DeadLetterRecord> buffer = new ArrayList<>();
     private FileChannel channel;
 
     DeadLetterFileOutput(Path file, Counter written, Counter failures) {
@@ -50,24 +48,7 @@ final class DeadLetterFileOutput implements DeadLetterOutput {
     }
 
     @Override
-    public synchronized void add(DeadLetterRecord record) {
-        buffer.add(record);
-    }
-
-    @Override
-    public synchronized int pending() {
-        return buffer.size();
-    }
-
-    @Override
-    public void flush() throws IOException {
-        List<DeadLetterRecord> batch;
-        synchronized (this) {
-            if (buffer.isEmpty()) {
-                return;
-            }
-            batch = new ArrayList<>(buffer);
-        }
+    void store(List<DeadLetterRecord> batch) throws IOException {
         StringBuilder lines = new StringBuilder();
         for (DeadLetterRecord record : batch) {
             lines.append(record.toJsonLine()).append('\n');
@@ -85,9 +66,6 @@ final class DeadLetterFileOutput implements DeadLetterOutput {
             failures.inc(batch.size());
             throw new IOException(
                     "Cannot write " + batch.size() + " dead letters to " + file + ": " + e, e);
-        }
-        synchronized (this) {
-            buffer.subList(0, batch.size()).clear();
         }
         written.inc(batch.size());
         LOG.debug("Wrote {} dead letters to {}.", batch.size(), file);

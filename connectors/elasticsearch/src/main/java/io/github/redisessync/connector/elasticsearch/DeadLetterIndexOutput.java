@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * <p>Plain JSON over the low-level client: unlike the 7.10 high-level client, nothing here needs
  * the REST compatibility headers of 8.x, whose answers to {@code _bulk} it reads as they are.
  */
-final class DeadLetterIndexOutput implements DeadLetterOutput {
+final class DeadLetterIndexOutput extends BufferedDeadLetterOutput {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterIndexOutput.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,7 +40,6 @@ final class DeadLetterIndexOutput implements DeadLetterOutput {
     private final long firstDelayMillis;
     private final Counter written;
     private final Counter failures;
-    private final List<DeadLetterRecord> buffer = new ArrayList<>();
     private boolean indexChecked;
 
     DeadLetterIndexOutput(
@@ -59,24 +58,7 @@ final class DeadLetterIndexOutput implements DeadLetterOutput {
     }
 
     @Override
-    public synchronized void add(DeadLetterRecord record) {
-        buffer.add(record);
-    }
-
-    @Override
-    public synchronized int pending() {
-        return buffer.size();
-    }
-
-    @Override
-    public void flush() throws IOException {
-        List<DeadLetterRecord> batch;
-        synchronized (this) {
-            if (buffer.isEmpty()) {
-                return;
-            }
-            batch = new ArrayList<>(buffer);
-        }
+    void store(List<DeadLetterRecord> batch) throws IOException {
         if (!indexChecked) {
             // Also when the job did not create it (reindex, tests): our mapping, not a dynamic one.
             createIndexIfAbsent();
@@ -99,9 +81,6 @@ final class DeadLetterIndexOutput implements DeadLetterOutput {
                 pause(attempt);
             }
             left = send(left);
-        }
-        synchronized (this) {
-            buffer.subList(0, batch.size()).clear();
         }
     }
 
