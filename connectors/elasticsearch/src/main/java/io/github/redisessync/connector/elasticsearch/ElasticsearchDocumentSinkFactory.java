@@ -40,13 +40,13 @@ public final class ElasticsearchDocumentSinkFactory {
                     ElasticsearchSinkOptions.HOSTS,
                     urls.stream().map(ElasticsearchUrls::withoutUserInfo).toList());
         }
-        // The CA file's path travels with the sink; each writer reads the file where it runs.
-        String caFile =
-                urls.isEmpty() ? null : ElasticsearchTls.caFile(urls.get(0), System.getenv());
-        build(
-                hostsOnly,
-                new DocumentBulkSessions(rejections, credentials, caFile, hostsOnly, null));
-        return new ElasticsearchDocumentSink(hostsOnly, rejections, credentials, caFile);
+        // The TLS files' paths travel with the sink; each writer reads the files where it runs.
+        ElasticsearchTls tls =
+                urls.isEmpty()
+                        ? ElasticsearchTls.jvmDefaults()
+                        : ElasticsearchTls.of(urls.get(0), System.getenv());
+        build(hostsOnly, new DocumentBulkSessions(rejections, credentials, tls, hostsOnly, null));
+        return new ElasticsearchDocumentSink(hostsOnly, rejections, credentials, tls);
     }
 
     static ElasticsearchSink<DocumentAction> build(
