@@ -100,7 +100,8 @@ final class DocumentBulkSessions implements BulkSessionFactory, AutoCloseable {
                             + String.join(", ", urls)
                             + ": "
                             + e.getMessage()
-                            + ElasticsearchTls.hint(e),
+                            + ElasticsearchTls.hint(e)
+                            + credentials.hint(e),
                     e);
         }
         RequestOptions compatibility = ElasticsearchServerVersion.requestOptionsFor(version);

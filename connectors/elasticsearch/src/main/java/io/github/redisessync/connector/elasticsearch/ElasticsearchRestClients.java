@@ -2,6 +2,7 @@ package io.github.redisessync.connector.elasticsearch;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.http.Header;
 import org.apache.http.HttpHost;
 import org.apache.http.message.BasicHeader;
@@ -20,7 +21,19 @@ public final class ElasticsearchRestClients {
 
     /** A client for {@code url}; the caller closes it. */
     public static RestClient create(String url, Duration connectTimeout, Duration socketTimeout) {
-        ElasticsearchCredentials credentials = ElasticsearchCredentials.of(url, System.getenv());
+        return create(url, System.getenv(), connectTimeout, socketTimeout);
+    }
+
+    /**
+     * A client for {@code url}, with the credentials and TLS files {@code environment} gives where
+     * the URL names none ({@code ES_API_KEY}, {@code ES_CA_FILE}, ...); the caller closes it.
+     */
+    public static RestClient create(
+            String url,
+            Map<String, String> environment,
+            Duration connectTimeout,
+            Duration socketTimeout) {
+        ElasticsearchCredentials credentials = ElasticsearchCredentials.of(url, environment);
         Header[] headers =
                 credentials
                         .authorization()
@@ -28,7 +41,7 @@ public final class ElasticsearchRestClients {
                         .orElse(new Header[0]);
         return builder(
                         List.of(url),
-                        ElasticsearchTls.of(url, System.getenv()),
+                        ElasticsearchTls.of(url, environment),
                         connectTimeout,
                         socketTimeout)
                 .setDefaultHeaders(headers)
