@@ -211,9 +211,12 @@ public final class ElasticsearchTls implements Serializable {
         return read(caFile, "CA file", CA_FILE_ENV);
     }
 
-    /** The client certificate chain of a PEM file; an error naming it when it holds none. */
-    public static Collection<? extends Certificate> clientCertificates(String file) {
-        return read(file, "client certificate file", CLIENT_CERT_FILE_ENV);
+    /**
+     * Checks that a client certificate (chain) and its key can be read and used together; an error
+     * naming the file otherwise, never the key's content.
+     */
+    public static void checkClientCertificate(String certificateFile, String keyFile) {
+        new ElasticsearchTls(null, certificateFile, keyFile).keyManagers();
     }
 
     private static Collection<? extends Certificate> read(
