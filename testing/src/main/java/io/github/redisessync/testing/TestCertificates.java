@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * A throw-away CA and a server certificate it signed (SAN {@code 127.0.0.1} and {@code localhost}),
- * as PEM files, made with the JDK's own {@code keytool} so that no {@code openssl} is needed.
+ * as PEM files, made with the JDK's own {@code keytool} so that no {@code openssl} is needed; more
+ * certificates of the same CA (other host names, clients) with {@link #issue}.
  *
  * <pre>{@code
  * TestCertificates tls = TestCertificates.create(tempDir);
@@ -24,26 +25,29 @@ import java.util.List;
 public final class TestCertificates {
     private static final String STORE_PASSWORD = "throwaway";
 
+    private final Path dir;
+    private final Path caStore;
     private final Path ca;
     private final Path certificate;
     private final Path key;
 
-    private TestCertificates(Path ca, Path certificate, Path key) {
+    private TestCertificates(Path dir, Path caStore, Path ca, Path certificate, Path key) {
+        this.dir = dir;
+        this.caStore = caStore;
         this.ca = ca;
         this.certificate = certificate;
         this.key = key;
     }
+
+    /** A certificate the CA signed and its private key (unencrypted PKCS#8 PEM). */
+    public record Issued(Path certificate, Path key) {}
 
     /**
      * Writes {@code ca.pem}, {@code server.pem} and {@code server.key} (PKCS#8) into {@code dir}.
      */
     public static TestCertificates create(Path dir) {
         Path caStore = dir.resolve("ca.p12");
-        Path serverStore = dir.resolve("server.p12");
-        Path request = dir.resolve("server.csr");
         Path ca = dir.resolve("ca.pem");
-        Path certificate = dir.resolve("server.pem");
-        Path key = dir.resolve("server.key");
         keytool(
                 "-genkeypair",
                 "-alias",
@@ -69,12 +73,50 @@ public final class TestCertificates {
                 caStore.toString(),
                 "-file",
                 ca.toString());
+        Issued server =
+                issue(
+                        dir,
+                        caStore,
+                        "server",
+                        "localhost",
+                        "ip:127.0.0.1,dns:localhost",
+                        "serverAuth");
+        return new TestCertificates(dir, caStore, ca, server.certificate(), server.key());
+    }
+
+    /**
+     * Another certificate of this CA, written as {@code <name>.pem} and {@code <name>.key}: a
+     * server certificate for other names ({@code issue("localhost-only", "localhost",
+     * "dns:localhost", "serverAuth")}) or a client certificate ({@code issue("client", "sync",
+     * null, "clientAuth")}).
+     *
+     * @param subjectAlternativeNames keytool's SAN syntax, or null for none
+     */
+    public Issued issue(
+            String name,
+            String commonName,
+            String subjectAlternativeNames,
+            String extendedKeyUsage) {
+        return issue(dir, caStore, name, commonName, subjectAlternativeNames, extendedKeyUsage);
+    }
+
+    private static Issued issue(
+            Path dir,
+            Path caStore,
+            String name,
+            String commonName,
+            String subjectAlternativeNames,
+            String extendedKeyUsage) {
+        Path store = dir.resolve(name + ".p12");
+        Path request = dir.resolve(name + ".csr");
+        Path certificate = dir.resolve(name + ".pem");
+        Path key = dir.resolve(name + ".key");
         keytool(
                 "-genkeypair",
                 "-alias",
-                "server",
+                name,
                 "-dname",
-                "CN=localhost",
+                "CN=" + commonName,
                 "-keyalg",
                 "RSA",
                 "-keysize",
@@ -82,36 +124,40 @@ public final class TestCertificates {
                 "-validity",
                 "2",
                 "-keystore",
-                serverStore.toString());
+                store.toString());
         keytool(
                 "-certreq",
                 "-alias",
-                "server",
+                name,
                 "-keystore",
-                serverStore.toString(),
+                store.toString(),
                 "-file",
                 request.toString());
-        keytool(
-                "-gencert",
-                "-rfc",
-                "-alias",
-                "ca",
-                "-keystore",
-                caStore.toString(),
-                "-infile",
-                request.toString(),
-                "-outfile",
-                certificate.toString(),
-                "-ext",
-                "SAN=ip:127.0.0.1,dns:localhost",
-                "-ext",
-                "KU=digitalSignature,keyEncipherment",
-                "-ext",
-                "EKU=serverAuth",
-                "-validity",
-                "2");
-        writePrivateKey(serverStore, key);
-        return new TestCertificates(ca, certificate, key);
+        List<String> gencert =
+                new ArrayList<>(
+                        List.of(
+                                "-gencert",
+                                "-rfc",
+                                "-alias",
+                                "ca",
+                                "-keystore",
+                                caStore.toString(),
+                                "-infile",
+                                request.toString(),
+                                "-outfile",
+                                certificate.toString(),
+                                "-ext",
+                                "KU=digitalSignature,keyEncipherment",
+                                "-ext",
+                                "EKU=" + extendedKeyUsage,
+                                "-validity",
+                                "2"));
+        if (subjectAlternativeNames != null) {
+            gencert.addAll(List.of("-ext", "SAN=" + subjectAlternativeNames));
+        }
+        keytool(gencert.toArray(String[]::new));
+        writePrivateKey(store, name, key);
+        return new Issued(certificate, key);
     }
 
     /** The CA's certificate: what clients are told to trust. */
@@ -151,11 +197,11 @@ public final class TestCertificates {
     }
 
     /** keytool cannot export a private key; the JDK can read it from the PKCS#12 store. */
-    private static void writePrivateKey(Path store, Path key) {
+    private static void writePrivateKey(Path store, String alias, Path key) {
         try (InputStream in = Files.newInputStream(store)) {
             KeyStore keyStore = KeyStore.getInstance("PKCS12");
             keyStore.load(in, STORE_PASSWORD.toCharArray());
-            Key privateKey = keyStore.getKey("server", STORE_PASSWORD.toCharArray());
+            Key privateKey = keyStore.getKey(alias, STORE_PASSWORD.toCharArray());
             String pem =
                     "-----BEGIN PRIVATE KEY-----\n"
                             + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
@@ -163,7 +209,7 @@ public final class TestCertificates {
                             + "\n-----END PRIVATE KEY-----\n";
             Files.writeString(key, pem, StandardCharsets.US_ASCII);
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("Cannot write the server's private key: " + e, e);
+            throw new IllegalStateException("Cannot write the private key " + key + ": " + e, e);
         }
     }
 }

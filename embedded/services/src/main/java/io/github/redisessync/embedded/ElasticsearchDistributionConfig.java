@@ -20,7 +20,8 @@ final class ElasticsearchDistributionConfig {
 
     /**
      * What a node is configured with; {@code user} null means security off, {@code httpCertificate}
-     * null plain HTTP.
+     * null plain HTTP, {@code clientCa} null no client certificates required (else they must be
+     * signed by that CA).
      */
     record Settings(
             int httpPort,
@@ -30,7 +31,8 @@ final class ElasticsearchDistributionConfig {
             String user,
             String password,
             Path httpCertificate,
-            Path httpKey) {}
+            Path httpKey,
+            Path clientCa) {}
 
     private ElasticsearchDistributionConfig() {}
 
@@ -55,6 +57,11 @@ final class ElasticsearchDistributionConfig {
             yml.append("xpack.security.http.ssl.enabled: true\n");
             yml.append("xpack.security.http.ssl.certificate: http.crt\n");
             yml.append("xpack.security.http.ssl.key: http.key\n");
+        }
+        if (settings.clientCa() != null) {
+            Files.copy(settings.clientCa(), config.resolve("client-ca.crt"));
+            yml.append("xpack.security.http.ssl.certificate_authorities: client-ca.crt\n");
+            yml.append("xpack.security.http.ssl.client_authentication: required\n");
         }
         Files.writeString(config.resolve("elasticsearch.yml"), yml, StandardOpenOption.APPEND);
         // The GC log path is relative to the working directory, which 7.x sets to the shared,

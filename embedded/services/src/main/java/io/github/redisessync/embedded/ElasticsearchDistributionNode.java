@@ -7,14 +7,12 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +39,6 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
     private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final int PORT_ATTEMPTS = 3;
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
-    private static final List<Path> RUNUSER =
-            List.of(Path.of("/usr/sbin/runuser"), Path.of("/sbin/runuser"));
 
     private final int port;
     private final String version;
@@ -52,6 +48,7 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
     private final String user;
     private final String password;
     private final String scheme;
+    private final String host;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ElasticsearchDistributionNode(
@@ -62,9 +59,11 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
             Path logFile,
             String user,
             String password,
-            String scheme) {
+            String scheme,
+            String host) {
         this.port = port;
         this.scheme = scheme;
+        this.host = host;
         this.version = version;
         this.process = process;
         this.directory = directory;
@@ -88,11 +87,11 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
     }
 
     /**
-     * {@code http://127.0.0.1:<port>} ({@code https://} with {@link Builder#https}); no
-     * credentials, even when the node requires them.
+     * {@code http://127.0.0.1:<port>} ({@code https://} with {@link Builder#https}, the host of
+     * {@link Builder#host}); no credentials, even when the node requires them.
      */
     public String url() {
-        return scheme + "://" + ProcessSupport.LOOPBACK + ":" + port;
+        return urlOf(scheme, host, port, null, null);
     }
 
     /**
@@ -100,7 +99,7 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
      * Holds the password: never log it.
      */
     public String urlWithCredentials() {
-        return user == null ? url() : urlOf(scheme, port, user, password);
+        return user == null ? url() : urlOf(scheme, host, port, user, password);
     }
 
     public int port() {
@@ -146,6 +145,9 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
         private String password;
         private String runAs = "nobody";
         private Path[] https;
+        private Path[] clientCertificate;
+        private String host = ProcessSupport.LOOPBACK;
+        private boolean apiKeys;
 
         private Builder() {}
 
@@ -156,6 +158,44 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
          */
         public Builder https(Path certificate, Path key, Path caCertificate) {
             this.https = new Path[] {certificate, key, caCertificate};
+            return this;
+        }
+
+        /**
+         * Requires a client certificate signed by the CA of {@link #https} on every HTTPS
+         * connection ({@code xpack.security.http.ssl.client_authentication: required}); the
+         * readiness probe presents {@code certificate} with {@code key} (PKCS#8 PEM).
+         */
+        public Builder requireClientCertificates(Path certificate, Path key) {
+            this.clientCertificate =
+                    new Path[] {
+                        Objects.requireNonNull(certificate, "certificate"),
+                        Objects.requireNonNull(key, "key")
+                    };
+            return this;
+        }
+
+        /**
+         * The host name in {@link #url()} and for the readiness probe, {@code 127.0.0.1} (default)
+         * or {@code localhost}: for a certificate that names only one of them. The node listens on
+         * 127.0.0.1 either way.
+         */
+        public Builder host(String host) {
+            if (!List.of(ProcessSupport.LOOPBACK, "localhost").contains(host)) {
+                throw new IllegalArgumentException(
+                        "host must be " + ProcessSupport.LOOPBACK + " or localhost, was " + host);
+            }
+            this.host = host;
+            return this;
+        }
+
+        /**
+         * Lets the node create API keys ({@code POST /_security/api_key}), by giving it the
+         * analysis components its {@code .security} index needs ({@link SecurityIndexPlugin});
+         * needs {@link #basicAuth} and Elasticsearch 8.
+         */
+        public Builder apiKeys() {
+            this.apiKeys = true;
             return this;
         }
 
@@ -237,8 +277,12 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
          *     ready in time; the message holds the last lines of its log
          */
         public ElasticsearchDistributionNode start() {
-            if (https != null && user == null) {
-                throw new IllegalStateException("https needs basicAuth: security must be on.");
+            if ((https != null || apiKeys) && user == null) {
+                throw new IllegalStateException(
+                        "https and apiKeys need basicAuth: security must be on.");
+            }
+            if (clientCertificate != null && https == null) {
+                throw new IllegalStateException("requireClientCertificates needs https.");
             }
             ElasticsearchDistribution distribution = ElasticsearchDistribution.of(version);
             Path java =
@@ -256,7 +300,7 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
                     int httpPort = port != 0 ? port : ProcessSupport.freePort();
                     try {
                         return startOn(distribution, java, httpPort, directory);
-                    } catch (PortTakenException e) {
+                    } catch (ElasticsearchReadiness.PortTakenException e) {
                         if (port != 0 || attempt == PORT_ATTEMPTS) {
                             throw new EmbeddedServerException(e.getMessage());
                         }
@@ -280,7 +324,13 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
             Path config = directory.resolve("config-" + httpPort);
             Path data = dataDirectory != null ? dataDirectory : directory.resolve("data");
             Path log = directory.resolve("elasticsearch-" + httpPort + ".log");
+            Path home = distribution.home();
             try {
+                if (apiKeys) {
+                    home =
+                            SecurityIndexPlugin.installInto(
+                                    distribution, directory.resolve("home-" + httpPort));
+                }
                 ElasticsearchDistributionConfig.write(
                         distribution.home().resolve("config"),
                         config,
@@ -292,18 +342,19 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
                                 user,
                                 password,
                                 https == null ? null : https[0],
-                                https == null ? null : https[1]));
+                                https == null ? null : https[1],
+                                clientCertificate == null ? null : https[2]));
                 Files.createDirectories(directory.resolve("tmp"));
                 Files.createDirectories(data);
-                if (isRoot()) {
-                    handOver(directory, runAs);
-                    handOver(data, runAs);
+                if (RunAs.isRoot()) {
+                    RunAs.handOver(directory, runAs);
+                    RunAs.handOver(data, runAs);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(
                         "Could not configure Elasticsearch in " + directory, e);
             }
-            List<String> command = command(distribution);
+            List<String> command = command(home);
             Map<String, String> environment =
                     Map.of(
                             "ES_JAVA_HOME", java.toString(),
@@ -326,29 +377,41 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
                         new ElasticsearchHttp(
                                 URI.create(
                                         user == null
-                                                ? urlOf(scheme(), httpPort, null, null)
-                                                : urlOf(scheme(), httpPort, user, password)),
+                                                ? urlOf(scheme(), host, httpPort, null, null)
+                                                : urlOf(scheme(), host, httpPort, user, password)),
                                 Duration.ofSeconds(5),
-                                https == null ? null : TlsTrust.trusting(https[2]));
-                awaitReady(process, http, httpPort, log);
+                                https == null
+                                        ? null
+                                        : TlsTrust.context(
+                                                https[2],
+                                                clientCertificate == null
+                                                        ? null
+                                                        : clientCertificate[0],
+                                                clientCertificate == null
+                                                        ? null
+                                                        : clientCertificate[1]));
+                ElasticsearchReadiness.await(process, http, version, log, startupTimeout);
                 String reported = http.version();
                 LOG.info(
-                        "Started Elasticsearch {} at {} in {} ms (Java {}, {}{}{}, log {})",
+                        "Started Elasticsearch {} at {} in {} ms (Java {}, {}{}{}{}{}, log {})",
                         reported,
-                        urlOf(scheme(), httpPort, null, null),
+                        urlOf(scheme(), host, httpPort, null, null),
                         ProcessSupport.millisSince(started),
                         java,
-                        isRoot() ? "as " + runAs : "as " + System.getProperty("user.name"),
+                        RunAs.isRoot() ? "as " + runAs : "as " + System.getProperty("user.name"),
                         user == null ? ", security off" : ", basic auth",
                         https == null ? "" : ", https",
+                        clientCertificate == null ? "" : " requiring client certificates",
+                        apiKeys ? ", API keys" : "",
                         log);
                 return new ElasticsearchDistributionNode(
-                        httpPort, reported, process, directory, log, user, password, scheme());
+                        httpPort, reported, process, directory, log, user, password, scheme(),
+                        host);
             } catch (IOException e) {
                 ProcessSupport.stop(process, STOP_GRACE);
                 throw new EmbeddedServerException(
                         "Elasticsearch at "
-                                + urlOf(scheme(), httpPort, null, null)
+                                + urlOf(scheme(), host, httpPort, null, null)
                                 + " did not report its version.",
                         e);
             } catch (RuntimeException e) {
@@ -357,86 +420,13 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
             }
         }
 
-        private List<String> command(ElasticsearchDistribution distribution) {
-            String launcher = distribution.home().resolve("bin/elasticsearch").toString();
-            if (!isRoot()) {
-                return List.of(launcher);
-            }
-            Path runuser =
-                    RUNUSER.stream()
-                            .filter(Files::isExecutable)
-                            .findFirst()
-                            .orElseThrow(
-                                    () ->
-                                            new EmbeddedServerException(
-                                                    "Elasticsearch refuses to run as root, and"
-                                                            + " there is no runuser ("
-                                                            + RUNUSER
-                                                            + ") to run it as "
-                                                            + runAs
-                                                            + ". Run the tests as another user."));
-            return List.of(runuser.toString(), "-u", runAs, "--", launcher);
-        }
-
-        private void awaitReady(Process process, ElasticsearchHttp http, int httpPort, Path log) {
-            long deadline = System.nanoTime() + startupTimeout.toNanos();
-            while (!http.isYellowOrGreen()) {
-                if (!process.isAlive()) {
-                    String message =
-                            "Elasticsearch "
-                                    + version
-                                    + " exited with code "
-                                    + process.exitValue()
-                                    + " before it was ready. Last lines of "
-                                    + log
-                                    + ":\n"
-                                    + ProcessSupport.lastLines(log, 30);
-                    if (ProcessSupport.logContains(log, "BindHttpException")
-                            || ProcessSupport.logContains(log, "Address already in use")) {
-                        throw new PortTakenException(message);
-                    }
-                    throw new EmbeddedServerException(message);
-                }
-                if (System.nanoTime() - deadline > 0) {
-                    throw new EmbeddedServerException(
-                            "Elasticsearch "
-                                    + version
-                                    + " at "
-                                    + urlOf(scheme(), httpPort, null, null)
-                                    + " was not ready within "
-                                    + startupTimeout.toSeconds()
-                                    + " s. Last lines of "
-                                    + log
-                                    + ":\n"
-                                    + ProcessSupport.lastLines(log, 30));
-                }
-                try {
-                    Thread.sleep(250);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new EmbeddedServerException(
-                            "Interrupted while starting Elasticsearch.", e);
-                }
-            }
+        private List<String> command(Path home) {
+            return RunAs.command(List.of(home.resolve("bin/elasticsearch").toString()), runAs);
         }
     }
 
-    static boolean isRoot() {
-        return "root".equals(System.getProperty("user.name"));
-    }
-
-    /** Gives a directory tree to {@code user}, so that a node running as that user can write it. */
-    static void handOver(Path root, String user) throws IOException {
-        UserPrincipal owner =
-                root.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user);
-        try (Stream<Path> tree = Files.walk(root)) {
-            for (Path path : (Iterable<Path>) tree::iterator) {
-                Files.setOwner(path, owner);
-            }
-        }
-    }
-
-    private static String urlOf(String scheme, int port, String user, String password) {
+    private static String urlOf(
+            String scheme, String host, int port, String user, String password) {
         String userInfo =
                 user == null
                         ? ""
@@ -445,15 +435,6 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
                                 + URLEncoder.encode(password, StandardCharsets.UTF_8)
                                         .replace("+", "%20")
                                 + "@";
-        return scheme + "://" + userInfo + ProcessSupport.LOOPBACK + ":" + port;
-    }
-
-    /** The port we chose was taken by someone else before the node bound it. */
-    private static final class PortTakenException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        PortTakenException(String message) {
-            super(message);
-        }
+        return scheme + "://" + userInfo + host + ":" + port;
     }
 }

@@ -104,7 +104,8 @@ public final class ConfigLoader {
 
     /**
      * Applies {@code REDIS_URL}, {@code ES_URL}, the CA files ({@code REDIS_CA_FILE}, {@code
-     * ES_CA_FILE}) and every {@code REDIS_ES_SYNC_*} setting.
+     * ES_CA_FILE}), the client certificate ({@code ES_CLIENT_CERT_FILE}, {@code
+     * ES_CLIENT_KEY_FILE}) and every {@code REDIS_ES_SYNC_*} setting.
      */
     public ConfigLoader applyEnvironment(Map<String, String> environment) {
         Map<String, String> sorted = new TreeMap<>(environment);
@@ -119,6 +120,12 @@ public final class ConfigLoader {
         }
         if (sorted.containsKey("ES_CA_FILE")) {
             set(List.of("elasticsearch", "ca-file"), sorted.get("ES_CA_FILE"), "ES_CA_FILE");
+        }
+        for (String file : List.of("client-cert-file", "client-key-file")) {
+            String variable = "ES_" + file.toUpperCase(Locale.ROOT).replace('-', '_');
+            if (sorted.containsKey(variable)) {
+                set(List.of("elasticsearch", file), sorted.get(variable), variable);
+            }
         }
         for (Map.Entry<String, String> variable : sorted.entrySet()) {
             String name = variable.getKey();

@@ -46,6 +46,12 @@ public final class JobConfig {
 
         /** PEM file of the CA that signed an https:// server's certificate; env ES_CA_FILE. */
         public String caFile;
+
+        /** PEM client certificate, for mutual TLS; env ES_CLIENT_CERT_FILE. */
+        public String clientCertFile;
+
+        /** PEM private key of the client certificate; env ES_CLIENT_KEY_FILE. */
+        public String clientKeyFile;
     }
 
     /** {@code source}: how Redis is read. */

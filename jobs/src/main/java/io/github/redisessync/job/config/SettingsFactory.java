@@ -1,7 +1,6 @@
 package io.github.redisessync.job.config;
 
 import io.github.redisessync.connector.elasticsearch.ElasticsearchSinkOptions;
-import io.github.redisessync.connector.elasticsearch.ElasticsearchTls;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchUrls;
 import io.github.redisessync.connector.redis.source.RedisClients;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
@@ -49,11 +48,9 @@ public final class SettingsFactory {
         return url == null || caFile == null ? url : RedisClients.withCaFile(url, caFile);
     }
 
-    /** The Elasticsearch URL the configuration names (CA file folded in), or null. */
+    /** The Elasticsearch URL the configuration names (TLS files folded in), or null. */
     public String elasticsearchUrl() {
-        String url = loaded.config().elasticsearch.url;
-        String caFile = loaded.config().elasticsearch.caFile;
-        return url == null || caFile == null ? url : ElasticsearchUrls.withCaFile(url, caFile);
+        return TlsFileSettings.elasticsearchUrl(loaded.config().elasticsearch);
     }
 
     /**
@@ -90,8 +87,8 @@ public final class SettingsFactory {
             problems.check("elasticsearch.url", () -> ElasticsearchUrls.parse(url));
         }
         // Folded into the URLs, as the database is: every client built from them trusts the CA.
-        redis = withCaFile(problems, "redis", redis, c.redis.caFile, "rediss://");
-        es = withCaFile(problems, "elasticsearch", es, c.elasticsearch.caFile, "https://");
+        redis = TlsFileSettings.redis(problems, redis, c.redis.caFile);
+        es = TlsFileSettings.elasticsearch(problems, es, c.elasticsearch);
         Path base =
                 loaded.file() == null ? Path.of("") : loaded.file().toAbsolutePath().getParent();
         Path mappingsDir =
@@ -248,26 +245,6 @@ public final class SettingsFactory {
             return url;
         }
         return m.group(1) + "/" + database + m.group(4);
-    }
-
-    /** {@code url} with the CA file, after checking it holds certificates and TLS is used. */
-    private static String withCaFile(
-            Problems problems, String server, String url, String caFile, String tlsScheme) {
-        if (url == null || caFile == null) {
-            return url;
-        }
-        String path = server + ".ca-file";
-        if (problems.check(path, () -> ElasticsearchTls.certificates(caFile)) == null) {
-            return url;
-        }
-        if (!url.startsWith(tlsScheme)) {
-            problems.add(
-                    path, "is set, but " + server + ".url does not start with " + tlsScheme + ".");
-            return url;
-        }
-        return server.equals("redis")
-                ? RedisClients.withCaFile(url, caFile)
-                : ElasticsearchUrls.withCaFile(url, caFile);
     }
 
     private static int positive(

@@ -34,7 +34,7 @@ public final class DeadLetterOutputs implements Serializable {
     private final String file;
     private final List<String> hosts;
     private final ElasticsearchCredentials credentials;
-    private final String caFile;
+    private final ElasticsearchTls tls;
     private final Duration connectTimeout;
     private final Duration socketTimeout;
     private final int maxRetries;
@@ -46,7 +46,7 @@ public final class DeadLetterOutputs implements Serializable {
         if (index == null) {
             this.hosts = List.of();
             this.credentials = ElasticsearchCredentials.none();
-            this.caFile = null;
+            this.tls = ElasticsearchTls.jvmDefaults();
             this.connectTimeout = null;
             this.socketTimeout = null;
             this.maxRetries = 0;
@@ -64,7 +64,7 @@ public final class DeadLetterOutputs implements Serializable {
         urls.forEach(ElasticsearchUrls::parse);
         this.hosts = urls.stream().map(ElasticsearchUrls::withoutUserInfo).toList();
         this.credentials = ElasticsearchCredentials.of(urls.get(0), System.getenv());
-        this.caFile = ElasticsearchTls.caFile(urls.get(0), System.getenv());
+        this.tls = ElasticsearchTls.of(urls.get(0), System.getenv());
         this.connectTimeout = sinkOptions.get(ElasticsearchSinkOptions.CONNECTION_TIMEOUT);
         this.socketTimeout = sinkOptions.get(ElasticsearchSinkOptions.SOCKET_TIMEOUT);
         this.maxRetries = sinkOptions.get(ElasticsearchSinkOptions.BULK_FLUSH_BACKOFF_MAX_RETRIES);
@@ -121,7 +121,7 @@ public final class DeadLetterOutputs implements Serializable {
                         .map(value -> new Header[] {new BasicHeader("Authorization", value)})
                         .orElse(new Header[0]);
         RestClient client =
-                ElasticsearchRestClients.builder(hosts, caFile, connectTimeout, socketTimeout)
+                ElasticsearchRestClients.builder(hosts, tls, connectTimeout, socketTimeout)
                         .setDefaultHeaders(headers)
                         .build();
         return new DeadLetterIndexOutput(

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bulks go through a client of the session's own, not the one the connector's writer builds: the
  * 3.0.1 builder has no hook for an SSL context, so its client can only trust the JVM's CAs. Ours
- * trusts the configured CA file ({@link ElasticsearchTls}) and has the sink's timeouts; the
+ * uses the configured TLS files ({@link ElasticsearchTls}) and has the sink's timeouts; the
  * connector's client stays idle. {@link #close()} closes ours, after the writer has closed (see
  * {@link ElasticsearchDocumentSink}).
  */
@@ -45,7 +45,7 @@ final class DocumentBulkSessions implements BulkSessionFactory, AutoCloseable {
 
     private final RejectedDocumentHandler rejections;
     private final ElasticsearchCredentials credentials;
-    private final String caFile;
+    private final ElasticsearchTls tls;
     private final List<String> urls;
     private final Duration connectTimeout;
     private final Duration socketTimeout;
@@ -55,16 +55,16 @@ final class DocumentBulkSessions implements BulkSessionFactory, AutoCloseable {
     private final transient MetricGroup metrics;
     private transient List<RestHighLevelClient> clients;
 
-    /** {@code options}: the sink's, hosts without credentials; {@code caFile} null: JVM's CAs. */
+    /** {@code options}: the sink's, hosts without credentials. */
     DocumentBulkSessions(
             RejectedDocumentHandler rejections,
             ElasticsearchCredentials credentials,
-            String caFile,
+            ElasticsearchTls tls,
             ReadableConfig options,
             MetricGroup metrics) {
         this.rejections = rejections;
         this.credentials = credentials;
-        this.caFile = caFile;
+        this.tls = tls;
         this.urls = List.copyOf(options.get(ElasticsearchSinkOptions.HOSTS));
         this.connectTimeout = options.get(ElasticsearchSinkOptions.CONNECTION_TIMEOUT);
         this.socketTimeout = options.get(ElasticsearchSinkOptions.SOCKET_TIMEOUT);
@@ -81,7 +81,7 @@ final class DocumentBulkSessions implements BulkSessionFactory, AutoCloseable {
     public BulkSession open(
             RestHighLevelClient connectorClient, BulkProcessor.Listener writerListener) {
         RestClientBuilder builder =
-                ElasticsearchRestClients.builder(urls, caFile, connectTimeout, socketTimeout);
+                ElasticsearchRestClients.builder(urls, tls, connectTimeout, socketTimeout);
         RestHighLevelClient client = new RestHighLevelClient(builder);
         synchronized (this) {
             if (clients == null) {
@@ -100,7 +100,8 @@ final class DocumentBulkSessions implements BulkSessionFactory, AutoCloseable {
                             + String.join(", ", urls)
                             + ": "
                             + e.getMessage()
-                            + ElasticsearchTls.hint(e),
+                            + ElasticsearchTls.hint(e)
+                            + credentials.hint(e),
                     e);
         }
         RequestOptions compatibility = ElasticsearchServerVersion.requestOptionsFor(version);
@@ -112,7 +113,7 @@ final class DocumentBulkSessions implements BulkSessionFactory, AutoCloseable {
                         ? ""
                         : " with REST compatibility headers (v7)",
                 credentials,
-                caFile == null ? "JVM's CAs" : "CA file " + caFile);
+                tls);
         BiConsumer<BulkRequest, ActionListener<BulkResponse>> sender =
                 new RetryingBulkSender(
                         client, options, maxRetries, firstDelayMillis, counter(RETRIES));

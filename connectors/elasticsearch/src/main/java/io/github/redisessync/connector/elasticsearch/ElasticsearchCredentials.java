@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.elasticsearch.client.RequestOptions;
+import org.elasticsearch.client.ResponseException;
 
 /**
  * How the sink and the index manager authenticate to Elasticsearch: basic auth or an API key, or
@@ -93,6 +94,20 @@ public final class ElasticsearchCredentials implements Serializable {
             return options;
         }
         return options.toBuilder().addHeader("Authorization", authorization).build();
+    }
+
+    /**
+     * What to add to an error: for a 401 answer, which kind of credentials was refused (never the
+     * secret); else nothing.
+     */
+    public String hint(Throwable error) {
+        for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof ResponseException response
+                    && response.getResponse().getStatusLine().getStatusCode() == 401) {
+                return " (401: Elasticsearch did not accept the credentials, " + kind + ")";
+            }
+        }
+        return "";
     }
 
     @Override

@@ -21,17 +21,17 @@ public final class ElasticsearchDocumentSink implements Sink<DocumentAction> {
     private final Configuration options;
     private final RejectedDocumentHandler rejections;
     private final ElasticsearchCredentials credentials;
-    private final String caFile;
+    private final ElasticsearchTls tls;
 
     ElasticsearchDocumentSink(
             Configuration options,
             RejectedDocumentHandler rejections,
             ElasticsearchCredentials credentials,
-            String caFile) {
+            ElasticsearchTls tls) {
         this.options = new Configuration(options);
         this.rejections = rejections;
         this.credentials = credentials;
-        this.caFile = caFile;
+        this.tls = tls;
     }
 
     @Override
@@ -86,7 +86,7 @@ public final class ElasticsearchDocumentSink implements Sink<DocumentAction> {
     }
 
     private DocumentBulkSessions sessions(MetricGroup metrics) {
-        return new DocumentBulkSessions(rejections, credentials, caFile, options, metrics);
+        return new DocumentBulkSessions(rejections, credentials, tls, options, metrics);
     }
 
     /**

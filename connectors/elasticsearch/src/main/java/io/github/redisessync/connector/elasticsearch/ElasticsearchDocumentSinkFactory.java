@@ -1,6 +1,7 @@
 package io.github.redisessync.connector.elasticsearch;
 
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
@@ -28,25 +29,36 @@ public final class ElasticsearchDocumentSinkFactory {
      */
     public static Sink<DocumentAction> create(
             Configuration options, RejectedDocumentHandler rejections) {
+        return create(options, rejections, System.getenv());
+    }
+
+    /**
+     * As {@link #create(Configuration, RejectedDocumentHandler)}, with the credentials and TLS
+     * files of {@code environment} where the URL names none.
+     */
+    public static Sink<DocumentAction> create(
+            Configuration options,
+            RejectedDocumentHandler rejections,
+            Map<String, String> environment) {
         List<String> urls = options.getOptional(ElasticsearchSinkOptions.HOSTS).orElse(List.of());
         // Credentials leave the configuration here: it keeps host names only.
         ElasticsearchCredentials credentials =
                 urls.isEmpty()
                         ? ElasticsearchCredentials.none()
-                        : ElasticsearchCredentials.of(urls.get(0), System.getenv());
+                        : ElasticsearchCredentials.of(urls.get(0), environment);
         Configuration hostsOnly = new Configuration(options);
         if (!urls.isEmpty()) {
             hostsOnly.set(
                     ElasticsearchSinkOptions.HOSTS,
                     urls.stream().map(ElasticsearchUrls::withoutUserInfo).toList());
         }
-        // The CA file's path travels with the sink; each writer reads the file where it runs.
-        String caFile =
-                urls.isEmpty() ? null : ElasticsearchTls.caFile(urls.get(0), System.getenv());
-        build(
-                hostsOnly,
-                new DocumentBulkSessions(rejections, credentials, caFile, hostsOnly, null));
-        return new ElasticsearchDocumentSink(hostsOnly, rejections, credentials, caFile);
+        // The TLS files' paths travel with the sink; each writer reads the files where it runs.
+        ElasticsearchTls tls =
+                urls.isEmpty()
+                        ? ElasticsearchTls.jvmDefaults()
+                        : ElasticsearchTls.of(urls.get(0), environment);
+        build(hostsOnly, new DocumentBulkSessions(rejections, credentials, tls, hostsOnly, null));
+        return new ElasticsearchDocumentSink(hostsOnly, rejections, credentials, tls);
     }
 
     static ElasticsearchSink<DocumentAction> build(

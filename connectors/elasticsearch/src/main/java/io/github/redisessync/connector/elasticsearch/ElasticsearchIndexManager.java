@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.http.HttpEntity;
 import org.apache.http.entity.ContentType;
 import org.apache.http.nio.entity.NStringEntity;
@@ -27,18 +28,31 @@ public final class ElasticsearchIndexManager implements AutoCloseable {
 
     private final String url;
     private final RestClient client;
+    private final ElasticsearchCredentials credentials;
 
-    private ElasticsearchIndexManager(String url, RestClient client) {
+    private ElasticsearchIndexManager(
+            String url, RestClient client, ElasticsearchCredentials credentials) {
         this.url = url;
         this.client = client;
+        this.credentials = credentials;
     }
 
     /** A manager for the server at {@code url}; nothing is sent until a method is called. */
     public static ElasticsearchIndexManager create(String url, Duration timeout) {
+        return create(url, timeout, System.getenv());
+    }
+
+    /** As {@link #create(String, Duration)}, with the variables of {@code environment}. */
+    public static ElasticsearchIndexManager create(
+            String url, Duration timeout, Map<String, String> environment) {
         RestClient client =
                 ElasticsearchRestClients.create(
-                        url, timeout, Duration.ofMillis(Math.max(timeout.toMillis(), 30_000)));
-        return new ElasticsearchIndexManager(url, client);
+                        url,
+                        environment,
+                        timeout,
+                        Duration.ofMillis(Math.max(timeout.toMillis(), 30_000)));
+        return new ElasticsearchIndexManager(
+                url, client, ElasticsearchCredentials.of(url, environment));
     }
 
     /**
@@ -53,7 +67,8 @@ public final class ElasticsearchIndexManager implements AutoCloseable {
                     "Elasticsearch at "
                             + ElasticsearchUrls.redact(url)
                             + " refused to read the server version: "
-                            + body(e.getResponse().getEntity()),
+                            + body(e.getResponse().getEntity())
+                            + credentials.hint(e),
                     e);
         } catch (IOException e) {
             throw unreachable("read the server version", e);
@@ -135,7 +150,8 @@ public final class ElasticsearchIndexManager implements AutoCloseable {
                             + " refused to "
                             + what
                             + ": "
-                            + body(e.getResponse().getEntity()),
+                            + body(e.getResponse().getEntity())
+                            + credentials.hint(e),
                     e);
         } catch (IOException e) {
             throw unreachable(what, e);

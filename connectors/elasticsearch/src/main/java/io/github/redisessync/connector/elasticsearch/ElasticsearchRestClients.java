@@ -2,6 +2,7 @@ package io.github.redisessync.connector.elasticsearch;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.http.Header;
 import org.apache.http.HttpHost;
 import org.apache.http.message.BasicHeader;
@@ -10,7 +11,7 @@ import org.elasticsearch.client.RestClientBuilder;
 
 /**
  * Low-level REST clients for our own requests (index setup, verify, reindex, sweeps) and for the
- * sink's bulks, with the credentials ({@link ElasticsearchCredentials}) and the CA ({@link
+ * sink's bulks, with the credentials ({@link ElasticsearchCredentials}) and the TLS files ({@link
  * ElasticsearchTls}) the URL or the environment gives, so that every tool reaches a secured cluster
  * the way the sink does.
  */
@@ -20,7 +21,19 @@ public final class ElasticsearchRestClients {
 
     /** A client for {@code url}; the caller closes it. */
     public static RestClient create(String url, Duration connectTimeout, Duration socketTimeout) {
-        ElasticsearchCredentials credentials = ElasticsearchCredentials.of(url, System.getenv());
+        return create(url, System.getenv(), connectTimeout, socketTimeout);
+    }
+
+    /**
+     * A client for {@code url}, with the credentials and TLS files {@code environment} gives where
+     * the URL names none ({@code ES_API_KEY}, {@code ES_CA_FILE}, ...); the caller closes it.
+     */
+    public static RestClient create(
+            String url,
+            Map<String, String> environment,
+            Duration connectTimeout,
+            Duration socketTimeout) {
+        ElasticsearchCredentials credentials = ElasticsearchCredentials.of(url, environment);
         Header[] headers =
                 credentials
                         .authorization()
@@ -28,7 +41,7 @@ public final class ElasticsearchRestClients {
                         .orElse(new Header[0]);
         return builder(
                         List.of(url),
-                        ElasticsearchTls.caFile(url, System.getenv()),
+                        ElasticsearchTls.of(url, environment),
                         connectTimeout,
                         socketTimeout)
                 .setDefaultHeaders(headers)
@@ -36,13 +49,16 @@ public final class ElasticsearchRestClients {
     }
 
     /**
-     * A builder for the hosts of {@code urls} that trusts {@code caFile} (null: the JVM's CAs) and
-     * has the timeouts; credentials are the caller's (a header or request options).
+     * A builder for the hosts of {@code urls} with the TLS files of {@code tls} and the timeouts;
+     * credentials are the caller's (a header or request options).
      */
     static RestClientBuilder builder(
-            List<String> urls, String caFile, Duration connectTimeout, Duration socketTimeout) {
+            List<String> urls,
+            ElasticsearchTls tls,
+            Duration connectTimeout,
+            Duration socketTimeout) {
         HttpHost[] hosts = urls.stream().map(ElasticsearchUrls::parse).toArray(HttpHost[]::new);
-        return ElasticsearchTls.trust(RestClient.builder(hosts), caFile)
+        return tls.applyTo(RestClient.builder(hosts))
                 .setRequestConfigCallback(
                         config ->
                                 config.setConnectTimeout((int) connectTimeout.toMillis())

@@ -2,59 +2,160 @@ package io.github.redisessync.connector.elasticsearch;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
 import java.util.Map;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import org.elasticsearch.client.RestClientBuilder;
 
 /**
- * Which certificates an {@code https://} Elasticsearch may present: those signed by the CA
- * certificates of a PEM file, or, without one, those the JVM trusts. Host names are verified either
- * way (the HTTP client's default verifier stays in place).
+ * The TLS files of an {@code https://} Elasticsearch: the CA certificates (PEM) that signed the
+ * server's certificate, or, without them, the JVM's CAs; and, for a server that requires client
+ * certificates ({@code xpack.security.http.ssl.client_authentication: required}), a client
+ * certificate and its private key (PEM). Host names are always verified: the HTTP client's default
+ * verifier stays in place, and nothing here can turn it off.
  *
- * <p>The file is named by the URL's {@code ca-file} parameter ({@code
- * https://es:9200?ca-file=/etc/es/ca.pem}, what the {@code elasticsearch.ca-file} setting folds in,
- * so that every client built from the URL trusts the same CA), else by {@code ES_CA_FILE}. Only the
- * path travels with the job; the file is read where a client is built, on the task side for the
- * sink.
+ * <p>Each file is named by a URL parameter ({@code
+ * https://es:9200?ca-file=/etc/es/ca.pem&client-cert-file=...&client-key-file=...}, what the {@code
+ * elasticsearch.*-file} settings fold in, so that every client built from the URL uses the same
+ * files), else by {@code ES_CA_FILE}, {@code ES_CLIENT_CERT_FILE}, {@code ES_CLIENT_KEY_FILE}. Only
+ * the paths travel with the job; the files are read where a client is built, on the task side for
+ * the sink, and their content is never logged.
  */
-public final class ElasticsearchTls {
+public final class ElasticsearchTls implements Serializable {
+    private static final long serialVersionUID = 1L;
 
     /** The environment variable naming the CA file when the URL names none. */
     public static final String CA_FILE_ENV = "ES_CA_FILE";
 
-    private ElasticsearchTls() {}
+    /** The environment variable naming the client certificate when the URL names none. */
+    public static final String CLIENT_CERT_FILE_ENV = "ES_CLIENT_CERT_FILE";
+
+    /** The environment variable naming the client key when the URL names none. */
+    public static final String CLIENT_KEY_FILE_ENV = "ES_CLIENT_KEY_FILE";
+
+    private static final ElasticsearchTls DEFAULT = new ElasticsearchTls(null, null, null);
+
+    private final String caFile;
+    private final String clientCertFile;
+    private final String clientKeyFile;
+
+    private ElasticsearchTls(String caFile, String clientCertFile, String clientKeyFile) {
+        this.caFile = caFile;
+        this.clientCertFile = clientCertFile;
+        this.clientKeyFile = clientKeyFile;
+    }
+
+    /** The JVM's CAs, no client certificate. */
+    public static ElasticsearchTls jvmDefaults() {
+        return DEFAULT;
+    }
+
+    /**
+     * The files for {@code url}: each from its URL parameter, else from the environment. A client
+     * certificate without its key (or the reverse) is an error naming both settings.
+     */
+    public static ElasticsearchTls of(String url, Map<String, String> environment) {
+        String certificate =
+                file(
+                        url,
+                        ElasticsearchUrls.CLIENT_CERT_FILE_PARAMETER,
+                        CLIENT_CERT_FILE_ENV,
+                        environment);
+        String key =
+                file(
+                        url,
+                        ElasticsearchUrls.CLIENT_KEY_FILE_PARAMETER,
+                        CLIENT_KEY_FILE_ENV,
+                        environment);
+        if ((certificate == null) != (key == null)) {
+            throw new IllegalArgumentException(
+                    "A client certificate needs its key: set both "
+                            + ElasticsearchUrls.CLIENT_CERT_FILE_PARAMETER
+                            + " and "
+                            + ElasticsearchUrls.CLIENT_KEY_FILE_PARAMETER
+                            + " (or "
+                            + CLIENT_CERT_FILE_ENV
+                            + " and "
+                            + CLIENT_KEY_FILE_ENV
+                            + "), not only "
+                            + (certificate == null ? "the key" : "the certificate")
+                            + ".");
+        }
+        String ca = caFile(url, environment);
+        return ca == null && certificate == null
+                ? DEFAULT
+                : new ElasticsearchTls(ca, certificate, key);
+    }
 
     /** The CA file for {@code url}: its {@code ca-file} parameter, else {@code ES_CA_FILE}. */
     public static String caFile(String url, Map<String, String> environment) {
-        String fromUrl = ElasticsearchUrls.caFile(url);
+        return file(url, ElasticsearchUrls.CA_FILE_PARAMETER, CA_FILE_ENV, environment);
+    }
+
+    private static String file(
+            String url, String parameter, String variable, Map<String, String> environment) {
+        String fromUrl = ElasticsearchUrls.parameter(url, parameter);
         if (fromUrl != null) {
             return fromUrl;
         }
-        String fromEnvironment = environment.get(CA_FILE_ENV);
+        String fromEnvironment = environment.get(variable);
         return fromEnvironment == null || fromEnvironment.isBlank() ? null : fromEnvironment;
     }
 
-    /** Makes {@code builder} trust the CA file's certificates; without a file it is unchanged. */
-    static RestClientBuilder trust(RestClientBuilder builder, String caFile) {
-        if (caFile == null) {
+    /** The CA file, or null for the JVM's CAs. */
+    public String caFile() {
+        return caFile;
+    }
+
+    /** Whether a client certificate is presented. */
+    public boolean hasClientCertificate() {
+        return clientCertFile != null;
+    }
+
+    /** Makes {@code builder} use these files; with none it is unchanged. */
+    RestClientBuilder applyTo(RestClientBuilder builder) {
+        if (caFile == null && clientCertFile == null) {
             return builder;
         }
-        SSLContext context = sslContext(caFile);
+        SSLContext context = sslContext();
         return builder.setHttpClientConfigCallback(http -> http.setSSLContext(context));
+    }
+
+    /** An SSL context trusting the CA file (else the JVM's CAs), with the client certificate. */
+    public SSLContext sslContext() {
+        TrustManager[] trust = caFile == null ? null : trustManagers(caFile);
+        KeyManager[] keys = clientCertFile == null ? null : keyManagers();
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys, trust, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("Cannot set up TLS with " + this + ": " + e, e);
+        }
     }
 
     /** An SSL context trusting exactly the certificates of the PEM file. */
     public static SSLContext sslContext(String caFile) {
+        return new ElasticsearchTls(caFile, null, null).sslContext();
+    }
+
+    private static TrustManager[] trustManagers(String caFile) {
         Collection<? extends Certificate> certificates = certificates(caFile);
         try {
             KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -66,12 +167,39 @@ public final class ElasticsearchTls {
             TrustManagerFactory trust =
                     TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(trusted);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
+            return trust.getTrustManagers();
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException(
                     "Cannot trust the CA certificates of " + caFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private KeyManager[] keyManagers() {
+        Certificate[] chain =
+                read(clientCertFile, "client certificate file", CLIENT_CERT_FILE_ENV)
+                        .toArray(Certificate[]::new);
+        PrivateKey key = PemPrivateKeys.read(clientKeyFile, CLIENT_KEY_FILE_ENV);
+        // An in-memory store only: its password protects nothing and never leaves this method.
+        char[] password = new char[0];
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("client", key, password, chain);
+            KeyManagerFactory keys =
+                    KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, password);
+            return keys.getKeyManagers();
+        } catch (GeneralSecurityException | IOException e) {
+            // The JDK's message may describe the key; name the files only.
+            throw new IllegalArgumentException(
+                    "The client certificate "
+                            + clientCertFile
+                            + " and key "
+                            + clientKeyFile
+                            + " cannot be used together ("
+                            + e.getClass().getSimpleName()
+                            + "): is the key the certificate's?",
+                    e);
         }
     }
 
@@ -80,33 +208,62 @@ public final class ElasticsearchTls {
      * holds none.
      */
     public static Collection<? extends Certificate> certificates(String caFile) {
+        return read(caFile, "CA file", CA_FILE_ENV);
+    }
+
+    /**
+     * Checks that a client certificate (chain) and its key can be read and used together; an error
+     * naming the file otherwise, never the key's content.
+     */
+    public static void checkClientCertificate(String certificateFile, String keyFile) {
+        new ElasticsearchTls(null, certificateFile, keyFile).keyManagers();
+    }
+
+    private static Collection<? extends Certificate> read(
+            String file, String what, String variable) {
         Collection<? extends Certificate> certificates;
-        try (InputStream in = Files.newInputStream(Path.of(caFile))) {
+        try (InputStream in = Files.newInputStream(Path.of(file))) {
             certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
         } catch (IOException e) {
             throw new IllegalArgumentException(
-                    "The CA file " + caFile + " cannot be read: " + e, e);
+                    "The " + what + " " + file + " cannot be read: " + e, e);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException(
-                    "The CA file " + caFile + " holds no valid certificate: " + e.getMessage(), e);
+                    "The " + what + " " + file + " holds no valid certificate: " + e.getMessage(),
+                    e);
         }
         if (certificates.isEmpty()) {
             throw new IllegalArgumentException(
-                    "The CA file " + caFile + " holds no certificate (expected PEM).");
+                    "The " + what + " " + file + " holds no certificate (expected PEM).");
         }
         return certificates;
     }
 
     /**
-     * What to add to a connection error: when the server's certificate was not trusted, which
-     * setting names the CA; else nothing.
+     * What to add to a connection error: which TLS check failed and which setting fixes it; else
+     * nothing.
      */
     public static String hint(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SSLPeerUnverifiedException) {
+                // The HTTP client's verifier: the chain is trusted, the name is not in it.
+                return " (hostname mismatch: the server's TLS certificate does not name the URL's"
+                        + " host; use a host name the certificate names, or reissue it with this"
+                        + " one as a subject alternative name)";
+            }
             if (t instanceof CertificateException || t instanceof CertPathBuilderException) {
                 return " (the server's TLS certificate is not trusted: name its CA's PEM file with"
                         + " elasticsearch.ca-file or "
                         + CA_FILE_ENV
+                        + ")";
+            }
+            if (t instanceof SSLException && isClientCertificateAlert(t.getMessage())) {
+                return " (the server requires a client certificate it trusts: name its PEM file"
+                        + " and key with elasticsearch.client-cert-file and"
+                        + " elasticsearch.client-key-file, or "
+                        + CLIENT_CERT_FILE_ENV
+                        + " and "
+                        + CLIENT_KEY_FILE_ENV
                         + ")";
             }
             if (t.getCause() == t) {
@@ -114,5 +271,22 @@ public final class ElasticsearchTls {
             }
         }
         return "";
+    }
+
+    /** The alerts a server sends for a missing (TLS 1.3, 1.2) or rejected client certificate. */
+    private static boolean isClientCertificateAlert(String message) {
+        return message != null
+                && (message.contains("certificate_required")
+                        || message.contains("bad_certificate")
+                        || message.contains("unknown_ca"));
+    }
+
+    /** The files' paths, for logs; never their content. */
+    @Override
+    public String toString() {
+        String trust = caFile == null ? "JVM's CAs" : "CA file " + caFile;
+        return clientCertFile == null
+                ? trust
+                : trust + ", client certificate " + clientCertFile + " (key " + clientKeyFile + ")";
     }
 }

@@ -5,6 +5,8 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.http.HttpHost;
 
 /** Parses the Elasticsearch URLs users give, with errors that name the URL (credentials hidden). */
@@ -16,8 +18,18 @@ public final class ElasticsearchUrls {
      */
     static final String USER_INFO = "^([a-zA-Z][a-zA-Z0-9+.-]*://)(?:\\$\\{[^}]*}|[^@/])*@";
 
-    /** The one query parameter a URL may carry: the PEM file of the CA to trust. */
+    /** A URL query parameter: the PEM file of the CA to trust. */
     public static final String CA_FILE_PARAMETER = "ca-file";
+
+    /** A URL query parameter: the PEM file of the client certificate (mutual TLS). */
+    public static final String CLIENT_CERT_FILE_PARAMETER = "client-cert-file";
+
+    /** A URL query parameter: the PEM file of the client certificate's private key. */
+    public static final String CLIENT_KEY_FILE_PARAMETER = "client-key-file";
+
+    /** The query parameters a URL may carry: paths of TLS files, never secrets themselves. */
+    static final List<String> PARAMETERS =
+            List.of(CA_FILE_PARAMETER, CLIENT_CERT_FILE_PARAMETER, CLIENT_KEY_FILE_PARAMETER);
 
     private ElasticsearchUrls() {}
 
@@ -44,9 +56,20 @@ public final class ElasticsearchUrls {
             throw invalid(url, "a path prefix is not supported");
         }
         String query = uri.getRawQuery();
-        if (query != null && !query.startsWith(CA_FILE_PARAMETER + "=")
-                || query != null && query.contains("&")) {
-            throw invalid(url, "the only parameter it may have is " + CA_FILE_PARAMETER);
+        if (query != null) {
+            for (String parameter : query.split("&")) {
+                int equals = parameter.indexOf('=');
+                String name = equals < 0 ? parameter : parameter.substring(0, equals);
+                if (!PARAMETERS.contains(name)) {
+                    throw invalid(
+                            url,
+                            "its parameters may be "
+                                    + String.join(", ", PARAMETERS)
+                                    + ", not '"
+                                    + name
+                                    + "'");
+                }
+            }
         }
         int port = uri.getPort() == -1 ? 9200 : uri.getPort();
         return new HttpHost(uri.getHost(), port, scheme);
@@ -54,18 +77,26 @@ public final class ElasticsearchUrls {
 
     /** The path the URL's {@code ca-file} parameter names, or null. */
     public static String caFile(String url) {
+        return parameter(url, CA_FILE_PARAMETER);
+    }
+
+    /** The value of the URL's parameter {@code name} (one of {@link #PARAMETERS}), or null. */
+    public static String parameter(String url, String name) {
         String bare = url == null ? "" : withoutUserInfo(url.trim());
-        int start = bare.indexOf("?" + CA_FILE_PARAMETER + "=");
-        if (start < 0) {
+        int query = bare.indexOf('?');
+        if (query < 0) {
             return null;
         }
-        String value = bare.substring(start + CA_FILE_PARAMETER.length() + 2);
-        int end = value.indexOf('&');
-        value =
-                URLDecoder.decode(
-                        (end < 0 ? value : value.substring(0, end)).replace("+", "%2B"),
-                        StandardCharsets.UTF_8);
-        return value.isEmpty() ? null : value;
+        for (String parameter : bare.substring(query + 1).split("&")) {
+            if (parameter.startsWith(name + "=")) {
+                String value =
+                        URLDecoder.decode(
+                                parameter.substring(name.length() + 1).replace("+", "%2B"),
+                                StandardCharsets.UTF_8);
+                return value.isEmpty() ? null : value;
+            }
+        }
+        return null;
     }
 
     /**
@@ -73,13 +104,31 @@ public final class ElasticsearchUrls {
      * slashes stay readable, other reserved characters are percent-encoded.
      */
     public static String withCaFile(String url, String caFile) {
+        return withParameter(url, CA_FILE_PARAMETER, caFile);
+    }
+
+    /**
+     * {@code url} with parameter {@code name} set to {@code value} (replacing one it has, keeping
+     * the others); slashes stay readable, other reserved characters are percent-encoded.
+     */
+    public static String withParameter(String url, String name, String value) {
         int query = url.indexOf('?', url.indexOf("://") + 3);
         String base = query < 0 ? url : url.substring(0, query);
-        String encoded =
-                URLEncoder.encode(caFile, StandardCharsets.UTF_8)
-                        .replace("+", "%20")
-                        .replace("%2F", "/");
-        return base + "?" + CA_FILE_PARAMETER + "=" + encoded;
+        List<String> kept = new ArrayList<>();
+        if (query >= 0) {
+            for (String parameter : url.substring(query + 1).split("&")) {
+                if (!parameter.isEmpty() && !parameter.startsWith(name + "=")) {
+                    kept.add(parameter);
+                }
+            }
+        }
+        kept.add(
+                name
+                        + "="
+                        + URLEncoder.encode(value, StandardCharsets.UTF_8)
+                                .replace("+", "%20")
+                                .replace("%2F", "/"));
+        return base + "?" + String.join("&", kept);
     }
 
     /** The URL without its user-info part: what the sink's configuration may hold. */
@@ -101,6 +150,7 @@ public final class ElasticsearchUrls {
                         + redact(url)
                         + "' is not valid: "
                         + why
-                        + " (expected http://host:port or https://host:port[?ca-file=/path/ca.pem]).");
+                        + " (expected http://host:port or"
+                        + " https://host:port[?ca-file=/path/ca.pem&client-cert-file=...&client-key-file=...]).");
     }
 }

@@ -40,10 +40,68 @@ class ElasticsearchTlsTest {
     }
 
     @Test
+    void clientCertificateFilesTravelInTheUrlBesideTheCaFile() {
+        String url =
+                ElasticsearchUrls.withParameter(
+                        ElasticsearchUrls.withCaFile("https://es:9200", "/ca.pem"),
+                        ElasticsearchUrls.CLIENT_CERT_FILE_PARAMETER,
+                        "/client.pem");
+        url = ElasticsearchUrls.withParameter(url, "client-key-file", "/client.key");
+
+        assertThat(url)
+                .isEqualTo(
+                        "https://es:9200?ca-file=/ca.pem&client-cert-file=/client.pem"
+                                + "&client-key-file=/client.key");
+        assertThat(ElasticsearchUrls.parse(url).toURI()).isEqualTo("https://es:9200");
+        assertThat(ElasticsearchUrls.withCaFile(url, "/other.pem"))
+                .isEqualTo(
+                        "https://es:9200?client-cert-file=/client.pem&client-key-file=/client.key"
+                                + "&ca-file=/other.pem");
+        assertThat(ElasticsearchTls.of(url, Map.of()))
+                .hasToString("CA file /ca.pem, client certificate /client.pem (key /client.key)");
+        assertThat(
+                        ElasticsearchTls.of(
+                                "https://es:9200",
+                                Map.of(
+                                        "ES_CLIENT_CERT_FILE", "/env/c.pem",
+                                        "ES_CLIENT_KEY_FILE", "/env/c.key")))
+                .hasToString("JVM's CAs, client certificate /env/c.pem (key /env/c.key)");
+    }
+
+    @Test
+    void aClientCertificateWithoutItsKeyIsRejectedNamingBothSettings() {
+        assertThatThrownBy(
+                        () ->
+                                ElasticsearchTls.of(
+                                        "https://es:9200?client-cert-file=/c.pem", Map.of()))
+                .hasMessageContaining("client-cert-file and client-key-file")
+                .hasMessageContaining("ES_CLIENT_CERT_FILE and ES_CLIENT_KEY_FILE")
+                .hasMessageContaining("not only the certificate");
+    }
+
+    @Test
+    void aHostnameMismatchAndAMissingClientCertificateGetTheirOwnHints() {
+        Exception mismatch =
+                new java.io.IOException(
+                        new javax.net.ssl.SSLPeerUnverifiedException(
+                                "Certificate for <127.0.0.1> doesn't match any of the subject"
+                                        + " alternative names: [localhost]"));
+        Exception noClientCertificate =
+                new javax.net.ssl.SSLException("Received fatal alert: certificate_required");
+
+        assertThat(ElasticsearchTls.hint(mismatch)).contains("hostname mismatch");
+        assertThat(ElasticsearchTls.hint(noClientCertificate))
+                .contains("requires a client certificate")
+                .contains("ES_CLIENT_CERT_FILE");
+    }
+
+    @Test
     void anotherParameterIsRejectedNamingTheUrl() {
         assertThatThrownBy(() -> ElasticsearchUrls.parse("https://u:secret@es:9200?pretty=true"))
                 .hasMessageContaining("'https://***@es:9200?pretty=true'")
-                .hasMessageContaining("the only parameter it may have is ca-file")
+                .hasMessageContaining(
+                        "its parameters may be ca-file, client-cert-file, client-key-file, not"
+                                + " 'pretty'")
                 .hasMessageNotContaining("secret");
     }
 

@@ -1,0 +1,70 @@
+package io.github.redisessync.embedded;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Waits until a starting Elasticsearch node's cluster is yellow, telling a port someone else took
+ * (worth another port) from every other failure (the last lines of the node's log in the message).
+ */
+final class ElasticsearchReadiness {
+
+    private ElasticsearchReadiness() {}
+
+    /**
+     * Returns once {@code http} finds the cluster yellow or green.
+     *
+     * @throws PortTakenException if the node exited because its HTTP port was taken
+     * @throws EmbeddedServerException if it exited otherwise or was not ready in {@code timeout}
+     */
+    static void await(
+            Process process, ElasticsearchHttp http, String version, Path log, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!http.isYellowOrGreen()) {
+            if (!process.isAlive()) {
+                String message =
+                        "Elasticsearch "
+                                + version
+                                + " exited with code "
+                                + process.exitValue()
+                                + " before it was ready. Last lines of "
+                                + log
+                                + ":\n"
+                                + ProcessSupport.lastLines(log, 30);
+                if (ProcessSupport.logContains(log, "BindHttpException")
+                        || ProcessSupport.logContains(log, "Address already in use")) {
+                    throw new PortTakenException(message);
+                }
+                throw new EmbeddedServerException(message);
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new EmbeddedServerException(
+                        "Elasticsearch "
+                                + version
+                                + " at "
+                                + http.origin()
+                                + " was not ready within "
+                                + timeout.toSeconds()
+                                + " s. Last lines of "
+                                + log
+                                + ":\n"
+                                + ProcessSupport.lastLines(log, 30));
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EmbeddedServerException("Interrupted while starting Elasticsearch.", e);
+            }
+        }
+    }
+
+    /** The port we chose was taken by someone else before the node bound it. */
+    static final class PortTakenException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PortTakenException(String message) {
+            super(message);
+        }
+    }
+}
