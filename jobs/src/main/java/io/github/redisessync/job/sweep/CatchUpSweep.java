@@ -1,6 +1,9 @@
 package io.github.redisessync.job.sweep;
 
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchCredentials;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchTls;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchUrls;
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
@@ -62,6 +65,8 @@ public final class CatchUpSweep extends RichAsyncFunction<RedisRecord, DocumentA
 
     private final String redisUri;
     private final String elasticsearchUrl;
+    private final ElasticsearchCredentials elasticsearchCredentials;
+    private final ElasticsearchTls elasticsearchTls;
     private final List<IndexRule> rules;
     private final int batchSize;
     private List<String> rollupIndexes = List.of();
@@ -80,7 +85,12 @@ public final class CatchUpSweep extends RichAsyncFunction<RedisRecord, DocumentA
                     "The sweep's batch size must be positive, was " + batchSize);
         }
         this.redisUri = redisUri;
-        this.elasticsearchUrl = elasticsearchUrl;
+        // Resolved here, where the job is built, as the sink's are: a TaskManager need not have
+        // ES_PASSWORD or the secret files. Carried in the function object, not in a configuration.
+        this.elasticsearchUrl = ElasticsearchUrls.withoutUserInfo(elasticsearchUrl);
+        this.elasticsearchCredentials =
+                ElasticsearchCredentials.of(elasticsearchUrl, System.getenv());
+        this.elasticsearchTls = ElasticsearchTls.of(elasticsearchUrl, System.getenv());
         this.rules = List.copyOf(rules);
         this.batchSize = batchSize;
     }
@@ -189,7 +199,9 @@ public final class CatchUpSweep extends RichAsyncFunction<RedisRecord, DocumentA
         List<DocumentAction> actions = new ArrayList<>();
         long start = System.nanoTime();
         try (RedisKeyProbe redis = new RedisKeyProbe(redisUri);
-                ElasticsearchDocuments es = new ElasticsearchDocuments(elasticsearchUrl)) {
+                ElasticsearchDocuments es =
+                        new ElasticsearchDocuments(
+                                elasticsearchUrl, elasticsearchCredentials, elasticsearchTls)) {
             for (Map.Entry<String, List<KeyPattern>> entry : patternsByIndex.entrySet()) {
                 String index = entry.getKey();
                 ExtraDocuments extras = new ExtraDocuments(entry.getValue());

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchCredentials;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchRestClients;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +35,14 @@ public final class ElasticsearchDocuments implements AutoCloseable {
     public ElasticsearchDocuments(String url) {
         this.client =
                 ElasticsearchRestClients.create(url, Duration.ofSeconds(5), Duration.ofMinutes(2));
+    }
+
+    /** With credentials and TLS files resolved where the job was built (see the sweep). */
+    public ElasticsearchDocuments(
+            String url, ElasticsearchCredentials credentials, ElasticsearchTls tls) {
+        this.client =
+                ElasticsearchRestClients.create(
+                        url, credentials, tls, Duration.ofSeconds(5), Duration.ofMinutes(2));
     }
 
     /** The sources of the documents of {@code index} with these ids; absent ids are left out. */

@@ -33,17 +33,30 @@ public final class ElasticsearchRestClients {
             Map<String, String> environment,
             Duration connectTimeout,
             Duration socketTimeout) {
-        ElasticsearchCredentials credentials = ElasticsearchCredentials.of(url, environment);
+        return create(
+                ElasticsearchUrls.withoutUserInfo(url),
+                ElasticsearchCredentials.of(url, environment),
+                ElasticsearchTls.of(url, environment),
+                connectTimeout,
+                socketTimeout);
+    }
+
+    /**
+     * A client for {@code url} with credentials and TLS files resolved before, where the job was
+     * built: a TaskManager need not have the client's environment or secret files.
+     */
+    public static RestClient create(
+            String url,
+            ElasticsearchCredentials credentials,
+            ElasticsearchTls tls,
+            Duration connectTimeout,
+            Duration socketTimeout) {
         Header[] headers =
                 credentials
                         .authorization()
                         .map(value -> new Header[] {new BasicHeader("Authorization", value)})
                         .orElse(new Header[0]);
-        return builder(
-                        List.of(url),
-                        ElasticsearchTls.of(url, environment),
-                        connectTimeout,
-                        socketTimeout)
+        return builder(List.of(url), tls, connectTimeout, socketTimeout)
                 .setDefaultHeaders(headers)
                 .build();
     }
