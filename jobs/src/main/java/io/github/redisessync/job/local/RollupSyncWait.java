@@ -52,20 +52,23 @@ final class RollupSyncWait {
         long deadline = start + timeout.toNanos();
         List<RollupComparison.Outcome> outcomes = List.of();
         IOException failure = null;
+        int passes = 0;
         while (true) {
             try {
+                passes++;
                 outcomes = compareAll();
                 failure = null;
                 if (outcomes.stream().allMatch(RollupComparison.Outcome::equal)) {
                     out.printf(
-                            "rollups: %s rows (%s) equal the live aggregation, checked in %s%n",
+                            "rollups: %s rows (%s) equal the live aggregation, checked in %s%s%n",
                             outcomes.stream()
                                     .map(o -> String.valueOf(o.rows()))
                                     .collect(Collectors.joining(" + ")),
                             outcomes.stream()
                                     .map(o -> o.rollup().name())
                                     .collect(Collectors.joining(" + ")),
-                            seconds(System.nanoTime() - start));
+                            seconds(System.nanoTime() - start),
+                            passes == 1 ? "" : " (" + passes + " comparisons)");
                     return true;
                 }
             } catch (IOException e) {

@@ -50,7 +50,7 @@ class RollupSyncWaitTest {
         assertThat(out.toString())
                 .matches(
                         "rollups: 12 \\+ 599 rows \\(users_by_city \\+ orders_per_minute\\) equal"
-                                + " the live aggregation, checked in \\d+\\.\\d s\\R");
+                                + " the live aggregation, checked in \\d+\\.\\d s \\(3 comparisons\\)\\R");
     }
 
     @Test
