@@ -28,7 +28,7 @@ public final class SyncJobFactory {
 
     /**
      * Creates the target indexes that do not exist yet, from their mapping files, the rollup
-     * indexes from their specs, and the dead-letter index, if one is configured.
+     * indexes from their mapping files or specs, and the dead-letter index, if one is configured.
      */
     public static void prepareIndexes(SyncJobSettings settings) throws Exception {
         try (ElasticsearchIndexManager indexes =

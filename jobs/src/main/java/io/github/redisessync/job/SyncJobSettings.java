@@ -155,6 +155,23 @@ public final class SyncJobSettings {
         return rollups;
     }
 
+    /** The index whose documents {@code rollup} aggregates: its own, or its key pattern's. */
+    public String sourceIndexOf(RollupSpec rollup) {
+        if (rollup.sourceIndex() != null) {
+            return rollup.sourceIndex();
+        }
+        for (IndexRule rule : rules) {
+            if (rule.pattern().glob().equals(rollup.sourceKeyGlob())) {
+                return rule.index();
+            }
+        }
+        throw new IllegalArgumentException(
+                "Rollup "
+                        + rollup.name()
+                        + " reads keys no mapping has: "
+                        + rollup.sourceKeyGlob());
+    }
+
     /** The index dead letters are also written to, or null. */
     public String deadLetterIndex() {
         return deadLetterIndex;

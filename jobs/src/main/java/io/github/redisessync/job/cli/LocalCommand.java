@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:synced",
-            "1:the job failed, or some keys were not synced (dead letters)",
+            "1:the job failed, some keys were not synced (dead letters), or a rollup differs"
+                    + " from the live aggregation",
             "2:bad options or configuration",
             "3:Redis or Elasticsearch could not be reached"
         })
@@ -59,9 +60,10 @@ public class LocalCommand implements Callable<Integer> {
     @Option(
             names = "--until-synced",
             description =
-                    "Exits once the snapshot is done, no change is pending and every key read is"
-                            + " in Elasticsearch, printing a summary. Without it the tail keeps"
-                            + " syncing changes until Ctrl-C.")
+                    "Exits once the snapshot is done, no change is pending, every key read is"
+                            + " in Elasticsearch and every rollup equals the live aggregation"
+                            + " (waiting up to 60 s for that), printing a summary. Without it the"
+                            + " tail keeps syncing changes until Ctrl-C.")
     boolean untilSynced;
 
     @Option(

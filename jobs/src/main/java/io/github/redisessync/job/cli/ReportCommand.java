@@ -3,7 +3,6 @@ package io.github.redisessync.job.cli;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchRestClients;
 import io.github.redisessync.job.EndpointChecks;
 import io.github.redisessync.job.SyncJobSettings;
-import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.report.RollupSource;
 import io.github.redisessync.job.report.RollupTable;
 import io.github.redisessync.job.rollup.RollupSpec;
@@ -101,28 +100,12 @@ public class ReportCommand implements Callable<Integer> {
                                 rollup,
                                 rollups.written(rollup),
                                 compare
-                                        ? rollups.aggregated(rollup, sourceIndex(settings, rollup))
+                                        ? rollups.aggregated(rollup, settings.sourceIndexOf(rollup))
                                         : null,
                                 limit);
             }
         }
         out.flush();
         return differing == 0 ? 0 : RedisEsSyncCommand.EXIT_FAILED;
-    }
-
-    private static String sourceIndex(SyncJobSettings settings, RollupSpec rollup) {
-        if (rollup.sourceIndex() != null) {
-            return rollup.sourceIndex();
-        }
-        for (IndexRule rule : settings.rules()) {
-            if (rule.pattern().glob().equals(rollup.sourceKeyGlob())) {
-                return rule.index();
-            }
-        }
-        throw new IllegalArgumentException(
-                "Rollup "
-                        + rollup.name()
-                        + " reads keys no mapping has: "
-                        + rollup.sourceKeyGlob());
     }
 }

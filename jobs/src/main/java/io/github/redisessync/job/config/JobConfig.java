@@ -132,6 +132,13 @@ public final class JobConfig {
         public List<String> metrics = new ArrayList<>();
 
         public String allowedLateness;
+
+        /**
+         * The target index's settings and mappings (JSON), relative to the configuration file;
+         * omitted: {@code <mappings-dir>/<target-index>.json} if it exists, else made from the
+         * rollup. Named as a mapping's, since it is the same kind of file.
+         */
+        public String mappingFile;
     }
 
     /** {@code sink}: the Elasticsearch writer. */

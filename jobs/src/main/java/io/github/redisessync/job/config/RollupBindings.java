@@ -1,22 +1,38 @@
 package io.github.redisessync.job.config;
 
+import io.github.redisessync.connector.elasticsearch.IndexDefinition;
+import io.github.redisessync.job.rollup.RollupIndexes;
 import io.github.redisessync.job.rollup.RollupMetric;
 import io.github.redisessync.job.rollup.RollupSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Binds {@code rollups} entries to {@link RollupSpec}, checking the fields they read exist. */
+/**
+ * Binds {@code rollups} entries to {@link RollupSpec}, checking the fields they read exist and that
+ * a mapping file for the target index fits the documents the rollup writes.
+ */
 final class RollupBindings {
     private final Problems problems;
     private final MappingRules mappings;
     private final List<JobConfig.Mapping> mappingConfigs;
+    private final Path baseDir;
+    private final Path mappingsDir;
 
-    RollupBindings(Problems problems, MappingRules mappings, List<JobConfig.Mapping> configs) {
+    RollupBindings(
+            Problems problems,
+            MappingRules mappings,
+            List<JobConfig.Mapping> configs,
+            Path baseDir,
+            Path mappingsDir) {
         this.problems = problems;
         this.mappings = mappings;
         this.mappingConfigs = configs;
+        this.baseDir = baseDir;
+        this.mappingsDir = mappingsDir;
     }
 
     List<RollupSpec> specs(List<JobConfig.Rollup> rollups) {
@@ -34,7 +50,15 @@ final class RollupBindings {
                         at + ".name",
                         "'" + r.name + "' names another rollup too; names are unique.");
             }
-            RollupSpec spec = problems.check(at, () -> build(at, r));
+            RollupSpec.Builder builder = problems.check(at, () -> builder(at, r));
+            RollupSpec spec = builder == null ? null : problems.check(at, builder::build);
+            if (spec == null) {
+                continue;
+            }
+            IndexDefinition definition = indexDefinition(at, r, spec);
+            if (definition != null) {
+                spec = problems.check(at, () -> builder.indexDefinition(definition).build());
+            }
             if (spec != null) {
                 specs.add(spec);
             }
@@ -42,7 +66,7 @@ final class RollupBindings {
         return specs;
     }
 
-    private RollupSpec build(String at, JobConfig.Rollup r) {
+    private RollupSpec.Builder builder(String at, JobConfig.Rollup r) {
         RollupSpec.Builder b = RollupSpec.builder(r.name);
         Set<String> fields = null;
         if (r.sourceIndex != null) {
@@ -97,7 +121,38 @@ final class RollupBindings {
         if (r.allowedLateness != null) {
             b.allowedLateness(Values.duration(r.allowedLateness));
         }
-        return b.build();
+        return b;
+    }
+
+    /**
+     * The mapping file's definition, looked up as a documents index's is (the explicit {@code
+     * mapping-file}, else {@code <mappings-dir>/<target-index>.json} if it exists); null when there
+     * is none, or when it is broken or does not fit, each problem recorded.
+     */
+    private IndexDefinition indexDefinition(String at, JobConfig.Rollup r, RollupSpec spec) {
+        Path file;
+        String path;
+        if (r.mappingFile != null) {
+            file = baseDir.resolve(r.mappingFile);
+            path = at + ".mapping-file";
+            if (!Files.isRegularFile(file)) {
+                problems.add(path, "file " + file + " does not exist.");
+                return null;
+            }
+        } else {
+            file = mappingsDir.resolve(spec.targetIndex() + ".json");
+            path = at + ".target-index";
+            if (!Files.isRegularFile(file)) {
+                return null;
+            }
+        }
+        IndexDefinition definition = problems.check(path, () -> IndexDefinition.fromFile(file));
+        if (definition == null) {
+            return null;
+        }
+        List<String> misfits = RollupIndexes.incompatibilities(spec, definition);
+        misfits.forEach(misfit -> problems.add(path, misfit));
+        return misfits.isEmpty() ? definition : null;
     }
 
     /** A field the rollup reads must be a field the source documents have, when they are known. */

@@ -112,7 +112,8 @@ public final class SettingsFactory {
             rollupConfigs = demoRollups();
         }
         List<RollupSpec> rollups =
-                new RollupBindings(problems, mappings, mappingConfigs).specs(rollupConfigs);
+                new RollupBindings(problems, mappings, mappingConfigs, base, mappingsDir)
+                        .specs(rollupConfigs);
 
         JobConfig.Source s = c.source;
         String tail =

@@ -1,6 +1,7 @@
 package io.github.redisessync.job.local;
 
 import io.github.redisessync.connector.elasticsearch.ElasticsearchIndexManager;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchRestClients;
 import io.github.redisessync.connector.redis.source.RedisClients;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.embedded.EmbeddedElasticsearchNode;
@@ -10,6 +11,8 @@ import io.github.redisessync.job.SyncJobFactory;
 import io.github.redisessync.job.SyncJobSettings;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.RecordMappingFunction;
+import io.github.redisessync.job.report.RollupComparison;
+import io.github.redisessync.job.report.RollupSource;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
@@ -33,6 +36,7 @@ import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.elasticsearch.client.RestClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +57,10 @@ public final class LocalRunner implements AutoCloseable {
         public String dataset = "demo";
 
         public boolean untilSynced;
+
+        /** How long {@link #untilSynced} waits for the rollups to equal the live aggregation. */
+        public Duration rollupTimeout = Duration.ofSeconds(60);
+
         public int webPort;
         public int parallelism = 2;
 
@@ -147,6 +155,9 @@ public final class LocalRunner implements AutoCloseable {
         }
         long elapsed = System.nanoTime() - t0;
         int exit = summarize(settings, result.getAllAccumulatorResults(), elapsed);
+        if (request.untilSynced && !awaitRollups(settings)) {
+            exit = 1;
+        }
         out.flush();
         if (request.untilSynced || tailing) {
             return exit;
@@ -204,6 +215,32 @@ public final class LocalRunner implements AutoCloseable {
             exit = 1;
         }
         return exit;
+    }
+
+    /**
+     * Waits until the rollup documents equal the live aggregation, so that {@code report --compare}
+     * right after agrees; true when they do (or there are no rollups).
+     */
+    private boolean awaitRollups(SyncJobSettings settings)
+            throws IOException, InterruptedException {
+        if (settings.rollups().isEmpty()) {
+            return true;
+        }
+        try (RestClient client =
+                ElasticsearchRestClients.create(
+                        settings.elasticsearchUrl(),
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(60))) {
+            RollupSource source = new RollupSource(client);
+            return new RollupSyncWait(
+                            settings.rollups(),
+                            rollup ->
+                                    RollupComparison.compare(
+                                            source, rollup, settings.sourceIndexOf(rollup)),
+                            request.rollupTimeout,
+                            Duration.ofSeconds(1))
+                    .await(out);
+        }
     }
 
     /** DBSIZE, the snapshot's estimated total (keys of other patterns included); 0 if unknown. */

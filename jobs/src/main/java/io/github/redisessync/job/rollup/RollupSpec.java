@@ -1,6 +1,7 @@
 package io.github.redisessync.job.rollup;
 
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
+import io.github.redisessync.connector.elasticsearch.IndexDefinition;
 import io.github.redisessync.job.mapping.KeyPattern;
 import java.io.Serializable;
 import java.time.Duration;
@@ -42,6 +43,7 @@ public final class RollupSpec implements Serializable {
     private final List<String> groupBy;
     private final List<RollupMetric> metrics;
     private final Duration allowedLateness;
+    private final IndexDefinition indexDefinition;
     private final List<String> metricFields;
     private final boolean[] extremeFields;
 
@@ -55,6 +57,7 @@ public final class RollupSpec implements Serializable {
         this.groupBy = List.copyOf(b.groupBy);
         this.metrics = List.copyOf(b.metrics);
         this.allowedLateness = b.allowedLateness;
+        this.indexDefinition = b.indexDefinition;
         List<String> fields = new ArrayList<>();
         for (RollupMetric metric : metrics) {
             if (metric.field() != null && !fields.contains(metric.field())) {
@@ -127,6 +130,11 @@ public final class RollupSpec implements Serializable {
         return allowedLateness.toMillis();
     }
 
+    /** The target index's definition from a mapping file, or null: made from this spec. */
+    public IndexDefinition indexDefinition() {
+        return indexDefinition;
+    }
+
     /** The distinct numeric fields the metrics read, in the order the state arrays use. */
     List<String> metricFields() {
         return metricFields;
@@ -162,6 +170,7 @@ public final class RollupSpec implements Serializable {
         private final List<String> groupBy = new ArrayList<>();
         private final List<RollupMetric> metrics = new ArrayList<>();
         private Duration allowedLateness = Duration.ZERO;
+        private IndexDefinition indexDefinition;
 
         private Builder(String name) {
             if (name == null || !name.matches("[a-z0-9][a-z0-9_-]{0,99}")) {
@@ -280,6 +289,16 @@ public final class RollupSpec implements Serializable {
             return this;
         }
 
+        /**
+         * Creates the target index with {@code definition} (a mapping file's settings and mappings)
+         * instead of the mapping made from the spec; {@link #build()} checks that it declares every
+         * field the rollup writes with a type that fits.
+         */
+        public Builder indexDefinition(IndexDefinition definition) {
+            this.indexDefinition = definition;
+            return this;
+        }
+
         public RollupSpec build() {
             if ((sourceIndex == null) == (sourceKeyPattern == null)) {
                 throw new IllegalArgumentException(
@@ -318,7 +337,14 @@ public final class RollupSpec implements Serializable {
                                     + "' of the rollup document.");
                 }
             }
-            return new RollupSpec(this);
+            RollupSpec spec = new RollupSpec(this);
+            if (indexDefinition != null) {
+                List<String> problems = RollupIndexes.incompatibilities(spec, indexDefinition);
+                if (!problems.isEmpty()) {
+                    throw new IllegalArgumentException(String.join(" ", problems));
+                }
+            }
+            return spec;
         }
 
         private void checkIndexName(String setting, String index) {

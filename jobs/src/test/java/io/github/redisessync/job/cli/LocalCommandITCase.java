@@ -7,11 +7,14 @@ import io.github.redisessync.job.SearchClient;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -23,6 +26,10 @@ class LocalCommandITCase {
     /** A database of its own, so the demo's user:* and order:* keys meet no other test's keys. */
     private static final int DEMO_DATABASE = 11;
 
+    /**
+     * Also the rollups: {@code local} returns once they equal the live aggregation, so that {@code
+     * report --compare} run right after agrees.
+     */
     @Test
     void loadsTheDemoAndExitsOnceEverythingIsSynced(@TempDir Path mappings) throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
@@ -34,35 +41,57 @@ class LocalCommandITCase {
         Files.copy(conf.resolve("users.json"), mappings.resolve(users + ".json"));
         Files.copy(conf.resolve("orders.json"), mappings.resolve(orders + ".json"));
         String redisUri = TestServices.redis().uri() + "/" + DEMO_DATABASE;
-
-        CliRun run =
-                CliRun.run(
-                        "local",
+        SearchClient search = new SearchClient(TestServices.elasticsearch().url());
+        // The demo's rollups keep their index names under --index: start them empty.
+        for (String rollupIndex : List.of("rollup-users_by_city", "rollup-orders_per_minute")) {
+            try {
+                search.send("DELETE", "/" + rollupIndex, null);
+            } catch (IOException absent) {
+                // not there yet
+            }
+        }
+        List<String> options =
+                List.of(
                         "--redis",
                         redisUri,
                         "--es",
                         TestServices.elasticsearch().url(),
-                        "--demo",
-                        "1500",
-                        "--until-synced",
                         "--index",
                         "user:*=" + users,
                         "--index",
                         "order:*=" + orders,
                         "--mappings",
-                        mappings.toString(),
-                        "--checkpoint-interval",
-                        "1s");
+                        mappings.toString());
+
+        CliRun run =
+                CliRun.run(
+                        command(
+                                "local",
+                                options,
+                                "--demo",
+                                "1500",
+                                "--until-synced",
+                                "--checkpoint-interval",
+                                "1s"));
 
         assertThat(run.exitCode).as(run.toString()).isZero();
         assertThat(run.out)
                 .contains("synced 1500 documents into " + users)
                 .contains("synced 1500 documents into " + orders)
-                .contains("Flink web UI: http://localhost:");
+                .contains("Flink web UI: http://localhost:")
+                .containsPattern(
+                        "(?m)^rollups: \\d+ \\+ \\d+ rows \\(users_by_city \\+ orders_per_minute\\)"
+                                + " equal the live aggregation, checked in ");
+        CliRun report = CliRun.run(command("report", options, "--compare", "--limit", "0"));
+        assertThat(report.exitCode).as(report.toString()).isZero();
+        assertThat(report.out)
+                .contains("users_by_city (rollup-users_by_city): ")
+                .contains("orders_per_minute (rollup-orders_per_minute): ")
+                .contains("all equal to the live aggregation")
+                .doesNotContain("differing");
 
         // A search returns them, each equal to its hash, typed as the demo mapping says.
-        Map<String, JsonNode> documents =
-                new SearchClient(TestServices.elasticsearch().url()).allDocuments(users);
+        Map<String, JsonNode> documents = search.allDocuments(users);
         assertThat(documents).hasSize(1500);
         RedisClient client = RedisClient.create(redisUri);
         try (StatefulRedisConnection<String, String> redis = client.connect()) {
@@ -83,6 +112,14 @@ class LocalCommandITCase {
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
+    }
+
+    private static String[] command(String name, List<String> options, String... more) {
+        List<String> args = new ArrayList<>();
+        args.add(name);
+        args.addAll(options);
+        args.addAll(List.of(more));
+        return args.toArray(new String[0]);
     }
 
     @Test

@@ -142,6 +142,35 @@ class ConfigTest {
                         "rollups[0].group-by[0]: 'stauts' is not a field of the source"
                                 + " documents; they have [status]."),
                 Arguments.of(
+                        "rollup mapping file missing",
+                        USERS
+                                + "rollups:\n  - {name: r, source-index: users, mapping-file: nope.json}\n",
+                        "rollups[0].mapping-file: file @DIR@/nope.json does not exist."),
+                Arguments.of(
+                        "rollup mapping file invalid",
+                        USERS
+                                + "rollups:\n  - {name: r, source-index: users, mapping-file: broken.json}\n",
+                        "rollups[0].mapping-file: Mapping file @DIR@/broken.json is not valid"
+                                + " JSON"),
+                Arguments.of(
+                        "rollup mapping file with a count that is not a number",
+                        USERS
+                                + "rollups:\n  - {name: r, source-index: users, group-by: [city],"
+                                + " mapping-file: misfit.json}\n",
+                        "rollups[0].mapping-file: Mapping file @DIR@/misfit.json: field 'count'"
+                                + " is mapped as keyword, but rollup r counts there: expected one"
+                                + " of long, integer,"),
+                Arguments.of(
+                        "rollup mapping file in the mappings dir with a window start that is"
+                                + " not a date",
+                        USERS
+                                + "rollups:\n  - {name: minutes, source-index: users, time-field:"
+                                + " born, window: 1min}\n",
+                        "rollups[0].target-index: Mapping file"
+                                + " @DIR@/mappings/rollup-minutes.json: field 'window_start' is"
+                                + " mapped as keyword, but rollup minutes writes a date: expected"
+                                + " one of date, date_nanos."),
+                Arguments.of(
                         "negative size",
                         USERS + "source: {scan-count: -5}\n",
                         "source.scan-count: expected a positive number, was -5."),
@@ -204,6 +233,15 @@ class ConfigTest {
     void aBrokenConfigurationFailsNamingFileSettingAndExpectation(
             String what, String yaml, String message) throws IOException {
         Files.writeString(dir.resolve("broken.json"), "{\"mappings\": ");
+        Files.writeString(
+                dir.resolve("misfit.json"),
+                rollupMapping("\"city\":{\"type\":\"keyword\"},\"count\":{\"type\":\"keyword\"}"));
+        Files.createDirectories(dir.resolve("mappings"));
+        Files.writeString(
+                dir.resolve("mappings/rollup-minutes.json"),
+                rollupMapping(
+                        "\"window_start\":{\"type\":\"keyword\"},"
+                                + "\"window_end\":{\"type\":\"date\"},\"count\":{\"type\":\"long\"}"));
         Path file = write(yaml.replace("@DIR@", dir.toString()));
         assertThatThrownBy(() -> load(file, Map.of()))
                 .as(what)
@@ -236,6 +274,42 @@ class ConfigTest {
         ConfigLoader set = ConfigLoader.read(file).set("sink.dead-letters.file=" + lines, "--set");
         assertThat(new SettingsFactory(set.load(), dir).settings(null, ES, false).deadLetterFile())
                 .isEqualTo(lines);
+    }
+
+    @Test
+    void aRollupIndexIsCreatedFromItsMappingFileWhenThereIsOne() throws IOException {
+        String minutes =
+                "rollups:\n  - {name: minutes, source-index: users, time-field: born, window:"
+                        + " 1min, group-by: [city], metrics: [count, sum(age)]}\n";
+        Path file = write(USERS + minutes);
+        assertThat(load(file, Map.of()).rollups().get(0).indexDefinition())
+                .as("no file: the mapping made from the rollup")
+                .isNull();
+
+        String fitting =
+                rollupMapping(
+                        "\"window_start\":{\"type\":\"date\"},\"window_end\":{\"type\":\"date\"},"
+                                + "\"city\":{\"type\":\"keyword\"},\"count\":{\"type\":\"integer\"},"
+                                + "\"sum_age\":{\"type\":\"long\"}");
+        Path inMappingsDir = dir.resolve("mappings/rollup-minutes.json");
+        Files.createDirectories(inMappingsDir.getParent());
+        Files.writeString(inMappingsDir, fitting);
+        assertThat(load(file, Map.of()).rollups().get(0).indexDefinition().source())
+                .isEqualTo(inMappingsDir.toString());
+
+        // An explicit file wins over the mappings dir, relative to the configuration file.
+        Files.writeString(dir.resolve("minutes.json"), fitting.replace("integer", "long"));
+        write(USERS + minutes.replace("]}", "], mapping-file: minutes.json}"));
+        assertThat(load(file, Map.of()).rollups().get(0).indexDefinition().source())
+                .isEqualTo(dir.resolve("minutes.json").toString());
+    }
+
+    /** A rollup index mapping file: settings, the rollup field, and {@code properties}. */
+    private static String rollupMapping(String properties) {
+        return "{\"settings\":{\"number_of_shards\":2},\"mappings\":{\"properties\":{"
+                + "\"rollup\":{\"type\":\"keyword\"},"
+                + properties
+                + "}}}";
     }
 
     @Test
