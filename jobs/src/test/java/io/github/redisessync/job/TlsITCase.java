@@ -10,6 +10,7 @@ import io.github.redisessync.embedded.ElasticsearchHttp;
 import io.github.redisessync.embedded.EmbeddedRedisServer;
 import io.github.redisessync.job.config.ConfigLoader;
 import io.github.redisessync.job.config.SettingsFactory;
+import io.github.redisessync.job.testing.MiniClusters;
 import io.github.redisessync.job.verify.SyncVerifier;
 import io.github.redisessync.job.verify.VerifyReport;
 import io.github.redisessync.testing.TestCertificates;
@@ -25,7 +26,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.ExceptionUtils;
@@ -45,13 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TlsITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
 
     @TempDir static Path dir;
 

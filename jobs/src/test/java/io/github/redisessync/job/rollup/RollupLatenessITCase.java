@@ -11,6 +11,10 @@ import io.github.redisessync.job.SyncJobFactory;
 import io.github.redisessync.job.SyncJobSettings;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
+import io.github.redisessync.job.testing.Await;
+import io.github.redisessync.job.testing.Metrics;
+import io.github.redisessync.job.testing.MiniClusters;
+import io.github.redisessync.job.testing.SyncJobs;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -23,16 +27,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,14 +47,7 @@ class RollupLatenessITCase {
 
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.twoSlots(REPORTER);
 
     private static final long T0 = RollupOperatorsTest.T0;
     private static final int ORDERS = 400;
@@ -121,16 +112,17 @@ class RollupLatenessITCase {
                             .rollups(List.of(spec))
                             .build();
             SyncJobFactory.prepareIndexes(settings);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.setParallelism(2);
-            SyncJobFactory.configure(env, settings);
-            SyncJobFactory.create(settings).addTo(env);
-            job = env.executeAsync("rollup lateness");
+            job = SyncJobs.start(settings, "rollup lateness");
             JobID id = job.getJobID();
             SearchClient search = new SearchClient(es);
 
-            await("the snapshot's rollups", () -> totalCount(search, rollupIndex) == ORDERS);
-            assertThat(counter(id, "rollupLateDropped")).as("late drops in the snapshot").isZero();
+            Await.until(
+                    "the snapshot's rollups",
+                    TIMEOUT,
+                    () -> totalCount(search, rollupIndex) == ORDERS);
+            assertThat(Metrics.counter(REPORTER, id, "rollupLateDropped"))
+                    .as("late drops in the snapshot")
+                    .isZero();
             Map<String, JsonNode> afterSnapshot = search.allDocuments(rollupIndex);
             assertThat(afterSnapshot).hasSize(20); // 10 minutes, 2 statuses
 
@@ -138,19 +130,29 @@ class RollupLatenessITCase {
             redis.hset(prefix + "future", order(T0 + 3_600_000, true, 5));
             String futureId =
                     RollupContributions.documentId(spec, T0 + 3_600_000, new String[] {"paid"});
-            await("the future order's rollup", () -> count(search, rollupIndex, futureId) == 1);
+            Await.until(
+                    "the future order's rollup",
+                    TIMEOUT,
+                    () -> count(search, rollupIndex, futureId) == 1);
             // Every rollup subtask's watermark (the idle one left out) has passed it ...
-            await(
+            Await.until(
                     "the rollup watermark to pass the snapshot",
+                    TIMEOUT,
                     () -> contributionsWatermark() >= T0 + 3_600_000 - 1);
             // ... so a new order in the first minute is late: dropped and counted.
             redis.hset(prefix + "late", order(T0 + 1_000, true, 7));
-            await("the late drop to be counted", () -> counter(id, "rollupLateDropped") >= 1);
+            Await.until(
+                    "the late drop to be counted",
+                    TIMEOUT,
+                    () -> Metrics.counter(REPORTER, id, "rollupLateDropped") >= 1);
             // A second order after it, once in Elasticsearch, shows the late one was processed.
             redis.hset(prefix + "future2", order(T0 + 3_600_000, true, 5));
-            await("the second future order", () -> count(search, rollupIndex, futureId) == 2);
+            Await.until(
+                    "the second future order",
+                    TIMEOUT,
+                    () -> count(search, rollupIndex, futureId) == 2);
 
-            assertThat(counter(id, "rollupLateDropped")).isEqualTo(1);
+            assertThat(Metrics.counter(REPORTER, id, "rollupLateDropped")).isEqualTo(1);
             String firstMinute = RollupContributions.documentId(spec, T0, new String[] {"paid"});
             assertThat(search.allDocuments(rollupIndex).get(firstMinute))
                     .as("the first minute's rollup, without the late order")
@@ -193,15 +195,6 @@ class RollupLatenessITCase {
         }
     }
 
-    /** The counter summed over subtasks (by group: identifiers of a task clash in a chain). */
-    private static long counter(JobID job, String name) {
-        return REPORTER.getMetricsByGroup().values().stream()
-                .map(metrics -> metrics.get(name))
-                .filter(metric -> metric instanceof Counter)
-                .mapToLong(metric -> ((Counter) metric).getCount())
-                .sum();
-    }
-
     /** The least input watermark of the rollup-contributions subtasks (Flink's own gauge). */
     private static long contributionsWatermark() {
         return REPORTER.getMetricsByGroup().entrySet().stream()
@@ -214,13 +207,5 @@ class RollupLatenessITCase {
                 .mapToLong(metric -> ((Number) ((Gauge<?>) metric).getValue()).longValue())
                 .min()
                 .orElse(Long.MIN_VALUE);
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-        }
     }
 }

@@ -11,36 +11,31 @@ import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
 import io.github.redisessync.job.report.RollupSource;
 import io.github.redisessync.job.report.RollupTable;
+import io.github.redisessync.job.testing.Await;
+import io.github.redisessync.job.testing.Checkpoints;
+import io.github.redisessync.job.testing.Metrics;
+import io.github.redisessync.job.testing.MiniClusters;
+import io.github.redisessync.job.testing.SyncJobs;
 import io.github.redisessync.job.verify.SyncVerifier;
 import io.github.redisessync.job.verify.VerifyReport;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.elasticsearch.client.RestClient;
 import org.junit.jupiter.api.Test;
@@ -65,12 +60,7 @@ class RollupRestoreITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .setConfiguration(REPORTER.addToConfiguration(retainCheckpoints()))
-                            .build());
+            MiniClusters.twoSlots(REPORTER.addToConfiguration(retainCheckpoints()));
 
     private static final long T0 = RollupOperatorsTest.T0;
 
@@ -149,11 +139,7 @@ class RollupRestoreITCase {
                         .rollups(specs)
                         .build();
         SyncJobFactory.prepareIndexes(settings);
-        Configuration config = new Configuration();
-        config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-        config.set(
-                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
-                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        Configuration config = Checkpoints.retainedOnCancellation(checkpoints);
         Random random = new Random(11);
         RedisClient client = RedisClient.create(TestServices.redis().uri());
         try (StatefulRedisConnection<String, String> connection = client.connect();
@@ -162,38 +148,48 @@ class RollupRestoreITCase {
                                 es, Duration.ofSeconds(5), Duration.ofSeconds(30))) {
             RedisCommands<String, String> redis = connection.sync();
             workload(redis, prefix, random, 300, 300); // the snapshot: creates only
-            JobClient first = start(settings, config, "rollups: first run");
+            JobClient first = SyncJobs.start(settings, config, "rollups: first run");
             workload(redis, prefix, random, 300, 400); // tail: creates, moves, deletes
             RollupSource source = new RollupSource(rest);
             awaitEqual("the first run", settings, source, specs, orders);
             if (!restore) {
                 first.cancel().get();
-                assertThat(counter("rollupLateDropped")).as("late drops").isZero();
+                assertThat(Metrics.counter(REPORTER, "rollupLateDropped"))
+                        .as("late drops")
+                        .isZero();
                 return;
             }
 
-            long checkpointsBefore = completedCheckpoints();
+            long checkpointsBefore = completedCheckpoints(first);
             workload(redis, prefix, random, 300, 200);
-            await("a checkpoint mid-workload", () -> completedCheckpoints() > checkpointsBefore);
+            Await.until(
+                    "a checkpoint mid-workload",
+                    TIMEOUT,
+                    () -> completedCheckpoints(first) > checkpointsBefore);
             // The restore point; what follows is processed and written after it, as when a job
             // fails some time after its last checkpoint (later checkpoints are not used).
-            Path checkpoint = latestCheckpoint(checkpoints.resolve(first.getJobID().toHexString()));
+            Path checkpoint = Checkpoints.latest(checkpoints, first.getJobID());
             workload(redis, prefix, random, 300, 200);
             awaitSynced("the first run, after the checkpoint", settings);
             first.cancel().get();
-            await("the cancel", () -> first.getJobStatus().join().isGloballyTerminalState());
+            Await.until(
+                    "the cancel",
+                    TIMEOUT,
+                    () -> first.getJobStatus().join().isGloballyTerminalState());
             workload(redis, prefix, random, 300, 200); // while the job is down
 
             config.set(StateRecoveryOptions.SAVEPOINT_PATH, checkpoint.toUri().toString());
-            JobClient second = start(settings, config, "rollups: restored run");
+            JobClient second = SyncJobs.start(settings, config, "rollups: restored run");
             try {
                 workload(redis, prefix, random, 300, 200);
                 awaitEqual("the restored run", settings, source, specs, orders);
-                assertThat(counter("catchUpSweeps")).as("sweeps after the catch-up").isPositive();
+                assertThat(Metrics.counter(REPORTER, second.getJobID(), "catchUpSweeps"))
+                        .as("sweeps after the catch-up")
+                        .isPositive();
             } finally {
                 second.cancel().get();
             }
-            assertThat(counter("rollupLateDropped")).as("late drops").isZero();
+            assertThat(Metrics.counter(REPORTER, "rollupLateDropped")).as("late drops").isZero();
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
@@ -283,48 +279,8 @@ class RollupRestoreITCase {
         }
     }
 
-    private static JobClient start(SyncJobSettings settings, Configuration config, String name)
-            throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
-        env.setParallelism(2);
-        SyncJobFactory.configure(env, settings);
-        SyncJobFactory.create(settings).addTo(env);
-        return env.executeAsync(name);
-    }
-
-    private static long completedCheckpoints() {
-        return REPORTER.getMetricsByGroup().values().stream()
-                .map(metrics -> metrics.get("numberOfCompletedCheckpoints"))
-                .filter(metric -> metric instanceof Gauge)
-                .mapToLong(metric -> ((Number) ((Gauge<?>) metric).getValue()).longValue())
-                .max()
-                .orElse(0);
-    }
-
-    private static long counter(String name) {
-        return REPORTER.getMetricsByGroup().values().stream()
-                .map(metrics -> metrics.get(name))
-                .filter(metric -> metric instanceof Counter)
-                .mapToLong(metric -> ((Counter) metric).getCount())
-                .sum();
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
-    }
-
-    private static Path latestCheckpoint(Path jobDirectory) throws IOException {
-        try (Stream<Path> children = Files.list(jobDirectory)) {
-            return children.filter(p -> p.getFileName().toString().startsWith("chk-"))
-                    .filter(p -> Files.exists(p.resolve("_metadata")))
-                    .max(
-                            Comparator.comparingLong(
-                                    p -> Long.parseLong(p.getFileName().toString().substring(4))))
-                    .orElseThrow(() -> new AssertionError("No checkpoint in " + jobDirectory));
-        }
+    /** Of this job only: the reporter keeps the metrics of this class's earlier jobs too. */
+    private static long completedCheckpoints(JobClient job) {
+        return (long) Metrics.maxGauge(REPORTER, job.getJobID(), "numberOfCompletedCheckpoints");
     }
 }

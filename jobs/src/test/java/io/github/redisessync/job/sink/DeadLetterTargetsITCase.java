@@ -12,6 +12,10 @@ import io.github.redisessync.job.SyncJobFactory;
 import io.github.redisessync.job.SyncJobSettings;
 import io.github.redisessync.job.config.ConfigLoader;
 import io.github.redisessync.job.config.SettingsFactory;
+import io.github.redisessync.job.testing.Await;
+import io.github.redisessync.job.testing.Metrics;
+import io.github.redisessync.job.testing.MiniClusters;
+import io.github.redisessync.job.testing.SyncJobs;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -24,16 +28,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -52,14 +51,7 @@ class DeadLetterTargetsITCase {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final InMemoryReporter REPORTER = InMemoryReporter.create();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.twoSlots(REPORTER);
 
     @TempDir Path dir;
 
@@ -146,22 +138,18 @@ class DeadLetterTargetsITCase {
             redis.set(run + ":product:bad", "{not json");
 
             SyncJobFactory.prepareIndexes(settings);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.setParallelism(2);
-            SyncJobFactory.configure(env, settings);
-            SyncJobFactory.create(settings).addTo(env);
             String jobName = "dead letters " + run;
-            JobClient job = env.executeAsync(jobName);
+            JobClient job = SyncJobs.start(settings, jobName);
             try {
-                await("the good documents", () -> ids(es, users).contains("1"));
-                await("both dead letters", () -> stored.get().size() >= 2);
+                Await.until("the good documents", TIMEOUT, () -> ids(es, users).contains("1"));
+                Await.until("both dead letters", TIMEOUT, () -> stored.get().size() >= 2);
                 assertThat(ids(es, products)).containsExactly("1");
 
                 // Changed while the job runs: one more of each, found through the tail.
                 redis.hset(run + ":user:2", Map.of("name", "Bo", "age", "42"));
                 redis.hset(run + ":user:worse", Map.of("name", "Worse", "age", "older"));
-                await("the later good document", () -> ids(es, users).contains("2"));
-                await("the later dead letter", () -> stored.get().size() >= 3);
+                Await.until("the later good document", TIMEOUT, () -> ids(es, users).contains("2"));
+                Await.until("the later dead letter", TIMEOUT, () -> stored.get().size() >= 3);
 
                 List<JsonNode> records = stored.get();
                 assertThat(records)
@@ -189,9 +177,12 @@ class DeadLetterTargetsITCase {
                 }
                 assertThat(ids(es, users)).containsExactlyInAnyOrder("1", "2");
                 JobID id = job.getJobID();
-                assertThat(counter(id, DeadLetterOutputs.WRITTEN)).isGreaterThanOrEqualTo(3);
-                assertThat(counter(id, DeadLetterOutputs.WRITE_FAILURES)).isZero();
-                assertThat(counter(id, "documentsRejected")).isGreaterThanOrEqualTo(2);
+                assertThat(Metrics.counter(REPORTER, id, DeadLetterOutputs.WRITTEN))
+                        .isGreaterThanOrEqualTo(3);
+                assertThat(Metrics.counter(REPORTER, id, DeadLetterOutputs.WRITE_FAILURES))
+                        .isZero();
+                assertThat(Metrics.counter(REPORTER, id, "documentsRejected"))
+                        .isGreaterThanOrEqualTo(2);
             } finally {
                 job.cancel().get();
             }
@@ -228,20 +219,5 @@ class DeadLetterTargetsITCase {
             throw new UncheckedIOException(e);
         }
         return records;
-    }
-
-    private static long counter(JobID job, String name) {
-        return REPORTER.getMetricsByIdentifiers(job).entrySet().stream()
-                .filter(e -> e.getKey().endsWith("." + name) && e.getValue() instanceof Counter)
-                .mapToLong(e -> ((Counter) e.getValue()).getCount())
-                .sum();
-    }
-
-    private static void await(String what, Supplier<Boolean> condition) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.get()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-        }
     }
 }

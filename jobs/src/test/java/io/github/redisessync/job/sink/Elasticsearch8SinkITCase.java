@@ -18,12 +18,12 @@ import io.github.redisessync.connector.elasticsearch.RejectedDocument;
 import io.github.redisessync.embedded.ElasticsearchDistributionNode;
 import io.github.redisessync.job.RedisToElasticsearchJob;
 import io.github.redisessync.job.SearchClient;
+import io.github.redisessync.job.testing.MiniClusters;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.http.HttpHost;
@@ -54,13 +54,7 @@ class Elasticsearch8SinkITCase {
 
     static final String VERSION = "8.19.21";
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
 
     private static ElasticsearchDistributionNode es;
 

@@ -13,6 +13,8 @@ import io.github.redisessync.job.SearchClient;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
 import io.github.redisessync.job.mapping.RecordMapper;
+import io.github.redisessync.job.testing.Await;
+import io.github.redisessync.job.testing.MiniClusters;
 import io.github.redisessync.testing.PrivateElasticsearch;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.KeyScanCursor;
@@ -30,13 +32,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -64,13 +64,10 @@ class ElasticsearchOutageITCase {
     private static final Duration OUTAGE = Duration.ofSeconds(20);
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    /** Each poll reads every document of the index. */
+    private static final Duration POLL = Duration.ofMillis(250);
+
+    @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
 
     @Test
     void jobRecoversByItselfFromAnElasticsearchOutageAndLosesNothing() throws Exception {
@@ -104,11 +101,17 @@ class ElasticsearchOutageITCase {
             Writer writer = new Writer(client, prefix);
             try {
                 SearchClient search = new SearchClient(es.url());
-                await("the snapshot in Elasticsearch", () -> count(search, index) >= KEYS);
+                Await.until(
+                        "the snapshot in Elasticsearch",
+                        TIMEOUT,
+                        POLL,
+                        () -> count(search, index) >= KEYS);
                 writer.start();
                 long beforeOutage = writer.operations.get();
-                await(
+                Await.until(
                         "writes before the outage",
+                        TIMEOUT,
+                        POLL,
                         () -> writer.operations.get() > beforeOutage + 200);
 
                 es.stop();
@@ -119,14 +122,18 @@ class ElasticsearchOutageITCase {
                 long duringOutage = writer.operations.get() - stoppedAt;
                 es.start();
                 long restartedAt = writer.operations.get();
-                await(
+                Await.until(
                         "writes after the restart",
+                        TIMEOUT,
+                        POLL,
                         () -> writer.operations.get() > restartedAt + 200);
                 writer.stop();
 
                 Map<String, Map<String, String>> expected = redisContent(redis, prefix);
-                await(
+                Await.until(
                         "Elasticsearch equal to Redis",
+                        TIMEOUT,
+                        POLL,
                         () -> documents(search, index).equals(expected));
                 assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
                 assertThat(duringOutage)
@@ -217,16 +224,6 @@ class ElasticsearchOutageITCase {
             cursor = page;
         } while (!cursor.isFinished());
         return content;
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("Timed out after " + TIMEOUT + " waiting for " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
-        }
     }
 
     /** Updates, deletes and creates keys at a steady rate on its own thread until stopped. */

@@ -1,9 +1,7 @@
 package io.github.redisessync.job.tail;
 
-import static io.github.redisessync.job.tail.TailTestSupport.await;
+import static io.github.redisessync.job.tail.TailTestSupport.TIMEOUT;
 import static io.github.redisessync.job.tail.TailTestSupport.awaitConvergence;
-import static io.github.redisessync.job.tail.TailTestSupport.counter;
-import static io.github.redisessync.job.tail.TailTestSupport.maxGauge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisessync.connector.elasticsearch.IndexDefinition;
@@ -12,6 +10,10 @@ import io.github.redisessync.job.SyncJobFactory;
 import io.github.redisessync.job.SyncJobSettings;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
+import io.github.redisessync.job.testing.Await;
+import io.github.redisessync.job.testing.Metrics;
+import io.github.redisessync.job.testing.MiniClusters;
+import io.github.redisessync.job.testing.SyncJobs;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
@@ -25,11 +27,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -56,14 +55,7 @@ class GapSweepITCase {
 
     private static final InMemoryReporter REPORTER = InMemoryReporter.create();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.twoSlots(REPORTER);
 
     @Test
     void twoKilledSubscriptionsAreTwoGapsHealedByRescanAndSweep() throws Exception {
@@ -88,36 +80,41 @@ class GapSweepITCase {
                                     Duration.ofSeconds(1))
                             .withTail(RedisTailMode.KEYSPACE, "unused", false, false);
             SyncJobFactory.prepareIndexes(settings);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.setParallelism(2);
-            SyncJobFactory.configure(env, settings);
-            SyncJobFactory.create(settings).addTo(env);
-            JobClient job = env.executeAsync("gaps");
+            JobClient job = SyncJobs.start(settings, "gaps");
             JobID id = job.getJobID();
             try {
-                await(
+                Await.until(
                         "the snapshot to end",
-                        () -> maxGauge(REPORTER, id, "redisScanProgress") >= 1);
+                        TIMEOUT,
+                        () -> Metrics.maxGauge(REPORTER, id, "redisScanProgress") >= 1);
                 TailWriters writers =
                         new TailWriters(client, prefix, 2, 300, KEYS + KEYS / 5, null);
                 try {
                     for (int gap = 1; gap <= 2; gap++) {
                         long before = writers.operations.get();
-                        await("writes before gap", () -> writers.operations.get() >= before + 300);
+                        Await.until(
+                                "writes before gap",
+                                TIMEOUT,
+                                () -> writers.operations.get() >= before + 300);
                         plantGhosts(index, gap);
                         long killed = connection.sync().clientKill(KillArgs.Builder.typePubsub());
                         LOG.info("Gap {}: killed {} pub/sub connections", gap, killed);
                         assertThat(killed).as("pub/sub connections killed").isPositive();
                         int expected = gap;
-                        await(
+                        Await.until(
                                 "gap " + gap + " to be counted",
-                                () -> counter(REPORTER, id, "redisGaps") >= expected);
-                        await(
+                                TIMEOUT,
+                                () -> Metrics.counter(REPORTER, id, "redisGaps") >= expected);
+                        Await.until(
                                 "the sweep after gap " + gap,
-                                () -> counter(REPORTER, id, "catchUpSweeps") >= expected);
+                                TIMEOUT,
+                                () -> Metrics.counter(REPORTER, id, "catchUpSweeps") >= expected);
                     }
                     long before = writers.operations.get();
-                    await("writes after the gaps", () -> writers.operations.get() >= before + 300);
+                    Await.until(
+                            "writes after the gaps",
+                            TIMEOUT,
+                            () -> writers.operations.get() >= before + 300);
                 } finally {
                     writers.stop();
                 }
@@ -125,15 +122,19 @@ class GapSweepITCase {
 
                 String differences = awaitConvergence(redis, prefix, index);
                 assertThat(differences).as("Elasticsearch versus Redis").isEmpty();
-                assertThat(counter(REPORTER, id, "redisGaps")).as("gaps").isEqualTo(2);
-                assertThat(counter(REPORTER, id, "redisCatchUps")).as("catch-ups").isEqualTo(2);
-                assertThat(counter(REPORTER, id, "catchUpSweeps")).as("sweeps").isEqualTo(2);
-                assertThat(counter(REPORTER, id, "catchUpSweepDeletes"))
+                assertThat(Metrics.counter(REPORTER, id, "redisGaps")).as("gaps").isEqualTo(2);
+                assertThat(Metrics.counter(REPORTER, id, "redisCatchUps"))
+                        .as("catch-ups")
+                        .isEqualTo(2);
+                assertThat(Metrics.counter(REPORTER, id, "catchUpSweeps"))
+                        .as("sweeps")
+                        .isEqualTo(2);
+                assertThat(Metrics.counter(REPORTER, id, "catchUpSweepDeletes"))
                         .as("documents the sweeps deleted")
                         .isGreaterThanOrEqualTo(2L * GHOSTS_PER_GAP);
                 LOG.info(
                         "2 gaps, 2 sweeps deleting {} documents ({} planted)",
-                        counter(REPORTER, id, "catchUpSweepDeletes"),
+                        Metrics.counter(REPORTER, id, "catchUpSweepDeletes"),
                         2 * GHOSTS_PER_GAP);
             } finally {
                 job.cancel().get();

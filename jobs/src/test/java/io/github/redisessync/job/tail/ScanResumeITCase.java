@@ -1,9 +1,7 @@
 package io.github.redisessync.job.tail;
 
-import static io.github.redisessync.job.tail.TailTestSupport.await;
+import static io.github.redisessync.job.tail.TailTestSupport.TIMEOUT;
 import static io.github.redisessync.job.tail.TailTestSupport.awaitConvergence;
-import static io.github.redisessync.job.tail.TailTestSupport.counter;
-import static io.github.redisessync.job.tail.TailTestSupport.maxGauge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisessync.connector.elasticsearch.IndexDefinition;
@@ -11,28 +9,25 @@ import io.github.redisessync.job.SyncJobFactory;
 import io.github.redisessync.job.SyncJobSettings;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
+import io.github.redisessync.job.testing.Await;
+import io.github.redisessync.job.testing.Checkpoints;
+import io.github.redisessync.job.testing.Metrics;
+import io.github.redisessync.job.testing.MiniClusters;
+import io.github.redisessync.job.testing.SyncJobs;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -58,14 +53,7 @@ class ScanResumeITCase {
     /** Keeps the cancelled job's counters readable. */
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.twoSlots(REPORTER);
 
     @TempDir Path checkpoints;
 
@@ -95,21 +83,18 @@ class ScanResumeITCase {
                             .scanMaxKeysPerSecond(KEYS_PER_SECOND)
                             .build();
             SyncJobFactory.prepareIndexes(settings);
-            Configuration config = new Configuration();
-            config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-            config.set(
-                    CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
-                    ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+            Configuration config = Checkpoints.retainedOnCancellation(checkpoints);
 
             // Run 1: cancelled as soon as a third checkpoint completed, mid-scan.
-            JobClient first = start(settings, config, "resume: first run");
+            JobClient first = SyncJobs.start(settings, config, "resume: first run");
             JobID firstId = first.getJobID();
             long lastCompleted = 0;
             long scannedAtPrevious = 0;
             long scannedAtLast = 0;
             while (lastCompleted < 3) {
-                long completed = (long) maxGauge(REPORTER, firstId, "numberOfCompletedCheckpoints");
-                long scanned = counter(REPORTER, firstId, "redisKeysScanned");
+                long completed =
+                        (long) Metrics.maxGauge(REPORTER, firstId, "numberOfCompletedCheckpoints");
+                long scanned = Metrics.counter(REPORTER, firstId, "redisKeysScanned");
                 if (completed > lastCompleted) {
                     scannedAtPrevious = scannedAtLast;
                     scannedAtLast = scanned;
@@ -119,11 +104,12 @@ class ScanResumeITCase {
                 LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
             }
             first.cancel().get();
-            await(
+            Await.until(
                     "the first run to be cancelled",
+                    TIMEOUT,
                     () -> first.getJobStatus().join().isGloballyTerminalState());
-            long scannedFirst = counter(REPORTER, firstId, "redisKeysScanned");
-            Path checkpoint = latestCheckpoint(checkpoints.resolve(firstId.toHexString()));
+            long scannedFirst = Metrics.counter(REPORTER, firstId, "redisKeysScanned");
+            Path checkpoint = Checkpoints.latest(checkpoints, firstId);
             LOG.info(
                     "First run cancelled after {} keys scanned; restoring {}",
                     scannedFirst,
@@ -131,9 +117,9 @@ class ScanResumeITCase {
 
             // Run 2: from the retained checkpoint, to the end of the scan.
             config.set(StateRecoveryOptions.SAVEPOINT_PATH, checkpoint.toUri().toString());
-            JobClient second = start(settings, config, "resume: restored run");
+            JobClient second = SyncJobs.start(settings, config, "resume: restored run");
             second.getJobExecutionResult().get();
-            long scannedSecond = counter(REPORTER, second.getJobID(), "redisKeysScanned");
+            long scannedSecond = Metrics.counter(REPORTER, second.getJobID(), "redisKeysScanned");
 
             long readTwice = scannedFirst + scannedSecond - KEYS;
             // The restored checkpoint was triggered after the one before it completed, so it holds
@@ -159,27 +145,6 @@ class ScanResumeITCase {
                     .isEmpty();
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        }
-    }
-
-    private static JobClient start(SyncJobSettings settings, Configuration config, String name)
-            throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
-        env.setParallelism(2);
-        SyncJobFactory.configure(env, settings);
-        SyncJobFactory.create(settings).addTo(env);
-        return env.executeAsync(name);
-    }
-
-    /** The newest {@code chk-N} directory with its metadata written. */
-    private static Path latestCheckpoint(Path jobDirectory) throws IOException {
-        try (Stream<Path> children = Files.list(jobDirectory)) {
-            return children.filter(p -> p.getFileName().toString().startsWith("chk-"))
-                    .filter(p -> Files.exists(p.resolve("_metadata")))
-                    .max(
-                            Comparator.comparingLong(
-                                    p -> Long.parseLong(p.getFileName().toString().substring(4))))
-                    .orElseThrow(() -> new AssertionError("No checkpoint in " + jobDirectory));
         }
     }
 }

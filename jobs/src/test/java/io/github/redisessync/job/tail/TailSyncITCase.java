@@ -1,9 +1,7 @@
 package io.github.redisessync.job.tail;
 
-import static io.github.redisessync.job.tail.TailTestSupport.await;
+import static io.github.redisessync.job.tail.TailTestSupport.TIMEOUT;
 import static io.github.redisessync.job.tail.TailTestSupport.awaitConvergence;
-import static io.github.redisessync.job.tail.TailTestSupport.counter;
-import static io.github.redisessync.job.tail.TailTestSupport.maxGauge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisessync.connector.elasticsearch.IndexDefinition;
@@ -12,6 +10,10 @@ import io.github.redisessync.job.SyncJobFactory;
 import io.github.redisessync.job.SyncJobSettings;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
+import io.github.redisessync.job.testing.Await;
+import io.github.redisessync.job.testing.Metrics;
+import io.github.redisessync.job.testing.MiniClusters;
+import io.github.redisessync.job.testing.SyncJobs;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -19,11 +21,8 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,14 +49,7 @@ class TailSyncITCase {
     /** Lets the test read the source's metrics (scan progress, changes received). */
     private static final InMemoryReporter REPORTER = InMemoryReporter.create();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.twoSlots(REPORTER);
 
     @ParameterizedTest
     @EnumSource(
@@ -87,11 +79,7 @@ class TailSyncITCase {
                                     Duration.ofSeconds(1))
                             .withTail(mode, channel, false, false);
             SyncJobFactory.prepareIndexes(settings);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.setParallelism(2);
-            SyncJobFactory.configure(env, settings);
-            SyncJobFactory.create(settings).addTo(env);
-            JobClient job = env.executeAsync("tail " + mode);
+            JobClient job = SyncJobs.start(settings, "tail " + mode);
             try {
                 long start = System.nanoTime();
                 TailWriters writers =
@@ -103,16 +91,20 @@ class TailSyncITCase {
                                 KEYS + KEYS / 5,
                                 mode == RedisTailMode.CHANNEL ? channel : null);
                 try {
-                    await(
+                    Await.until(
                             "the snapshot to end",
-                            () -> maxGauge(REPORTER, job.getJobID(), "redisScanProgress") >= 1.0);
+                            TIMEOUT,
+                            () ->
+                                    Metrics.maxGauge(REPORTER, job.getJobID(), "redisScanProgress")
+                                            >= 1.0);
                     long atSnapshotEnd = writers.operations.get();
                     LOG.info(
                             "The snapshot ended after {} s and {} writes",
                             String.format("%.1f", (System.nanoTime() - start) / 1e9),
                             atSnapshotEnd);
-                    await(
+                    Await.until(
                             "writes after the snapshot",
+                            TIMEOUT,
                             () -> writers.operations.get() >= atSnapshotEnd + OPS_AFTER_SNAPSHOT);
                 } finally {
                     writers.stop();
@@ -123,7 +115,7 @@ class TailSyncITCase {
                         WRITERS,
                         writers,
                         String.format("%.1f", (System.nanoTime() - start) / 1e9),
-                        counter(REPORTER, job.getJobID(), "redisChangesReceived"));
+                        Metrics.counter(REPORTER, job.getJobID(), "redisChangesReceived"));
 
                 String differences = awaitConvergence(redis, prefix, index);
                 LOG.info(

@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * excerpt. Everything else (429 after the retries, 5xx, a missing index) reaches the writer's
  * listener unchanged and fails the job, which then restarts from its last checkpoint.
  *
+ * <p>Items the bulk processor retried after a 429 are counted by {@link ItemRetries}, which learns
+ * here which bulk is new.
+ *
  * <p>When only expected failures occurred, the writer gets the original request (it subtracts its
  * action count from its pending actions) with a response holding the other items only.
  */
@@ -37,20 +40,24 @@ final class BulkOutcomeListener implements BulkProcessor.Listener {
     private final RejectedDocumentHandler rejections;
     private final Counter versionConflicts;
     private final Counter rejected;
+    private final ItemRetries itemRetries;
 
     BulkOutcomeListener(
             BulkProcessor.Listener writerListener,
             RejectedDocumentHandler rejections,
             Counter versionConflicts,
-            Counter rejected) {
+            Counter rejected,
+            ItemRetries itemRetries) {
         this.writerListener = writerListener;
         this.rejections = rejections;
         this.versionConflicts = versionConflicts;
         this.rejected = rejected;
+        this.itemRetries = itemRetries;
     }
 
     @Override
     public void beforeBulk(long executionId, BulkRequest request) {
+        itemRetries.announce(request);
         writerListener.beforeBulk(executionId, request);
     }
 

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The bulk sessions of the document sink: reads the server version when a writer starts (REST
- * compatibility headers for 8.x and later), retries transient failures, and sorts item failures
- * into version conflicts, rejected documents and the rest, each with its counter.
+ * compatibility headers for 8.x and later), retries transient failures, counts the items the bulk
+ * processor retries after a 429, and sorts item failures into version conflicts, rejected documents
+ * and the rest, each with its counter.
  *
  * <p>Bulks go through a client of the session's own, not the one the connector's writer builds: the
  * 3.0.1 builder has no hook for an SSL context, so its client can only trust the JVM's CAs. Ours
@@ -42,6 +43,9 @@ final class DocumentBulkSessions implements BulkSessionFactory, AutoCloseable {
 
     /** Bulk requests sent again after a connection error, 429 or 502-504. */
     public static final String RETRIES = "bulkRequestsRetried";
+
+    /** Items of a bulk refused with 429 that the connector's bulk processor sent again. */
+    public static final String ITEM_RETRIES = "bulkItemsRetried";
 
     private final RejectedDocumentHandler rejections;
     private final ElasticsearchCredentials credentials;
@@ -114,12 +118,18 @@ final class DocumentBulkSessions implements BulkSessionFactory, AutoCloseable {
                         : " with REST compatibility headers (v7)",
                 credentials,
                 tls);
+        ItemRetries itemRetries = new ItemRetries(counter(ITEM_RETRIES));
         BiConsumer<BulkRequest, ActionListener<BulkResponse>> sender =
-                new RetryingBulkSender(
-                        client, options, maxRetries, firstDelayMillis, counter(RETRIES));
+                itemRetries.counting(
+                        new RetryingBulkSender(
+                                client, options, maxRetries, firstDelayMillis, counter(RETRIES)));
         BulkProcessor.Listener listener =
                 new BulkOutcomeListener(
-                        writerListener, rejections, counter(VERSION_CONFLICTS), counter(REJECTED));
+                        writerListener,
+                        rejections,
+                        counter(VERSION_CONFLICTS),
+                        counter(REJECTED),
+                        itemRetries);
         return new BulkSession() {
             @Override
             public BiConsumer<BulkRequest, ActionListener<BulkResponse>> sender() {

@@ -7,6 +7,7 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 
 /**
  * The document sink: the connector's {@code ElasticsearchSink}, built per writer so that the bulk
@@ -37,14 +38,28 @@ public final class ElasticsearchDocumentSink implements Sink<DocumentAction> {
     @Override
     @Deprecated
     public SinkWriter<DocumentAction> createWriter(InitContext context) throws IOException {
+        return createWriter(context, context.metricGroup(), sink -> sink.createWriter(context));
+    }
+
+    @Override
+    public SinkWriter<DocumentAction> createWriter(WriterInitContext context) throws IOException {
+        return createWriter(context, context.metricGroup(), sink -> sink.createWriter(context));
+    }
+
+    /** For either context: our rejections and bulk sessions, then the connector's writer. */
+    private SinkWriter<DocumentAction> createWriter(
+            org.apache.flink.api.connector.sink2.InitContext context,
+            SinkWriterMetricGroup metrics,
+            WriterOfSink create)
+            throws IOException {
         rejections.open(
                 context.getTaskInfo().getIndexOfThisSubtask(),
                 context.getJobInfo().getJobName(),
-                context.metricGroup());
-        DocumentBulkSessions sessions = sessions(context.metricGroup());
+                metrics);
+        DocumentBulkSessions sessions = sessions(metrics);
         try {
             return new ClosingWriter(
-                    ElasticsearchDocumentSinkFactory.build(options, sessions).createWriter(context),
+                    create.apply(ElasticsearchDocumentSinkFactory.build(options, sessions)),
                     sessions,
                     rejections);
         } catch (IOException | RuntimeException e) {
@@ -53,22 +68,10 @@ public final class ElasticsearchDocumentSink implements Sink<DocumentAction> {
         }
     }
 
-    @Override
-    public SinkWriter<DocumentAction> createWriter(WriterInitContext context) throws IOException {
-        rejections.open(
-                context.getTaskInfo().getIndexOfThisSubtask(),
-                context.getJobInfo().getJobName(),
-                context.metricGroup());
-        DocumentBulkSessions sessions = sessions(context.metricGroup());
-        try {
-            return new ClosingWriter(
-                    ElasticsearchDocumentSinkFactory.build(options, sessions).createWriter(context),
-                    sessions,
-                    rejections);
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(sessions, rejections, e);
-            throw e;
-        }
+    /** {@code createWriter} of the connector's sink, with one kind of context or the other. */
+    @FunctionalInterface
+    private interface WriterOfSink {
+        SinkWriter<DocumentAction> apply(Sink<DocumentAction> sink) throws IOException;
     }
 
     private static void closeQuietly(

@@ -20,15 +20,15 @@ import org.slf4j.LoggerFactory;
  * Sends each bulk request with the writer's client and the request options the server needs, and
  * retries a whole request that failed for a transient reason.
  *
- * <p>The bulk processor's own backoff retries only items rejected with 429; a request that never
- * got an answer (connection refused or reset, timeout) or was refused as a whole (429, 502, 503,
- * 504) would reach the writer as "Complete bulk has failed" and fail the job. Here it is sent again
- * with the same backoff ({@code bulk-flush.backoff.*}, doubling), which rides out an Elasticsearch
- * restart without a job restart. Sending a bulk twice is harmless: every write carries its external
- * version, so a repeat is accepted as the same version or dropped as a 409. While it waits, the
- * writer's flush waits too (the connector sends with no concurrent requests), which is the
- * backpressure we want. When the retries are spent, the failure goes on and the job restarts from
- * its last checkpoint, still without losing data.
+ * <p>The bulk processor's own backoff retries only items rejected with 429 (counted by {@link
+ * ItemRetries}); a request that never got an answer (connection refused or reset, timeout) or was
+ * refused as a whole (429, 502, 503, 504) would reach the writer as "Complete bulk has failed" and
+ * fail the job. Here it is sent again with the same backoff ({@code bulk-flush.backoff.*},
+ * doubling), which rides out an Elasticsearch restart without a job restart. Sending a bulk twice
+ * is harmless: every write carries its external version, so a repeat is accepted as the same
+ * version or dropped as a 409. While it waits, the writer's flush waits too (the connector sends
+ * with no concurrent requests), which is the backpressure we want. When the retries are spent, the
+ * failure goes on and the job restarts from its last checkpoint, still without losing data.
  */
 final class RetryingBulkSender implements BiConsumer<BulkRequest, ActionListener<BulkResponse>> {
     private static final Logger LOG = LoggerFactory.getLogger(RetryingBulkSender.class);
