@@ -82,7 +82,7 @@ public final class SyncJobFactory {
                         new DeadLetterSink(deadLetters));
         job.withVersionGateTtl(sinkOptions.get(ElasticsearchSinkOptions.VERSION_GATE_TTL))
                 .withRollups(settings.rollups());
-        if (settings.tailMode() != RedisTailMode.NONE) {
+        if (sweeps(settings)) {
             job.withCatchUpSweep(
                     new CatchUpSweep(
                                     settings.redisUri(),
@@ -96,6 +96,18 @@ public final class SyncJobFactory {
                                             .collect(Collectors.toList())));
         }
         return job;
+    }
+
+    /**
+     * Whether the job sweeps after catch-up markers: only when it tails without end. A sweep waits
+     * for a checkpoint after its marker, and a bounded job (no tail, or {@code stopWhenIdle}) takes
+     * none while the marker waits: Flink's {@code AsyncWaitOperator} holds the end of its input
+     * until every pending element completes, so a marker of a gap in a bounded run would hold the
+     * job until {@link CatchUpSweep#TIMEOUT}. Such a run ends instead, without the sweep ({@code
+     * verify --repair} removes what it would have deleted); the rollups still get the marker.
+     */
+    static boolean sweeps(SyncJobSettings settings) {
+        return settings.tailMode() != RedisTailMode.NONE && !settings.stopWhenIdle();
     }
 
     /**

@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The sweep after a catch-up: for each {@link RedisRecord#catchUpFinished catch-up marker} of the
  * source, deletes the documents of the marker's patterns whose keys no longer exist in Redis (keys
- * deleted while the tail had a gap, which no rescan can find).
+ * deleted while the tail had a gap, which no rescan can find). The first scan of a fresh start (no
+ * checkpoint) ends with such a marker too, so documents of keys deleted while no job ran go as
+ * well; its cost is the same: a scroll of each index's ids with an {@code EXISTS} per id.
  *
  * <p>The deletes take the job's normal path: they leave as {@link DocumentAction#delete} actions
  * versioned with the Redis {@code TIME} read before the existence checks, through the version gate
@@ -52,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * every checkpoint, so by then every document read before the marker is in Elasticsearch; an
  * earlier scroll could miss one still buffered in the sink (its key deleted during the gap) and
  * leave it behind for good. Without checkpointing no sweep runs: the operator's timeout then logs
- * the skipped sweep and {@code verify --repair} removes the documents.
+ * the skipped sweep and {@code verify --repair} removes the documents. A bounded job gets no sweep
+ * (see {@code SyncJobFactory}): at the end of its input a pending marker would hold it until the
+ * timeout, since no checkpoint completes while the operator waits for its queue to drain.
  */
 public final class CatchUpSweep extends RichAsyncFunction<RedisRecord, DocumentAction>
         implements CheckpointedFunction, CheckpointListener {

@@ -45,8 +45,10 @@ public class RedisRecord implements Serializable {
         DELETE,
         /**
          * Not a key: a catch-up rescan after a gap in the tail has re-read every key of some
-         * patterns. Documents of keys deleted during the gap are still out there; a consumer that
-         * keeps a copy removes the entries of these patterns whose keys no longer exist (a sweep).
+         * patterns (or, on a fresh start of a tailing unbounded source, the first scan has).
+         * Documents of keys deleted during the gap (or while no job ran) are still out there; a
+         * consumer that keeps a copy removes the entries of these patterns whose keys no longer
+         * exist (a sweep).
          */
         CATCH_UP_FINISHED
     }
@@ -95,10 +97,11 @@ public class RedisRecord implements Serializable {
     }
 
     /**
-     * The marker that a catch-up rescan of {@code keyPatterns} in {@code database} finished; {@code
-     * version} is the server time (µs) when it started, after the tail was subscribed: every key
-     * that existed then was read by the rescan or changed (and read) since, with a newer version.
-     * The patterns travel as UTF-8 {@code values}, the key is empty: the record stays a plain POJO.
+     * The marker that a catch-up rescan of {@code keyPatterns} in {@code database} finished, or the
+     * first scan of a fresh start under an open tail; {@code version} is the server time (µs) when
+     * it started, after the tail was subscribed: every key that existed then was read by the
+     * (re)scan or changed (and read) since, with a newer version. The patterns travel as UTF-8
+     * {@code values}, the key is empty: the record stays a plain POJO.
      */
     public static RedisRecord catchUpFinished(
             List<String> keyPatterns, long version, int database) {

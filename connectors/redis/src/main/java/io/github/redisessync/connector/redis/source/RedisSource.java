@@ -49,8 +49,11 @@ import org.apache.flink.runtime.execution.SuppressRestartsException;
  * (a key may come twice; the later read has the higher version) and finishes. A restore resumes the
  * SCAN from the last checkpoint's cursor. With a tail ({@code .setTailMode(RedisTailMode.KEYSPACE)}
  * or {@code CHANNEL}) it is unbounded: it subscribes before it scans, re-reads every key that
- * changes, during the scan and after it, and heals gaps in pub/sub with a rescan. The URI's
- * password travels in the job graph (the readers need it) but never in a split or checkpoint.
+ * changes, during the scan and after it, and heals gaps in pub/sub with a rescan. Each rescan, and
+ * the first scan of an unbounded source started without a checkpoint, ends with a {@link
+ * RedisRecord#catchUpFinished catch-up marker}: a consumer that keeps copies sweeps those whose
+ * keys are gone (deleted during the gap, or before this start). The URI's password travels in the
+ * job graph (the readers need it) but never in a split or checkpoint.
  *
  * <p>Metrics on each reader: see {@link RedisSourceMetrics}.
  */

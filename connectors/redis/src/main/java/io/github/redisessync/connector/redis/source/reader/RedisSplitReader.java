@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import javax.annotation.Nullable;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
@@ -37,6 +38,16 @@ import org.slf4j.LoggerFactory;
  * {@link RedisRecord#catchUpFinished catch-up marker} after its last record: the consumer sweeps
  * the copies of these patterns whose keys are gone (the job does it in its {@code CatchUpSweep}).
  * The source does not sweep itself: it knows Redis, not where or how the copies are kept.
+ *
+ * <p>A fresh start needs the same sweep: copies kept by an earlier run (a job started without a
+ * checkpoint against indexes that hold documents) may belong to keys deleted while no job ran, and
+ * a snapshot only reads what exists. So the scan split of an unbounded tailing reader that starts
+ * at its very beginning, under a tail that was not restored (see {@link #sweepsAfterScan}), ends
+ * with a catch-up marker too, versioned with the server time taken after the subscription opened
+ * and before the first SCAN. A scan restored mid-way emits none: its restored tail is a gap, whose
+ * rescan ends with a marker of its own. A bounded run ({@code tail.stop-when-idle}, or no tail)
+ * emits none either: a sweep waits for a checkpoint after its marker, and a bounded job finishes
+ * without one.
  */
 public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSourceSplit> {
 
@@ -72,6 +83,8 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
     private long keysAtStart;
     private long databaseSize;
     private long startNanos;
+    // The server time (µs) when the scan began if its end asks for a sweep (a fresh start), or -1.
+    private long scanSweepVersion = -1;
 
     // The tail split, its subscription, and a catch-up pass in progress.
     private RedisTailSplit tail;
@@ -265,6 +278,23 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
                 RedisSplitElement.position(
                         scan.patternIndex(), scan.cursor(), keysScanned, keys.size()));
         if (scan.isFinished()) {
+            if (scanSweepVersion >= 0) {
+                // After the scan's last records and its final position, before the split ends.
+                LOG.info(
+                        "{} was the first scan of a fresh start: emitting the marker that asks for"
+                                + " a sweep of {} (keys deleted while no job ran), read since"
+                                + " server time {}.",
+                        splitId,
+                        current.keyPatterns(),
+                        scanSweepVersion);
+                out.add(
+                        splitId,
+                        RedisSplitElement.record(
+                                RedisRecord.catchUpFinished(
+                                        current.keyPatterns(),
+                                        scanSweepVersion,
+                                        current.database())));
+            }
             finishCurrentScan();
             out.addFinishedSplit(splitId);
         }
@@ -354,6 +384,14 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
         keysAtStart = keysScanned;
         startNanos = System.nanoTime();
         databaseSize = connection.call(connection.async().dbsize(), "DBSIZE");
+        // The subscription is open here: fetch() never scans without the tail split of its node
+        // when tailed, and healGaps(), earlier in this fetch, returned only once the server
+        // confirmed the subscription. A key that exists at this time is thus read by the scan or
+        // changes later, which the tail reports; the time is read before the first SCAN.
+        scanSweepVersion =
+                sweepsAfterScan(current, tail, stopWhenIdle) && subscription != null
+                        ? serverTimeMicros()
+                        : -1;
         LOG.info(
                 "Starting {} on {}: patterns {} from pattern {} cursor {}, {} keys scanned"
                         + " before; the database holds {} keys{}",
@@ -366,6 +404,22 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
                 databaseSize,
                 subscription != null ? "; the tail is subscribed" : "");
         return true;
+    }
+
+    /**
+     * Whether the end of {@code scan} asks for a sweep: the scan starts at its very beginning (not
+     * restored mid-way), the reader follows {@code tail} without end (not {@code stopWhenIdle}),
+     * the tail was not restored (a restored tail is a gap, and its own rescan ends with a marker)
+     * and it covers the scan's database and patterns.
+     */
+    static boolean sweepsAfterScan(
+            RedisScanSplit scan, @Nullable RedisTailSplit tail, boolean stopWhenIdle) {
+        return tail != null
+                && !stopWhenIdle
+                && !tail.isResumed()
+                && scan.isAtStart()
+                && tail.database() == scan.database()
+                && tail.keyPatterns().containsAll(scan.keyPatterns());
     }
 
     private void finishCurrentScan() {
@@ -381,6 +435,7 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
         metrics.scanProgress(1, 1);
         current = null;
         scan = null;
+        scanSweepVersion = -1;
     }
 
     private void ensureConnection(int database) throws IOException {

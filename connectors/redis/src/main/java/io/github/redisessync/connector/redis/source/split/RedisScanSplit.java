@@ -79,6 +79,14 @@ public final class RedisScanSplit extends RedisSourceSplit {
         return patternIndex >= keyPatterns.size();
     }
 
+    /**
+     * True before the first SCAN call: first pattern, initial cursor, nothing scanned. A split
+     * restored from a checkpoint taken later is not at its start.
+     */
+    public boolean isAtStart() {
+        return patternIndex == 0 && INITIAL_CURSOR.equals(cursor) && keysScanned == 0;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {

@@ -1,15 +1,18 @@
 package io.github.redisessync.connector.redis.source.reader;
 
 import static io.github.redisessync.connector.redis.source.RedisTestClient.utf8;
+import static java.util.stream.Collectors.toSet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
+import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.connector.redis.source.RedisTestClient;
 import io.github.redisessync.connector.redis.source.split.RedisScanSplit;
 import io.github.redisessync.connector.redis.source.split.RedisScanSplitState;
 import io.github.redisessync.connector.redis.source.split.RedisSourceSplit;
 import io.github.redisessync.connector.redis.source.split.RedisSplitSerializer;
+import io.github.redisessync.connector.redis.source.split.RedisTailSplit;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +26,10 @@ import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.junit.jupiter.api.Test;
 
-/** Runs {@link RedisSplitReader} against a real Redis: a checkpointed SCAN position resumes. */
+/**
+ * Runs {@link RedisSplitReader} against a real Redis: a checkpointed SCAN position resumes; the
+ * first scan of a fresh tailing start ends with a catch-up marker, a restored one does not.
+ */
 class RedisSplitReaderITCase {
 
     private static final int KEYS = 2_000;
@@ -76,6 +82,80 @@ class RedisSplitReaderITCase {
                 .isLessThanOrEqualTo(secondFetch);
     }
 
+    @Test
+    void endsTheFirstScanOfAFreshTailingStartWithAMarkerOlderThanItsReads() throws Exception {
+        String prefix = RedisTestClient.uniquePrefix("fresh");
+        Set<ByteBuffer> written = writeKeys(prefix);
+        RedisScanSplit split = RedisScanSplit.initial("localhost:0", 0, List.of(prefix + "*"));
+
+        List<RedisRecord> records = readWithTail(split, false);
+
+        RedisRecord marker = records.get(records.size() - 1);
+        assertThat(marker.isCatchUpMarker()).as("the scan's last element").isTrue();
+        assertThat(marker.catchUpPatterns()).containsExactly(prefix + "*");
+        List<RedisRecord> reads = records.subList(0, records.size() - 1);
+        assertThat(reads).noneMatch(RedisRecord::isCatchUpMarker);
+        assertThat(reads.stream().map(r -> ByteBuffer.wrap(r.getKey())).collect(toSet()))
+                .isEqualTo(written);
+        // Taken before the first SCAN: every read of the scan is newer.
+        assertThat(reads).allMatch(r -> r.getVersion() > marker.getVersion());
+    }
+
+    @Test
+    void endsNoScanRestoredMidWayNorABoundedOneWithAMarker() throws Exception {
+        String prefix = RedisTestClient.uniquePrefix("restored");
+        writeKeys(prefix);
+        RedisScanSplit split = RedisScanSplit.initial("localhost:0", 0, List.of(prefix + "*"));
+        RedisScanSplitState state = new RedisScanSplitState(split);
+        try (RedisSplitReader reader = reader(split)) {
+            emit(reader.fetch(), state, new ArrayList<>(), Integer.MAX_VALUE);
+        }
+
+        assertThat(readWithTail(checkpoint(state), false)).noneMatch(RedisRecord::isCatchUpMarker);
+        assertThat(readWithTail(split, true)).noneMatch(RedisRecord::isCatchUpMarker);
+    }
+
+    /**
+     * Reads {@code scan} to its end beside a (not restored) keyspace tail of the same patterns;
+     * returns the records of the scan split in emitted order.
+     */
+    private static List<RedisRecord> readWithTail(RedisScanSplit scan, boolean stopWhenIdle)
+            throws Exception {
+        Configuration config = config();
+        config.set(RedisSourceOptions.TAIL_MODE, RedisTailMode.KEYSPACE);
+        config.set(RedisSourceOptions.TAIL_STOP_WHEN_IDLE, stopWhenIdle);
+        RedisTailSplit tail =
+                new RedisTailSplit(
+                        scan.node(),
+                        scan.database(),
+                        RedisTailMode.KEYSPACE,
+                        "",
+                        scan.keyPatterns(),
+                        false);
+        List<RedisRecord> records = new ArrayList<>();
+        try (RedisSplitReader reader = new RedisSplitReader(config)) {
+            reader.handleSplitsChanges(new SplitsAddition<>(List.of(scan, tail)));
+            for (int fetches = 0; fetches < 1000; fetches++) {
+                RecordsWithSplitIds<RedisSplitElement> fetched = reader.fetch();
+                String splitId;
+                while ((splitId = fetched.nextSplit()) != null) {
+                    RedisSplitElement element;
+                    while ((element = fetched.nextRecordFromSplit()) != null) {
+                        if (element.isRecord() && splitId.equals(scan.splitId())) {
+                            records.add(element.record());
+                        }
+                    }
+                }
+                boolean finished = fetched.finishedSplits().contains(scan.splitId());
+                fetched.recycle();
+                if (finished) {
+                    return records;
+                }
+            }
+        }
+        throw new AssertionError("The split did not finish within 1000 fetches");
+    }
+
     private static Set<ByteBuffer> writeKeys(String prefix) {
         Set<ByteBuffer> keys = new HashSet<>();
         try (RedisTestClient redis = new RedisTestClient(0)) {
@@ -90,12 +170,16 @@ class RedisSplitReaderITCase {
         return keys;
     }
 
-    private static RedisSplitReader reader(RedisSourceSplit split) {
+    private static Configuration config() {
         Configuration config = new Configuration();
         config.set(RedisSourceOptions.URI, RedisTestClient.uri());
         config.set(RedisSourceOptions.SCAN_COUNT, 50);
         config.set(RedisSourceOptions.READ_BATCH_SIZE, BATCH);
-        RedisSplitReader reader = new RedisSplitReader(config);
+        return config;
+    }
+
+    private static RedisSplitReader reader(RedisSourceSplit split) {
+        RedisSplitReader reader = new RedisSplitReader(config());
         reader.handleSplitsChanges(new SplitsAddition<>(List.of(split)));
         return reader;
     }

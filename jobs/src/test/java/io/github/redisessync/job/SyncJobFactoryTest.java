@@ -1,0 +1,60 @@
+package io.github.redisessync.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.redisessync.connector.elasticsearch.IndexDefinition;
+import io.github.redisessync.connector.redis.source.RedisTailMode;
+import io.github.redisessync.job.mapping.IndexRule;
+import io.github.redisessync.job.mapping.KeyPattern;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
+
+/** Which jobs sweep after catch-up markers: only those that tail without end. */
+class SyncJobFactoryTest {
+
+    private static final SyncJobSettings SNAPSHOT =
+            SyncJobSettings.builder(
+                            "redis://127.0.0.1:1",
+                            "http://127.0.0.1:1",
+                            List.of(
+                                    new IndexRule(
+                                            KeyPattern.of("user:*"),
+                                            "users",
+                                            IndexDefinition.dynamic())))
+                    .build();
+
+    @Test
+    void anUnboundedTailingJobSweeps() {
+        SyncJobSettings tailing = SNAPSHOT.withTail(RedisTailMode.KEYSPACE, null, false, false);
+        assertThat(SyncJobFactory.sweeps(tailing)).isTrue();
+        assertThat(operators(tailing)).contains("catch-up-sweep");
+        assertThat(
+                        SyncJobFactory.sweeps(
+                                SNAPSHOT.withTail(RedisTailMode.CHANNEL, "changes", false, false)))
+                .isTrue();
+    }
+
+    /**
+     * A bounded job would wait at the end of its input for a sweep whose checkpoint never comes
+     * (until the sweep's one-hour timeout), so it has none.
+     */
+    @Test
+    void aBoundedJobHasNoSweepToWaitFor() {
+        SyncJobSettings untilSynced = SNAPSHOT.withTail(RedisTailMode.KEYSPACE, null, false, true);
+        assertThat(SyncJobFactory.sweeps(untilSynced)).isFalse();
+        assertThat(operators(untilSynced)).doesNotContain("catch-up-sweep");
+        assertThat(SyncJobFactory.sweeps(SNAPSHOT)).isFalse();
+        assertThat(operators(SNAPSHOT)).doesNotContain("catch-up-sweep");
+    }
+
+    private static List<String> operators(SyncJobSettings settings) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        SyncJobFactory.create(settings).addTo(env);
+        return env.getStreamGraph().getStreamNodes().stream()
+                .map(StreamNode::getOperatorName)
+                .collect(Collectors.toList());
+    }
+}
