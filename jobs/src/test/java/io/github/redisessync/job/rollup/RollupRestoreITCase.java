@@ -10,27 +10,22 @@ import io.github.redisessync.job.SyncJobSettings;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
 import io.github.redisessync.job.report.RollupSource;
-import io.github.redisessync.job.report.RollupTable;
 import io.github.redisessync.job.testing.Await;
 import io.github.redisessync.job.testing.Checkpoints;
 import io.github.redisessync.job.testing.Metrics;
 import io.github.redisessync.job.testing.MiniClusters;
 import io.github.redisessync.job.testing.SyncJobs;
-import io.github.redisessync.job.verify.SyncVerifier;
-import io.github.redisessync.job.verify.VerifyReport;
+import io.github.redisessync.job.testing.SyncedState;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -151,7 +146,8 @@ class RollupRestoreITCase {
             JobClient first = SyncJobs.start(settings, config, "rollups: first run");
             workload(redis, prefix, random, 300, 400); // tail: creates, moves, deletes
             RollupSource source = new RollupSource(rest);
-            awaitEqual("the first run", settings, source, specs, orders);
+            SyncedState.awaitDocumentsAndRollups(
+                    "the first run", settings, source, specs, orders, TIMEOUT);
             if (!restore) {
                 first.cancel().get();
                 assertThat(Metrics.counter(REPORTER, "rollupLateDropped"))
@@ -170,7 +166,7 @@ class RollupRestoreITCase {
             // fails some time after its last checkpoint (later checkpoints are not used).
             Path checkpoint = Checkpoints.latest(checkpoints, first.getJobID());
             workload(redis, prefix, random, 300, 200);
-            awaitSynced("the first run, after the checkpoint", settings);
+            SyncedState.awaitDocuments("the first run, after the checkpoint", settings, TIMEOUT);
             first.cancel().get();
             Await.until(
                     "the cancel",
@@ -182,7 +178,8 @@ class RollupRestoreITCase {
             JobClient second = SyncJobs.start(settings, config, "rollups: restored run");
             try {
                 workload(redis, prefix, random, 300, 200);
-                awaitEqual("the restored run", settings, source, specs, orders);
+                SyncedState.awaitDocumentsAndRollups(
+                        "the restored run", settings, source, specs, orders, TIMEOUT);
                 assertThat(Metrics.counter(REPORTER, second.getJobID(), "catchUpSweeps"))
                         .as("sweeps after the catch-up")
                         .isPositive();
@@ -223,59 +220,6 @@ class RollupRestoreITCase {
             } else {
                 redis.hset(key, "amount", random.nextInt(100_000) / 100.0 + "");
             }
-        }
-    }
-
-    /**
-     * Polls until the synced orders equal Redis ({@code verify}) and no row of the report's
-     * comparison of both rollups differs. Both: right after a restore, the rollups and the orders
-     * in Elasticsearch agree with each other, though neither has caught up with Redis yet.
-     */
-    private static void awaitEqual(
-            String what,
-            SyncJobSettings settings,
-            RollupSource source,
-            List<RollupSpec> specs,
-            String orders)
-            throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        String last;
-        while (true) {
-            awaitSynced(what, settings);
-            StringWriter text = new StringWriter();
-            int differing = 0;
-            try (PrintWriter out = new PrintWriter(text)) {
-                for (RollupSpec spec : specs) {
-                    differing +=
-                            RollupTable.print(
-                                    out,
-                                    spec,
-                                    source.written(spec),
-                                    source.aggregated(spec, orders),
-                                    0);
-                }
-            }
-            last = text.toString();
-            if (differing == 0 && !source.written(specs.get(0)).isEmpty()) {
-                LOG.info("{}: rollups equal the aggregation:\n{}", what, last);
-                return;
-            }
-            assertThat(System.nanoTime())
-                    .as(what + ": still differing\n" + last)
-                    .isLessThan(deadline);
-            LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
-        }
-    }
-
-    /** Polls {@code verify} until the synced orders equal Redis. */
-    private static void awaitSynced(String what, SyncJobSettings settings) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!new SyncVerifier(settings, 500, 5, false)
-                .run().stream().allMatch(VerifyReport::isEqual)) {
-            assertThat(System.nanoTime())
-                    .as(what + ": the orders in Elasticsearch never caught up with Redis")
-                    .isLessThan(deadline);
-            LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
         }
     }
 

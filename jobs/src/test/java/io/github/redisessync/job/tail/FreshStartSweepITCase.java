@@ -10,31 +10,24 @@ import io.github.redisessync.job.SyncJobSettings;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
 import io.github.redisessync.job.report.RollupSource;
-import io.github.redisessync.job.report.RollupTable;
 import io.github.redisessync.job.rollup.RollupMetric;
 import io.github.redisessync.job.rollup.RollupSpec;
 import io.github.redisessync.job.testing.Await;
-import io.github.redisessync.job.verify.SyncVerifier;
-import io.github.redisessync.job.verify.VerifyReport;
+import io.github.redisessync.job.testing.Metrics;
+import io.github.redisessync.job.testing.MiniClusters;
+import io.github.redisessync.job.testing.SyncJobs;
+import io.github.redisessync.job.testing.SyncedState;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.http.util.EntityUtils;
 import org.elasticsearch.client.Request;
@@ -56,14 +49,7 @@ class FreshStartSweepITCase {
     private static final Logger LOG = LoggerFactory.getLogger(FreshStartSweepITCase.class);
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.twoSlots(REPORTER);
 
     private static final int KEYS = 1_000;
 
@@ -99,9 +85,10 @@ class FreshStartSweepITCase {
             }
             RollupSource source = new RollupSource(rest);
 
-            JobClient first = start(settings, "fresh start: first run");
+            JobClient first = SyncJobs.start(settings, "fresh start: first run");
             try {
-                awaitEqual("the first run", settings, source, specs, orders);
+                SyncedState.awaitDocumentsAndRollups(
+                        "the first run", settings, source, specs, orders, TIMEOUT);
                 assertThat(count(rest, rollups, "status:rare"))
                         .as("rollup documents of the group 'rare' after the first run")
                         .isPositive();
@@ -126,23 +113,24 @@ class FreshStartSweepITCase {
 
             // Started without a checkpoint or savepoint: a fresh start.
             long started = System.nanoTime();
-            JobClient second = start(settings, "fresh start: second run");
+            JobClient second = SyncJobs.start(settings, "fresh start: second run");
             try {
                 // Only a sweep deletes the documents of keys deleted while no job ran.
-                awaitEqual("the fresh start", settings, source, specs, orders);
+                SyncedState.awaitDocumentsAndRollups(
+                        "the fresh start", settings, source, specs, orders, TIMEOUT);
                 LOG.info(
                         "The fresh start converged in {} ms",
                         (System.nanoTime() - started) / 1_000_000);
                 assertThat(count(rest, rollups, "status:rare"))
                         .as("rollup documents of the emptied group 'rare'")
                         .isZero();
-                assertThat(counter(second.getJobID(), "catchUpSweeps"))
+                assertThat(Metrics.counter(REPORTER, second.getJobID(), "catchUpSweeps"))
                         .as("sweeps of the fresh start: one, after its snapshot")
                         .isEqualTo(1);
-                assertThat(counter(second.getJobID(), "catchUpSweepDeletes"))
+                assertThat(Metrics.counter(REPORTER, second.getJobID(), "catchUpSweepDeletes"))
                         .as("documents of keys deleted while no job ran")
                         .isEqualTo(deleted);
-                assertThat(counter(second.getJobID(), "redisGaps"))
+                assertThat(Metrics.counter(REPORTER, second.getJobID(), "redisGaps"))
                         .as("a fresh start is no gap")
                         .isZero();
             } finally {
@@ -186,12 +174,12 @@ class FreshStartSweepITCase {
             rest.performRequest(ghost);
 
             long started = System.nanoTime();
-            JobClient job = start(settings, "fresh start: bounded run");
+            JobClient job = SyncJobs.start(settings, "fresh start: bounded run");
             job.getJobExecutionResult().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             long millis = (System.nanoTime() - started) / 1_000_000;
             LOG.info("The bounded run finished in {} ms", millis);
 
-            assertThat(counter(job.getJobID(), "catchUpSweeps"))
+            assertThat(Metrics.counter(REPORTER, job.getJobID(), "catchUpSweeps"))
                     .as("sweeps of a bounded run")
                     .isZero();
             assertThat(count(rest, orders, "status:gone")).as("the ghost document").isEqualTo(1);
@@ -253,74 +241,6 @@ class FreshStartSweepITCase {
                         status,
                         "amount",
                         (i % 500) + ".25"));
-    }
-
-    private static JobClient start(SyncJobSettings settings, String name) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        SyncJobFactory.configure(env, settings);
-        SyncJobFactory.create(settings).addTo(env);
-        return env.executeAsync(name);
-    }
-
-    /**
-     * Polls until {@code verify} finds the orders equal to Redis (no missing, differing or extra
-     * document) and no row of the report's comparison of the rollups differs.
-     */
-    private static void awaitEqual(
-            String what,
-            SyncJobSettings settings,
-            RollupSource source,
-            List<RollupSpec> specs,
-            String orders)
-            throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (true) {
-            List<VerifyReport> reports = new SyncVerifier(settings, 500, 5, false).run();
-            StringWriter text = new StringWriter();
-            int differing = 0;
-            try (PrintWriter out = new PrintWriter(text)) {
-                for (RollupSpec spec : specs) {
-                    differing +=
-                            RollupTable.print(
-                                    out,
-                                    spec,
-                                    source.written(spec),
-                                    source.aggregated(spec, orders),
-                                    0);
-                }
-            }
-            boolean synced = true;
-            try (PrintWriter out = new PrintWriter(text)) {
-                for (VerifyReport report : reports) {
-                    if (!report.isEqual()) {
-                        synced = false;
-                        report.print(out, false);
-                    }
-                }
-            }
-            if (synced && differing == 0 && !source.written(specs.get(0)).isEmpty()) {
-                LOG.info("{}: documents equal Redis, rollups the aggregation", what);
-                return;
-            }
-            assertThat(System.nanoTime())
-                    .as("%s: still differing%n%s", what, text)
-                    .isLessThan(deadline);
-            LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
-        }
-    }
-
-    /**
-     * The sum of a counter over the subtasks of {@code job}, kept after the job ended (the retained
-     * metrics of two jobs collide in {@code getMetricsByIdentifiers}).
-     */
-    private static long counter(JobID job, String name) {
-        return REPORTER.getMetricsByGroup().entrySet().stream()
-                .filter(e -> job.toString().equals(e.getKey().getAllVariables().get("<job_id>")))
-                .map(e -> e.getValue().get(name))
-                .filter(metric -> metric instanceof Counter)
-                .mapToLong(metric -> ((Counter) metric).getCount())
-                .sum();
     }
 
     private static long count(RestClient rest, String index, String query) throws Exception {
