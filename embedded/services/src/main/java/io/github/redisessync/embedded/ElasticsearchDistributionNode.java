@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * version ({@link JavaHomes}), under the same watchdog as the embedded Redis, so it stops when this
  * JVM does, even after SIGKILL.
  */
-public final class ElasticsearchDistributionNode implements AutoCloseable {
+public final class ElasticsearchDistributionNode extends ForkedServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchDistributionNode.class);
 
@@ -40,16 +39,11 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
     private static final int PORT_ATTEMPTS = 3;
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
-    private final int port;
-    private final String version;
-    private final Process process;
-    private final Path directory;
     private final Path logFile;
     private final String user;
     private final String password;
     private final String scheme;
     private final String host;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     private ElasticsearchDistributionNode(
             int port,
@@ -61,12 +55,9 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
             String password,
             String scheme,
             String host) {
-        this.port = port;
+        super("Elasticsearch", port, version, process, directory, STOP_GRACE);
         this.scheme = scheme;
         this.host = host;
-        this.version = version;
-        this.process = process;
-        this.directory = directory;
         this.logFile = logFile;
         this.user = user;
         this.password = password;
@@ -91,7 +82,7 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
      * {@link Builder#host}); no credentials, even when the node requires them.
      */
     public String url() {
-        return urlOf(scheme, host, port, null, null);
+        return urlOf(scheme, host, port(), null, null);
     }
 
     /**
@@ -99,16 +90,7 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
      * Holds the password: never log it.
      */
     public String urlWithCredentials() {
-        return user == null ? url() : urlOf(scheme, host, port, user, password);
-    }
-
-    public int port() {
-        return port;
-    }
-
-    /** The version the node reported when it started, e.g. {@code 8.19.21}. */
-    public String version() {
-        return version;
+        return user == null ? url() : urlOf(scheme, host, port(), user, password);
     }
 
     /** The node's console output; deleted by {@link #close()}. */
@@ -116,22 +98,9 @@ public final class ElasticsearchDistributionNode implements AutoCloseable {
         return logFile;
     }
 
-    Path directory() {
-        return directory;
-    }
-
-    Process process() {
-        return process;
-    }
-
-    /** Stops the node and deletes its directory (not a data directory given to the builder). */
     @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        ProcessSupport.stopAndRemove(process, STOP_GRACE, directory, "Elasticsearch");
-        LOG.info("Stopped Elasticsearch {} at {}", version, url());
+    String endpoint() {
+        return url();
     }
 
     /** Options for {@link ElasticsearchDistributionNode}; every one has a default. */

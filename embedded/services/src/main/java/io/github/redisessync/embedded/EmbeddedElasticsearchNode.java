@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -30,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * this JVM's classpath (their netty and JNA would clash with Flink's and Lettuce's). The child
  * stops when its standard input closes, which also happens when this JVM dies.
  */
-public final class EmbeddedElasticsearchNode implements AutoCloseable {
+public final class EmbeddedElasticsearchNode extends ForkedServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedElasticsearchNode.class);
 
@@ -38,19 +37,11 @@ public final class EmbeddedElasticsearchNode implements AutoCloseable {
     private static final int PORT_ATTEMPTS = 3;
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
-    private final int port;
-    private final String version;
-    private final Process process;
-    private final Path directory;
     private final Path logFile;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedElasticsearchNode(
             int port, String version, Process process, Path directory, Path logFile) {
-        this.port = port;
-        this.version = version;
-        this.process = process;
-        this.directory = directory;
+        super("Elasticsearch", port, version, process, directory, STOP_GRACE);
         this.logFile = logFile;
     }
 
@@ -65,16 +56,7 @@ public final class EmbeddedElasticsearchNode implements AutoCloseable {
 
     /** {@code http://127.0.0.1:<port>}. */
     public String url() {
-        return "http://" + ProcessSupport.LOOPBACK + ":" + port;
-    }
-
-    public int port() {
-        return port;
-    }
-
-    /** The version the node reported when it started, e.g. {@code 7.10.2}. */
-    public String version() {
-        return version;
+        return urlOf(port());
     }
 
     /** The node's combined output; deleted by {@link #close()}. */
@@ -82,22 +64,9 @@ public final class EmbeddedElasticsearchNode implements AutoCloseable {
         return logFile;
     }
 
-    Path directory() {
-        return directory;
-    }
-
-    Process process() {
-        return process;
-    }
-
-    /** Stops the node and deletes its temporary directory; calling it again does nothing. */
     @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        ProcessSupport.stopAndRemove(process, STOP_GRACE, directory, "Elasticsearch");
-        LOG.info("Stopped Elasticsearch at {}", url());
+    String endpoint() {
+        return url();
     }
 
     /** Options for {@link EmbeddedElasticsearchNode}; every one has a default. */

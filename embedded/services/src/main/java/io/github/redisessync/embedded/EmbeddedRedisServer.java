@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>The server runs under a small {@code sh} watchdog that stops it when our end of its standard
  * input closes, so it also stops when this JVM is killed with SIGKILL.
  */
-public final class EmbeddedRedisServer implements AutoCloseable {
+public final class EmbeddedRedisServer extends ForkedServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRedisServer.class);
 
@@ -60,11 +59,6 @@ public final class EmbeddedRedisServer implements AutoCloseable {
 
     private final Path executable;
     private final boolean tls;
-    private final int port;
-    private final String version;
-    private final Process process;
-    private final Path directory;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedRedisServer(
             Path executable,
@@ -73,12 +67,9 @@ public final class EmbeddedRedisServer implements AutoCloseable {
             String version,
             Process process,
             Path directory) {
+        super("Redis", port, version, process, directory, STOP_GRACE);
         this.executable = executable;
         this.tls = tls;
-        this.port = port;
-        this.version = version;
-        this.process = process;
-        this.directory = directory;
     }
 
     /** Starts a server with the default arguments. */
@@ -100,42 +91,20 @@ public final class EmbeddedRedisServer implements AutoCloseable {
      * password even if one was required.
      */
     public String uri() {
-        return (tls ? "rediss://" : "redis://") + host() + ":" + port;
+        return (tls ? "rediss://" : "redis://") + host() + ":" + port();
     }
 
     public String host() {
         return ProcessSupport.LOOPBACK;
     }
 
-    public int port() {
-        return port;
-    }
-
-    /** The {@code redis_version} the server reported when it started. */
-    public String version() {
-        return version;
-    }
-
     public Path executable() {
         return executable;
     }
 
-    Path directory() {
-        return directory;
-    }
-
-    Process process() {
-        return process;
-    }
-
-    /** Stops the server and deletes its directory; calling it again does nothing. */
     @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        ProcessSupport.stopAndRemove(process, STOP_GRACE, directory, "Redis");
-        LOG.info("Stopped Redis at {}", uri());
+    String endpoint() {
+        return uri();
     }
 
     /** Options for {@link EmbeddedRedisServer}; every one has a default. */
