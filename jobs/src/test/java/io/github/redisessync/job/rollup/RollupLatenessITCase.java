@@ -9,11 +9,10 @@ import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.SearchClient;
 import io.github.redisessync.job.SyncJobFactory;
 import io.github.redisessync.job.SyncJobSettings;
-import io.github.redisessync.job.mapping.IndexRule;
-import io.github.redisessync.job.mapping.KeyPattern;
 import io.github.redisessync.job.testing.Await;
 import io.github.redisessync.job.testing.Metrics;
 import io.github.redisessync.job.testing.MiniClusters;
+import io.github.redisessync.job.testing.OrdersIndex;
 import io.github.redisessync.job.testing.SyncJobs;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
@@ -95,16 +94,7 @@ class RollupLatenessITCase {
                     SyncJobSettings.builder(
                                     TestServices.redis().uri(),
                                     es,
-                                    List.of(
-                                            new IndexRule(
-                                                    KeyPattern.of(prefix + "*"),
-                                                    orders,
-                                                    IndexDefinition.parse(
-                                                            "{\"mappings\":{\"properties\":{"
-                                                                    + "\"created_at\":{\"type\":\"date\"},"
-                                                                    + "\"status\":{\"type\":\"keyword\"},"
-                                                                    + "\"amount\":{\"type\":\"double\"}}}}",
-                                                            "orders"))))
+                                    List.of(OrdersIndex.rule(prefix, orders)))
                             .scanCount(50)
                             .readBatchSize(50)
                             .checkpointInterval(Duration.ofMillis(500))

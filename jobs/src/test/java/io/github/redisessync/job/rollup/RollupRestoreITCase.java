@@ -3,17 +3,15 @@ package io.github.redisessync.job.rollup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisessync.connector.elasticsearch.ElasticsearchRestClients;
-import io.github.redisessync.connector.elasticsearch.IndexDefinition;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.SyncJobFactory;
 import io.github.redisessync.job.SyncJobSettings;
-import io.github.redisessync.job.mapping.IndexRule;
-import io.github.redisessync.job.mapping.KeyPattern;
 import io.github.redisessync.job.report.RollupSource;
 import io.github.redisessync.job.testing.Await;
 import io.github.redisessync.job.testing.Checkpoints;
 import io.github.redisessync.job.testing.Metrics;
 import io.github.redisessync.job.testing.MiniClusters;
+import io.github.redisessync.job.testing.OrdersIndex;
 import io.github.redisessync.job.testing.SyncJobs;
 import io.github.redisessync.job.testing.SyncedState;
 import io.github.redisessync.testing.TestServices;
@@ -117,16 +115,7 @@ class RollupRestoreITCase {
                 SyncJobSettings.builder(
                                 TestServices.redis().uri(),
                                 es,
-                                List.of(
-                                        new IndexRule(
-                                                KeyPattern.of(prefix + "*"),
-                                                orders,
-                                                IndexDefinition.parse(
-                                                        "{\"mappings\":{\"properties\":{"
-                                                                + "\"created_at\":{\"type\":\"date\"},"
-                                                                + "\"status\":{\"type\":\"keyword\"},"
-                                                                + "\"amount\":{\"type\":\"double\"}}}}",
-                                                        "orders"))))
+                                List.of(OrdersIndex.rule(prefix, orders)))
                         .scanCount(100)
                         .readBatchSize(100)
                         .checkpointInterval(Duration.ofMillis(500))
