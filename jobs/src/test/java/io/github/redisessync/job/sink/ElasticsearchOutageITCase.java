@@ -42,6 +42,7 @@ import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,6 +83,10 @@ class ElasticsearchOutageITCase {
     @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.twoSlots(REPORTER);
 
     @Test
+    // Longer than the ITCase default: a private node starts twice (about 30 s each here), the
+    // outage lasts 20 s, and a bulk retried near the end of its backoff waits up to 64 s more;
+    // 190 s on a machine shared with other builds.
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void jobRecoversByItselfFromAnElasticsearchOutageAndLosesNothing() throws Exception {
         String name = TestServices.uniqueName("outage");
         String prefix = name + ":user:";
