@@ -31,6 +31,15 @@ import org.slf4j.LoggerFactory;
  * that official distribution instead ({@link ElasticsearchDistributionNode}). A server that cannot
  * be reached fails the test that asked for it, and every later one with the same cause: no suite is
  * skipped.
+ *
+ * <p>The rule for every test: touch only data it created, because {@code REDIS_URL} / {@code
+ * ES_URL} may be a user's own servers. Keys go under a {@link #uniqueName} prefix and indexes get a
+ * {@link #uniqueName} of their own; a test deletes only those. No {@code FLUSHDB}/{@code FLUSHALL},
+ * no deletes of index patterns or wildcards, no {@code CLIENT KILL} of a whole type: a test that
+ * cuts a job's pub/sub connection finds it by its client name ({@code redis-es-sync-tail-<job id>})
+ * and kills that id. {@code CONFIG SET notify-keyspace-events} may only add flags. Data with fixed
+ * key names goes to a database the test claimed empty. On the servers the run starts itself none of
+ * this changes anything.
  */
 public final class TestServices {
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.redisessync.job.SearchClient;
+import io.github.redisessync.job.testing.ClaimedDatabase;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -16,42 +17,63 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code local} command as a user runs it, against the test run's real servers. */
 class LocalCommandITCase {
 
-    /** A database of its own, so the demo's user:* and order:* keys meet no other test's keys. */
-    private static final int DEMO_DATABASE = 11;
-
     /**
      * Also the rollups: {@code local} returns once they equal the live aggregation, so that {@code
      * report --compare} run right after agrees.
+     *
+     * <p>Touches only what it creates, also on a user's servers: the demo's keys ({@code user:1},
+     * ...) go to a database that was empty, and every index has a name of this run's own, the
+     * rollups' included ({@code --set rollups[i].target-index}).
      */
     @Test
     void loadsTheDemoAndExitsOnceEverythingIsSynced(@TempDir Path mappings) throws Exception {
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String users = "it-users-" + suffix;
-        String orders = "it-orders-" + suffix;
+        String name = TestServices.uniqueName("it");
+        String users = name + "-users";
+        String orders = name + "-orders";
+        String usersByCity = name + "-rollup-users_by_city";
+        String ordersPerMinute = name + "-rollup-orders_per_minute";
         // The project's own demo mappings, under the test's index names.
         Path conf =
                 Paths.get(System.getProperty("redis-es-sync.home", "..")).resolve("conf/mappings");
         Files.copy(conf.resolve("users.json"), mappings.resolve(users + ".json"));
         Files.copy(conf.resolve("orders.json"), mappings.resolve(orders + ".json"));
-        String redisUri = TestServices.redis().uri() + "/" + DEMO_DATABASE;
         SearchClient search = new SearchClient(TestServices.elasticsearch().url());
-        // The demo's rollups keep their index names under --index: start them empty.
-        for (String rollupIndex : List.of("rollup-users_by_city", "rollup-orders_per_minute")) {
+        try (ClaimedDatabase database =
+                ClaimedDatabase.claim(
+                        TestServices.redis().uri(), name, List.of("user:*", "order:*"))) {
             try {
-                search.send("DELETE", "/" + rollupIndex, null);
-            } catch (IOException absent) {
-                // not there yet
+                syncTheDemo(database.uri(), mappings, users, orders, usersByCity, ordersPerMinute);
+            } finally {
+                for (String index : List.of(users, orders, usersByCity, ordersPerMinute)) {
+                    deleteIndex(search, index);
+                }
             }
         }
+    }
+
+    private static void syncTheDemo(
+            String redisUri,
+            Path mappings,
+            String users,
+            String orders,
+            String usersByCity,
+            String ordersPerMinute)
+            throws Exception {
+        SearchClient search = new SearchClient(TestServices.elasticsearch().url());
         List<String> options =
                 List.of(
+                        // The configuration `local` runs without --config, named so that --set
+                        // can rename its rollups' indexes.
+                        "--config",
+                        Paths.get(System.getProperty("redis-es-sync.home", ".."))
+                                .resolve("conf/demo.yaml")
+                                .toString(),
                         "--redis",
                         redisUri,
                         "--es",
@@ -61,7 +83,15 @@ class LocalCommandITCase {
                         "--index",
                         "order:*=" + orders,
                         "--mappings",
-                        mappings.toString());
+                        mappings.toString(),
+                        "--set",
+                        "rollups[0].source-index=" + users,
+                        "--set",
+                        "rollups[0].target-index=" + usersByCity,
+                        "--set",
+                        "rollups[1].source-index=" + orders,
+                        "--set",
+                        "rollups[1].target-index=" + ordersPerMinute);
 
         CliRun run =
                 CliRun.run(
@@ -85,8 +115,8 @@ class LocalCommandITCase {
         CliRun report = CliRun.run(command("report", options, "--compare", "--limit", "0"));
         assertThat(report.exitCode).as(report.toString()).isZero();
         assertThat(report.out)
-                .contains("users_by_city (rollup-users_by_city): ")
-                .contains("orders_per_minute (rollup-orders_per_minute): ")
+                .contains("users_by_city (" + usersByCity + "): ")
+                .contains("orders_per_minute (" + ordersPerMinute + "): ")
                 .contains("all equal to the live aggregation")
                 .doesNotContain("differing");
 
@@ -111,6 +141,17 @@ class LocalCommandITCase {
             }
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    /** Deletes an index this test created; one that was never made is fine. */
+    private static void deleteIndex(SearchClient search, String index) {
+        try {
+            search.send("DELETE", "/" + index, null);
+        } catch (IOException absent) {
+            // the run failed before creating it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.redisessync.job.SearchClient;
+import io.github.redisessync.job.testing.ClaimedDatabase;
 import io.github.redisessync.testing.TestServices;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,16 +22,25 @@ import org.slf4j.LoggerFactory;
  * {@code report --compare} on the demo data synced by {@code local} with conf/demo.yaml (under
  * unique index names): both rollups side by side with the live aggregation, all equal, exit 0;
  * after a rollup document is edited in Elasticsearch by hand, its row is marked and the exit code
- * is 1.
+ * is 1. The demo's keys go to a database that was empty ({@link ClaimedDatabase}), deleted after.
  */
 class ReportCommandITCase {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReportCommandITCase.class);
-    private static final int DEMO_DATABASE = 12;
 
     @Test
     void comparesTheDemoRollupsWithTheLiveAggregationAndMarksADifference(@TempDir Path mappings)
             throws Exception {
+        try (ClaimedDatabase database =
+                ClaimedDatabase.claim(
+                        TestServices.redis().uri(),
+                        TestServices.uniqueName("report"),
+                        List.of("user:*", "order:*"))) {
+            compare(mappings, database);
+        }
+    }
+
+    private static void compare(Path mappings, ClaimedDatabase database) throws Exception {
         String users = TestServices.uniqueName("report-users");
         String orders = TestServices.uniqueName("report-orders");
         String cities = TestServices.uniqueName("report-cities");
@@ -44,7 +54,7 @@ class ReportCommandITCase {
                         "--config",
                         conf.resolve("demo.yaml").toString(),
                         "--redis",
-                        TestServices.redis().uri() + "/" + DEMO_DATABASE,
+                        database.uri(),
                         "--es",
                         es,
                         "--mappings",

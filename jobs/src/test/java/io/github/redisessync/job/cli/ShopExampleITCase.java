@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.redisessync.job.SearchClient;
+import io.github.redisessync.job.testing.ClaimedDatabase;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
@@ -25,33 +26,55 @@ import org.junit.jupiter.api.Test;
 /**
  * Acceptance of conf/shop.yaml: {@code local} on the shop dataset fills every index with typed
  * documents; a date range and a sum in Elasticsearch equal what Redis holds.
+ *
+ * <p>Touches only what it creates, also on a user's servers: the shop's keys ({@code user:1},
+ * {@code product:sku-1}, ...) go to a database that was empty and are deleted afterwards, and every
+ * index of the configuration is renamed to one of this run's own ({@code --set}), then deleted.
  */
 class ShopExampleITCase {
-    private static final int DATABASE = 5;
-    private static final List<String> INDEXES =
-            List.of(
-                    "shop-users",
-                    "shop-orders",
-                    "shop-products",
-                    "shop-sessions",
-                    "rollup-orders_per_day");
+    private static final List<String> KEY_PATTERNS =
+            List.of("user:*", "order:*", "product:*", "session:*");
 
     @Test
     void theShopConfigurationSyncsTypedDocumentsThatQueriesAgreeWith() throws Exception {
-        String redisUri = TestServices.redis().uri();
+        String name = TestServices.uniqueName("shop");
+        String users = name + "-users";
+        String orders = name + "-orders";
+        String products = name + "-products";
+        String sessions = name + "-sessions";
+        String ordersPerDay = name + "-rollup-orders_per_day";
         String esUrl = TestServices.elasticsearch().url();
         SearchClient es = new SearchClient(esUrl);
-        for (String index : INDEXES) {
+        try (ClaimedDatabase database =
+                ClaimedDatabase.claim(TestServices.redis().uri(), name, KEY_PATTERNS)) {
             try {
-                es.send("DELETE", "/" + index, null);
-            } catch (IOException absent) {
-                // a first run: nothing to delete
+                sync(database, es, users, orders, products, sessions, ordersPerDay);
+            } finally {
+                for (String index : List.of(users, orders, products, sessions, ordersPerDay)) {
+                    try {
+                        es.send("DELETE", "/" + index, null);
+                    } catch (IOException absent) {
+                        // the run failed before creating it
+                    }
+                }
             }
         }
-        RedisClient client = RedisClient.create(redisUri + "/" + DATABASE);
+    }
+
+    private static void sync(
+            ClaimedDatabase database,
+            SearchClient es,
+            String users,
+            String orders,
+            String products,
+            String sessions,
+            String ordersPerDay)
+            throws Exception {
+        String redisUri = TestServices.redis().uri();
+        String esUrl = TestServices.elasticsearch().url();
+        RedisClient client = RedisClient.create(database.uri());
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             RedisCommands<String, String> redis = connection.sync();
-            redis.flushdb();
 
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
@@ -68,7 +91,19 @@ class ShopExampleITCase {
                             "--es",
                             esUrl,
                             "--set",
-                            "redis.database=" + DATABASE,
+                            "redis.database=" + database.number(),
+                            "--set",
+                            "mappings[0].index=" + users,
+                            "--set",
+                            "mappings[1].index=" + orders,
+                            "--set",
+                            "mappings[2].index=" + products,
+                            "--set",
+                            "mappings[3].index=" + sessions,
+                            "--set",
+                            "rollups[0].source-index=" + orders,
+                            "--set",
+                            "rollups[0].target-index=" + ordersPerDay,
                             "--demo",
                             "150",
                             "--dataset",
@@ -80,18 +115,18 @@ class ShopExampleITCase {
                             "1s");
             assertThat(exit).as("out:%n%s%nerr:%n%s", out, err).isZero();
 
-            List<String> orders = keys(redis, "order:*");
-            assertThat(count(es, "shop-users")).isEqualTo(keys(redis, "user:*").size());
-            assertThat(count(es, "shop-orders")).isEqualTo(orders.size());
-            assertThat(count(es, "shop-products")).isEqualTo(keys(redis, "product:*").size());
-            assertThat(count(es, "shop-sessions")).isEqualTo(keys(redis, "session:*").size());
+            List<String> orderKeys = keys(redis, "order:*");
+            assertThat(count(es, users)).isEqualTo(keys(redis, "user:*").size());
+            assertThat(count(es, orders)).isEqualTo(orderKeys.size());
+            assertThat(count(es, products)).isEqualTo(keys(redis, "product:*").size());
+            assertThat(count(es, sessions)).isEqualTo(keys(redis, "session:*").size());
 
             // A date range on orders.created_at and the sum of their amounts, both ways.
             Instant from = Instant.parse("2024-02-01T00:00:00Z");
             Instant to = Instant.parse("2024-03-01T00:00:00Z");
             long inRange = 0;
             BigDecimal sum = BigDecimal.ZERO;
-            for (String key : orders) {
+            for (String key : orderKeys) {
                 Map<String, String> order = redis.hgetall(key);
                 Instant created = Instant.parse(order.get("created_at"));
                 if (!created.isBefore(from) && created.isBefore(to)) {
@@ -102,7 +137,7 @@ class ShopExampleITCase {
             JsonNode answer =
                     es.send(
                             "POST",
-                            "/shop-orders/_search",
+                            "/" + orders + "/_search",
                             "{\"size\":0,\"track_total_hits\":true,\"query\":{\"range\":{\"created_at\":"
                                     + "{\"gte\":\""
                                     + from
@@ -123,35 +158,34 @@ class ShopExampleITCase {
             JsonNode stockSum =
                     es.send(
                             "POST",
-                            "/shop-products/_search",
+                            "/" + products + "/_search",
                             "{\"size\":0,\"aggs\":{\"stock\":{\"sum\":{\"field\":\"stock\"}}}}");
             assertThat(stockSum.path("aggregations").path("stock").path("value").asLong())
                     .isEqualTo(stock);
             long sessionsFrom = from.getEpochSecond();
-            long sessions = 0;
+            long recentSessions = 0;
             for (String key : keys(redis, "session:*")) {
                 if (Long.parseLong(redis.hget(key, "started_at")) >= sessionsFrom) {
-                    sessions++;
+                    recentSessions++;
                 }
             }
             JsonNode recent =
                     es.send(
                             "POST",
-                            "/shop-sessions/_count",
+                            "/" + sessions + "/_count",
                             "{\"query\":{\"range\":{\"started_at\":{\"gte\":"
                                     + sessionsFrom
                                     + "}}}}");
-            assertThat(recent.path("count").asLong()).isEqualTo(sessions);
+            assertThat(recent.path("count").asLong()).isEqualTo(recentSessions);
 
             // Renamed and excluded fields; composite ids.
-            Map<String, JsonNode> users = es.allDocuments("shop-users");
-            JsonNode one = users.get("1");
+            JsonNode one = es.allDocuments(users).get("1");
             assertThat(one.has("full_name")).isTrue();
             assertThat(one.has("password_hash")).isFalse();
             assertThat(one.path("vip").isBoolean()).isTrue();
             String session = keys(redis, "session:*").get(0);
             String[] parts = session.split(":");
-            assertThat(es.allDocuments("shop-sessions")).containsKey(parts[1] + "-" + parts[2]);
+            assertThat(es.allDocuments(sessions)).containsKey(parts[1] + "-" + parts[2]);
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }

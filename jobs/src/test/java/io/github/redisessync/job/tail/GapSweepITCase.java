@@ -14,11 +14,12 @@ import io.github.redisessync.job.testing.Await;
 import io.github.redisessync.job.testing.Metrics;
 import io.github.redisessync.job.testing.MiniClusters;
 import io.github.redisessync.job.testing.SyncJobs;
+import io.github.redisessync.job.testing.TailConnections;
 import io.github.redisessync.testing.TestServices;
-import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,9 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Acceptance of gap healing: the pub/sub connection is killed ({@code CLIENT KILL TYPE pubsub})
- * twice mid-tail while writers update, delete, expire and create keys; the job counts two gaps,
- * rescans, sweeps, and ends exactly as Redis, with no restart by hand.
+ * Acceptance of gap healing: the job's pub/sub connection is killed ({@code CLIENT KILL ID}, found
+ * by its client name) twice mid-tail while writers update, delete, expire and create keys; the job
+ * counts two gaps, rescans, sweeps, and ends exactly as Redis, with no restart by hand.
  *
  * <p>Keys deleted in the short window of a gap are a matter of luck, so before each kill the test
  * also plants documents whose keys do not exist (what a delete lost in a gap leaves behind): only
@@ -92,6 +93,11 @@ class GapSweepITCase {
                         "the fresh start's sweep",
                         TIMEOUT,
                         () -> Metrics.counter(REPORTER, id, "catchUpSweeps") >= 1);
+                // Another subscriber on the same server, as a user's would be: it must outlive
+                // the kills, under the same client id (Lettuce would reconnect it silently).
+                StatefulRedisPubSubConnection<String, String> bystander = client.connectPubSub();
+                long bystanderId = bystander.sync().clientId();
+                bystander.sync().subscribe(name + ":bystander");
                 TailWriters writers =
                         new TailWriters(client, prefix, 2, 300, KEYS + KEYS / 5, null);
                 try {
@@ -102,9 +108,10 @@ class GapSweepITCase {
                                 TIMEOUT,
                                 () -> writers.operations.get() >= before + 300);
                         plantGhosts(index, gap);
-                        long killed = connection.sync().clientKill(KillArgs.Builder.typePubsub());
-                        LOG.info("Gap {}: killed {} pub/sub connections", gap, killed);
-                        assertThat(killed).as("pub/sub connections killed").isPositive();
+                        // This job's tail only: other subscribers of the server stay connected.
+                        long killed = TailConnections.kill(connection.sync(), id);
+                        LOG.info("Gap {}: killed {} pub/sub connections of the job", gap, killed);
+                        assertThat(killed).as("the job's pub/sub connections killed").isPositive();
                         int expected = gap;
                         Await.until(
                                 "gap " + gap + " to be counted",
@@ -126,6 +133,10 @@ class GapSweepITCase {
                     writers.stop();
                 }
                 LOG.info("Writers did {}", writers);
+                assertThat(connection.sync().clientList())
+                        .as("the other subscriber, still connected")
+                        .containsPattern("(?m)^id=" + bystanderId + " ");
+                bystander.close();
 
                 String differences = awaitConvergence(redis, prefix, index);
                 assertThat(differences).as("Elasticsearch versus Redis").isEmpty();

@@ -52,6 +52,26 @@ public final class Metrics {
                 .orElse(0);
     }
 
+    /**
+     * How often Flink restarted {@code job} so far (its {@code numRestarts} gauge). Fails when the
+     * job has no such gauge yet, so that "no restart" is never read from a metric that is missing.
+     */
+    public static long restarts(InMemoryReporter reporter, JobID job) {
+        Object value =
+                metrics(reporter, ofJob(job), "numRestarts")
+                        .filter(metric -> metric instanceof Gauge)
+                        .map(metric -> ((Gauge<?>) metric).getValue())
+                        .findFirst()
+                        .orElseThrow(
+                                () ->
+                                        new AssertionError(
+                                                "Job "
+                                                        + job
+                                                        + " has no numRestarts gauge: is the"
+                                                        + " reporter on the MiniCluster?"));
+        return ((Number) value).longValue();
+    }
+
     private static Predicate<MetricGroup> ofJob(JobID job) {
         String id = job.toString();
         return group -> id.equals(group.getAllVariables().get(ScopeFormat.SCOPE_JOB_ID));

@@ -55,13 +55,20 @@ import org.apache.flink.runtime.execution.SuppressRestartsException;
  * keys are gone (deleted during the gap, or before this start). The URI's password travels in the
  * job graph (the readers need it) but never in a split or checkpoint.
  *
- * <p>Metrics on each reader: see {@link RedisSourceMetrics}.
+ * <p>Metrics on each reader: see {@link RedisSourceMetrics}. Each tail's pub/sub connection is
+ * named {@link #tailClientName(String) redis-es-sync-tail-&lt;job id&gt;} ({@code CLIENT LIST}).
  */
 public class RedisSource
         implements Source<RedisRecord, RedisSourceSplit, RedisSourceEnumState>,
                 ResultTypeQueryable<RedisRecord> {
 
     private static final long serialVersionUID = 1L;
+
+    /** The start of the client name of every tail's pub/sub connection. */
+    public static final String TAIL_CLIENT_NAME = "redis-es-sync-tail";
+
+    /** Flink's metric variable holding the job's id, the one id a reader can see. */
+    private static final String JOB_ID_VARIABLE = "<job_id>";
 
     private final Configuration config;
 
@@ -71,6 +78,16 @@ public class RedisSource
 
     public static RedisSourceBuilder builder() {
         return new RedisSourceBuilder();
+    }
+
+    /**
+     * The client name ({@code CLIENT SETNAME}) of the tail's pub/sub connections of the job {@code
+     * jobId}: in {@code CLIENT LIST}, an operator (or a test) tells them from every other
+     * subscriber of the server, and can kill exactly those ({@code CLIENT KILL ID}). Without a job
+     * id (a reader outside a job), just {@value #TAIL_CLIENT_NAME}.
+     */
+    public static String tailClientName(String jobId) {
+        return jobId == null || jobId.isEmpty() ? TAIL_CLIENT_NAME : TAIL_CLIENT_NAME + "-" + jobId;
     }
 
     @Override
@@ -88,8 +105,10 @@ public class RedisSource
         RedisRecordEmitter emitter =
                 new RedisRecordEmitter(metrics.keysScanned(), metrics.recordsEmitted());
         Configuration readerConfig = new Configuration(config);
+        String tailClientName =
+                tailClientName(readerContext.metricGroup().getAllVariables().get(JOB_ID_VARIABLE));
         return new RedisSourceReader(
-                () -> new RedisSplitReader(readerConfig, metrics),
+                () -> new RedisSplitReader(readerConfig, metrics, tailClientName),
                 emitter,
                 readerConfig,
                 readerContext);

@@ -1,6 +1,7 @@
 package io.github.redisessync.connector.redis.source.reader;
 
 import io.github.redisessync.connector.redis.source.RedisRecord;
+import io.github.redisessync.connector.redis.source.RedisSource;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.connector.redis.source.split.RedisScanSplit;
@@ -58,6 +59,7 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
 
     private final ReadableConfig config;
     private final RedisSourceMetrics metrics;
+    private final String tailClientName;
     private final int scanCount;
     private final int batchSize;
     private final boolean stopWhenIdle;
@@ -101,8 +103,15 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
     }
 
     public RedisSplitReader(ReadableConfig config, RedisSourceMetrics metrics) {
+        this(config, metrics, RedisSource.tailClientName(null));
+    }
+
+    /** {@code tailClientName}: the client name of the tail's pub/sub connections. */
+    public RedisSplitReader(
+            ReadableConfig config, RedisSourceMetrics metrics, String tailClientName) {
         this.config = config;
         this.metrics = metrics;
+        this.tailClientName = tailClientName;
         this.scanCount = config.get(RedisSourceOptions.SCAN_COUNT);
         this.batchSize = config.get(RedisSourceOptions.READ_BATCH_SIZE);
         int keysPerSecond = config.get(RedisSourceOptions.SCAN_MAX_KEYS_PER_SECOND);
@@ -205,7 +214,8 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
             closeSubscription();
             ensureConnection(tail.database());
             subscription =
-                    RedisTailSubscription.open(config, tail, changes, metrics.changesReceived);
+                    RedisTailSubscription.open(
+                            config, tail, changes, metrics.changesReceived, tailClientName);
             LOG.info(
                     "Subscribed {} to {} on {}",
                     tail.splitId(),

@@ -52,15 +52,20 @@ final class RedisTailSubscription implements AutoCloseable {
         this.connection = connection;
     }
 
-    /** Connects, subscribes and waits for the server's confirmation. */
+    /**
+     * Connects as {@code clientName}, subscribes and waits for the server's confirmation. The name
+     * lets {@code CLIENT LIST} tell this job's subscription from other subscribers.
+     */
     static RedisTailSubscription open(
             ReadableConfig config,
             RedisTailSplit split,
             RedisChangeBuffer buffer,
-            Counter changesReceived)
+            Counter changesReceived,
+            String clientName)
             throws IOException {
         RedisURI uri = RedisUris.parse(config.get(RedisSourceOptions.URI));
         uri.setDatabase(split.database());
+        uri.setClientName(clientName);
         Duration connectTimeout = config.get(RedisSourceOptions.CONNECT_TIMEOUT);
         Duration commandTimeout = config.get(RedisSourceOptions.COMMAND_TIMEOUT);
         uri.setTimeout(connectTimeout.plus(commandTimeout));

@@ -1,10 +1,12 @@
 package io.github.redisessync.connector.redis.source.reader;
 
 import static io.github.redisessync.connector.redis.source.RedisTestClient.utf8;
+import static java.util.stream.Collectors.toList;
 import static java.util.stream.Collectors.toSet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisessync.connector.redis.source.RedisRecord;
+import io.github.redisessync.connector.redis.source.RedisSource;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.connector.redis.source.RedisTestClient;
@@ -24,11 +26,13 @@ import java.util.Set;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.Test;
 
 /**
  * Runs {@link RedisSplitReader} against a real Redis: a checkpointed SCAN position resumes; the
- * first scan of a fresh tailing start ends with a catch-up marker, a restored one does not.
+ * first scan of a fresh tailing start ends with a catch-up marker, a restored one does not; the
+ * tail's pub/sub connection carries the name it was given.
  */
 class RedisSplitReaderITCase {
 
@@ -113,6 +117,35 @@ class RedisSplitReaderITCase {
 
         assertThat(readWithTail(checkpoint(state), false)).noneMatch(RedisRecord::isCatchUpMarker);
         assertThat(readWithTail(split, true)).noneMatch(RedisRecord::isCatchUpMarker);
+    }
+
+    @Test
+    void namesItsPubSubConnectionSoThatItCanBeToldFromOtherSubscribers() throws Exception {
+        String prefix = RedisTestClient.uniquePrefix("named");
+        String name = RedisSource.tailClientName(prefix.substring(0, prefix.length() - 1));
+        Configuration config = config();
+        config.set(RedisSourceOptions.TAIL_MODE, RedisTailMode.KEYSPACE);
+        RedisTailSplit tail =
+                new RedisTailSplit(
+                        "localhost:0", 0, RedisTailMode.KEYSPACE, "", List.of(prefix + "*"), false);
+        try (RedisSplitReader reader =
+                        new RedisSplitReader(
+                                config,
+                                new RedisSourceMetrics(new UnregisteredMetricsGroup()),
+                                name);
+                RedisTestClient redis = new RedisTestClient(0)) {
+            reader.handleSplitsChanges(new SplitsAddition<>(List.of(tail)));
+            reader.fetch().recycle(); // subscribes before it returns
+
+            List<String> named =
+                    redis.sync()
+                            .clientList()
+                            .lines()
+                            .filter(line -> line.contains(" name=" + name + " "))
+                            .collect(toList());
+            assertThat(named).hasSize(1);
+            assertThat(named.get(0)).contains(" psub=1 ");
+        }
     }
 
     /**
