@@ -92,7 +92,8 @@ public class RedisSource
                 () -> new RedisSplitReader(readerConfig, metrics),
                 emitter,
                 readerConfig,
-                readerContext);
+                readerContext,
+                metrics);
     }
 
     @Override

@@ -41,15 +41,18 @@ final class RedisTailSubscription implements AutoCloseable {
     private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisPubSubConnection<byte[], byte[]> connection;
+    private final long clientId;
     private volatile boolean lost;
 
     private RedisTailSubscription(
             ClientResources resources,
             RedisClient client,
-            StatefulRedisPubSubConnection<byte[], byte[]> connection) {
+            StatefulRedisPubSubConnection<byte[], byte[]> connection,
+            long clientId) {
         this.resources = resources;
         this.client = client;
         this.connection = connection;
+        this.clientId = clientId;
     }
 
     /** Connects, subscribes and waits for the server's confirmation. */
@@ -80,10 +83,19 @@ final class RedisTailSubscription implements AutoCloseable {
                                                 .build()),
                         config.get(RedisSourceOptions.URI));
         RedisTailSubscription subscription = null;
+        StatefulRedisPubSubConnection<byte[], byte[]> connected = null;
         try {
             StatefulRedisPubSubConnection<byte[], byte[]> connection =
                     client.connectPubSub(ByteArrayCodec.INSTANCE, uri);
-            subscription = new RedisTailSubscription(resources, client, connection);
+            connected = connection;
+            // Asked before subscribing (RESP2 allows nothing else after): the id names this
+            // connection in CLIENT LIST and the log, so that it can be found, or killed by itself.
+            long clientId =
+                    connection
+                            .async()
+                            .clientId()
+                            .get(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            subscription = new RedisTailSubscription(resources, client, connection, clientId);
             RedisTailSubscription self = subscription;
             connection.addListener(
                     new RedisConnectionStateListener() {
@@ -114,6 +126,9 @@ final class RedisTailSubscription implements AutoCloseable {
             if (subscription != null) {
                 subscription.close();
             } else {
+                if (connected != null) {
+                    connected.close();
+                }
                 shutdown(client, resources);
             }
             if (e instanceof InterruptedException) {
@@ -143,6 +158,11 @@ final class RedisTailSubscription implements AutoCloseable {
 
     static String keyspacePrefix(int database) {
         return "__keyspace@" + database + "__:";
+    }
+
+    /** The server's id of this pub/sub connection ({@code CLIENT ID}). */
+    long clientId() {
+        return clientId;
     }
 
     /** True once the connection dropped: the notifications since then are lost. */
