@@ -19,7 +19,7 @@ import org.apache.flink.metrics.ThreadSafeSimpleCounter;
  * was told completed, or since the reader started), {@link #OLDEST_PENDING_CHANGE_AGE} (the oldest
  * dirty key of the tail's buffer not re-read yet; 0 when none waits) and, in the group {@code
  * tail=<split id>} of each tail this reader follows, {@link #TAIL_SUBSCRIBED} (1 while its pub/sub
- * subscription is open, 0 while it is lost or not opened yet).
+ * subscription is open, 0 while it is lost, not opened yet, or after a bounded tail ended).
  */
 public final class RedisSourceMetrics {
 

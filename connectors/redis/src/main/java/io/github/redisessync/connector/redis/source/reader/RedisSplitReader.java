@@ -175,7 +175,7 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
         return current != null && !current.isLost();
     }
 
-    /** The Redis client id of the tail's pub/sub connection, or -1 without one. */
+    /** The Redis client id of the tail's pub/sub connection, or -1 without one (or refused). */
     long tailClientId() {
         RedisTailSubscription current = subscription;
         return current == null ? -1 : current.clientId();
