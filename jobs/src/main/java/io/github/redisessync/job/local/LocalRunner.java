@@ -152,7 +152,7 @@ public final class LocalRunner implements AutoCloseable {
         }
         out.flush();
         JobExecutionResult result;
-        // A tail that ends by design (--until-synced) is no stall once it unsubscribes.
+        // A bounded run's tail and readers end by design (--until-synced): no stall then.
         StallCheck stalls = new StallCheck(settings.checkpointInterval(), tailing, t0);
         try (ProgressReporter progress =
                 new ProgressReporter(

@@ -57,7 +57,16 @@ final class ProgressReporter implements AutoCloseable {
         this.liveness = liveness;
         this.stalls = stalls;
         timer.scheduleAtFixedRate(
-                this::report, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+                this::reportSafely, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A task that throws is never run again by the timer: one bad look must not end them all. */
+    private void reportSafely() {
+        try {
+            report();
+        } catch (RuntimeException e) {
+            LOG.debug("A progress report failed; the next one follows", e);
+        }
     }
 
     private void report() {

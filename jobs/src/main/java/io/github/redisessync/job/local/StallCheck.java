@@ -14,7 +14,8 @@ import java.util.Map;
  *
  * <p>While the job restarts its readers are gone, and so are their gauges: the time since the last
  * checkpoint then goes on from the last value seen (from the first look before any reader
- * registered), so a job that keeps failing is not taken for a healthy one.
+ * registered), so a job that keeps failing is not taken for a healthy one. A bounded run's readers
+ * are gone once its snapshot is read, which is no stall: it then has no checkpoint to watch.
  */
 final class StallCheck {
 
@@ -29,17 +30,19 @@ final class StallCheck {
     static final Duration TAIL_GRACE = Duration.ofSeconds(5);
 
     private final Duration checkpointInterval;
-    private final boolean watchTails;
+    private final boolean unbounded;
     private final Map<String, Long> unsubscribedSince = new HashMap<>();
     private long lastCheckpointNanos;
+    private boolean readersSeen;
 
     /**
-     * {@code watchTails}: whether an unsubscribed tail is a stall (not when the tail ends by
-     * design, {@code --until-synced}); {@code startNanos}: when the job was started.
+     * {@code unbounded}: whether the source never ends (a tail without end); a bounded run's tail
+     * ends by design ({@code --until-synced}), and so do its readers. {@code startNanos}: when the
+     * job was started.
      */
-    StallCheck(Duration checkpointInterval, boolean watchTails, long startNanos) {
+    StallCheck(Duration checkpointInterval, boolean unbounded, long startNanos) {
         this.checkpointInterval = checkpointInterval;
-        this.watchTails = watchTails;
+        this.unbounded = unbounded;
         this.lastCheckpointNanos = startNanos;
     }
 
@@ -48,16 +51,20 @@ final class StallCheck {
         List<String> reasons = new ArrayList<>();
         if (readings.secondsSinceCheckpoint != null) {
             lastCheckpointNanos = nowNanos - (long) (readings.secondsSinceCheckpoint * 1e9);
+            readersSeen = true;
         }
+        boolean finished = !unbounded && readersSeen && readings.secondsSinceCheckpoint == null;
         long sinceCheckpoint = nowNanos - lastCheckpointNanos;
-        if (sinceCheckpoint >= CHECKPOINT_INTERVALS * checkpointInterval.toNanos()) {
+        Duration limit = checkpointInterval.multipliedBy(CHECKPOINT_INTERVALS);
+        if (!finished && sinceCheckpoint >= limit.toNanos()) {
             reasons.add(
                     String.format(
                             Locale.ROOT,
-                            "no checkpoint completed for %.0f s (%d checkpoint intervals of %s)",
+                            "no checkpoint completed for %.0f s (limit: %d checkpoint intervals,"
+                                    + " %s)",
                             sinceCheckpoint / 1e9,
                             CHECKPOINT_INTERVALS,
-                            format(checkpointInterval)));
+                            format(limit)));
         }
         unsubscribedSince.keySet().retainAll(readings.tailsSubscribed.keySet());
         readings.tailsSubscribed.forEach(
@@ -67,7 +74,7 @@ final class StallCheck {
                         return;
                     }
                     long since = unsubscribedSince.computeIfAbsent(tail, t -> nowNanos);
-                    if (watchTails && nowNanos - since >= TAIL_GRACE.toNanos()) {
+                    if (unbounded && nowNanos - since >= TAIL_GRACE.toNanos()) {
                         reasons.add(
                                 String.format(
                                         Locale.ROOT,

@@ -23,7 +23,7 @@ class StallCheckTest {
         assertThat(check.check(readings(29.9, SUBSCRIBED), at(40))).isEmpty();
         assertThat(check.check(readings(30.0, SUBSCRIBED), at(41)))
                 .containsExactly(
-                        "no checkpoint completed for 30 s (3 checkpoint intervals of 10 s)");
+                        "no checkpoint completed for 30 s (limit: 3 checkpoint intervals, 30 s)");
         // A checkpoint completes: the stall is over.
         assertThat(check.check(readings(0.5, SUBSCRIBED), at(43))).isEmpty();
     }
@@ -38,7 +38,7 @@ class StallCheckTest {
         assertThat(check.check(readings(null, Map.of()), at(59))).isEmpty();
         assertThat(check.check(readings(null, Map.of()), at(60)))
                 .containsExactly(
-                        "no checkpoint completed for 30 s (3 checkpoint intervals of 10 s)");
+                        "no checkpoint completed for 30 s (limit: 3 checkpoint intervals, 30 s)");
     }
 
     @Test
@@ -57,17 +57,26 @@ class StallCheckTest {
     }
 
     @Test
-    void bothReasonsAreGivenAndATailThatEndsByDesignIsNone() {
+    void bothReasonsAreGivenAndABoundedRunsTailThatEndsIsNone() {
         Map<String, Boolean> lost = Map.of("tail:a", false);
         check.check(readings(25.0, lost), at(30));
         assertThat(check.check(readings(35.0, lost), at(40)))
                 .containsExactly(
-                        "no checkpoint completed for 35 s (3 checkpoint intervals of 10 s)",
+                        "no checkpoint completed for 35 s (limit: 3 checkpoint intervals, 30 s)",
                         "tail tail:a unsubscribed for 10 s");
 
         StallCheck untilSynced = new StallCheck(INTERVAL, false, at(0));
         untilSynced.check(readings(1.0, lost), at(1));
         assertThat(untilSynced.check(readings(1.0, lost), at(20))).isEmpty();
+    }
+
+    @Test
+    void aBoundedRunWhoseReadersFinishedHasNoCheckpointToWatch() {
+        StallCheck untilSynced = new StallCheck(INTERVAL, false, at(0));
+        assertThat(untilSynced.check(readings(35.0, SUBSCRIBED), at(36))).hasSize(1);
+        assertThat(untilSynced.check(readings(2.0, SUBSCRIBED), at(40))).isEmpty();
+        // The snapshot is read: the readers, and their gauges, are gone.
+        assertThat(untilSynced.check(readings(null, Map.of()), at(100))).isEmpty();
     }
 
     private static LivenessGauges.Readings readings(Double since, Map<String, Boolean> tails) {
