@@ -17,6 +17,7 @@ import io.github.redisessync.job.sweep.CatchUpSweep;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -128,5 +129,21 @@ public final class SyncJobFactory {
     public static void configure(StreamExecutionEnvironment env, SyncJobSettings settings) {
         env.enableCheckpointing(
                 settings.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.configure(checkpointFailures(settings));
+    }
+
+    /**
+     * A checkpoint timeout and the consecutive failures tolerated, so that a stuck checkpoint fails
+     * and the job restarts from its last checkpoint instead of hanging while it looks RUNNING. The
+     * restart strategy is left to the cluster's configuration: without one, Flink restarts a
+     * checkpointed job with exponential delay and without a limit on attempts.
+     */
+    static Configuration checkpointFailures(SyncJobSettings settings) {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, settings.checkpointTimeout());
+        conf.set(
+                CheckpointingOptions.TOLERABLE_FAILURE_NUMBER,
+                settings.tolerableCheckpointFailures());
+        return conf;
     }
 }

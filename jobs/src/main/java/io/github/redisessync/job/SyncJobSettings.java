@@ -19,6 +19,25 @@ import org.apache.flink.configuration.Configuration;
  * #builder}; the constructor is the short form for tests.
  */
 public final class SyncJobSettings {
+    /**
+     * How long a checkpoint may take before Flink declares it failed: a stuck checkpoint (a barrier
+     * that cannot pass, a flush that never returns) must end, or the job hangs while it looks
+     * RUNNING. A healthy checkpoint of this job takes well under a second (the sink's bulks in
+     * flight and the version gate); two minutes leave room for the sink to ride out an
+     * Elasticsearch restart (its backoff retries a bulk for about that long with the default
+     * settings) without failing a checkpoint, yet with {@link
+     * #DEFAULT_TOLERABLE_CHECKPOINT_FAILURES} a stuck job restarts within about 8 minutes, not
+     * after Flink's default of 10 minutes per checkpoint.
+     */
+    public static final Duration DEFAULT_CHECKPOINT_TIMEOUT = Duration.ofMinutes(2);
+
+    /**
+     * Consecutive failed checkpoints (timeouts included) the job tolerates before it fails and
+     * Flink restarts it from the last completed checkpoint: one slow checkpoint is not worth a
+     * restart (which costs a rescan), four in a row are a stall.
+     */
+    public static final int DEFAULT_TOLERABLE_CHECKPOINT_FAILURES = 3;
+
     private final String redisUri;
     private final String elasticsearchUrl;
     private final List<IndexRule> rules;
@@ -26,6 +45,8 @@ public final class SyncJobSettings {
     private final int scanMaxKeysPerSecond;
     private final int readBatchSize;
     private final Duration checkpointInterval;
+    private final Duration checkpointTimeout;
+    private final int tolerableCheckpointFailures;
     private final Integer database;
     private final int maxValueElements;
     private final int maxStringBytes;
@@ -65,6 +86,15 @@ public final class SyncJobSettings {
             throw new IllegalArgumentException(
                     "checkpoint-interval must be positive, was " + b.checkpointInterval);
         }
+        if (b.checkpointTimeout.isNegative() || b.checkpointTimeout.isZero()) {
+            throw new IllegalArgumentException(
+                    "checkpoint.timeout must be positive, was " + b.checkpointTimeout);
+        }
+        if (b.tolerableCheckpointFailures < 0) {
+            throw new IllegalArgumentException(
+                    "checkpoint.tolerable-failures must not be negative, was "
+                            + b.tolerableCheckpointFailures);
+        }
         if (b.tailMode == RedisTailMode.CHANNEL
                 && (b.tailChannel == null || b.tailChannel.isEmpty())) {
             throw new IllegalArgumentException("--channel must name a channel, was empty.");
@@ -80,6 +110,8 @@ public final class SyncJobSettings {
         this.scanMaxKeysPerSecond = b.scanMaxKeysPerSecond;
         this.readBatchSize = b.readBatchSize;
         this.checkpointInterval = b.checkpointInterval;
+        this.checkpointTimeout = b.checkpointTimeout;
+        this.tolerableCheckpointFailures = b.tolerableCheckpointFailures;
         this.database = b.database;
         this.maxValueElements = b.maxValueElements;
         this.maxStringBytes = b.maxStringBytes;
@@ -131,6 +163,16 @@ public final class SyncJobSettings {
 
     public Duration checkpointInterval() {
         return checkpointInterval;
+    }
+
+    /** How long a checkpoint may take before it counts as failed. */
+    public Duration checkpointTimeout() {
+        return checkpointTimeout;
+    }
+
+    /** Consecutive failed checkpoints tolerated before the job fails (and Flink restarts it). */
+    public int tolerableCheckpointFailures() {
+        return tolerableCheckpointFailures;
     }
 
     /** The Redis database to read, or null: the one in the URL, else 0. */
@@ -207,6 +249,8 @@ public final class SyncJobSettings {
         b.scanMaxKeysPerSecond = scanMaxKeysPerSecond;
         b.readBatchSize = readBatchSize;
         b.checkpointInterval = checkpointInterval;
+        b.checkpointTimeout = checkpointTimeout;
+        b.tolerableCheckpointFailures = tolerableCheckpointFailures;
         b.database = database;
         b.maxValueElements = maxValueElements;
         b.maxStringBytes = maxStringBytes;
@@ -248,6 +292,8 @@ public final class SyncJobSettings {
                 RedisSourceOptions.SCAN_MAX_KEYS_PER_SECOND.defaultValue();
         private int readBatchSize = RedisSourceOptions.READ_BATCH_SIZE.defaultValue();
         private Duration checkpointInterval = Duration.ofSeconds(10);
+        private Duration checkpointTimeout = DEFAULT_CHECKPOINT_TIMEOUT;
+        private int tolerableCheckpointFailures = DEFAULT_TOLERABLE_CHECKPOINT_FAILURES;
         private Integer database;
         private int maxValueElements = RedisSourceOptions.READ_MAX_VALUE_ELEMENTS.defaultValue();
         private int maxStringBytes = RedisSourceOptions.READ_MAX_STRING_BYTES.defaultValue();
@@ -290,6 +336,13 @@ public final class SyncJobSettings {
 
         public Builder checkpointInterval(Duration interval) {
             this.checkpointInterval = interval;
+            return this;
+        }
+
+        /** The checkpoint timeout and the consecutive failed checkpoints tolerated. */
+        public Builder checkpointFailures(Duration timeout, int tolerableFailures) {
+            this.checkpointTimeout = timeout;
+            this.tolerableCheckpointFailures = tolerableFailures;
             return this;
         }
 

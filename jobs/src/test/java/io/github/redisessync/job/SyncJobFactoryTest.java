@@ -6,13 +6,21 @@ import io.github.redisessync.connector.elasticsearch.IndexDefinition;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** Which jobs sweep after catch-up markers: only those that tail without end. */
+/**
+ * Which jobs sweep after catch-up markers (only those that tail without end), and how their
+ * checkpoints fail.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SyncJobFactoryTest {
 
     private static final SyncJobSettings SNAPSHOT =
@@ -48,6 +56,27 @@ class SyncJobFactoryTest {
         assertThat(operators(untilSynced)).doesNotContain("catch-up-sweep");
         assertThat(SyncJobFactory.sweeps(SNAPSHOT)).isFalse();
         assertThat(operators(SNAPSHOT)).doesNotContain("catch-up-sweep");
+    }
+
+    /**
+     * The defaults reach Flink: a stuck checkpoint fails, and the fourth in a row fails the job.
+     */
+    @Test
+    void checkpointsTimeOutAndFailTheJobAfterTheToleratedFailures() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        SyncJobFactory.configure(env, SNAPSHOT);
+        CheckpointConfig checkpoints = env.getCheckpointConfig();
+        assertThat(checkpoints.getCheckpointTimeout()).isEqualTo(Duration.ofMinutes(2).toMillis());
+        assertThat(checkpoints.getTolerableCheckpointFailureNumber()).isEqualTo(3);
+
+        SyncJobSettings strict =
+                SyncJobSettings.builder(
+                                SNAPSHOT.redisUri(), SNAPSHOT.elasticsearchUrl(), SNAPSHOT.rules())
+                        .checkpointFailures(Duration.ofSeconds(30), 0)
+                        .build();
+        SyncJobFactory.configure(env, strict);
+        assertThat(checkpoints.getCheckpointTimeout()).isEqualTo(30_000);
+        assertThat(checkpoints.getTolerableCheckpointFailureNumber()).isZero();
     }
 
     private static List<String> operators(SyncJobSettings settings) {

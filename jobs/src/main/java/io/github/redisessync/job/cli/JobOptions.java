@@ -82,6 +82,24 @@ public class JobOptions {
     Duration checkpointInterval;
 
     @Option(
+            names = "--checkpoint-timeout",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description =
+                    "How long a checkpoint may take before it fails, e.g. 90s, 5min"
+                            + " (checkpoint.timeout). Default: 2min.")
+    Duration checkpointTimeout;
+
+    @Option(
+            names = "--tolerable-checkpoint-failures",
+            paramLabel = "N",
+            description =
+                    "Consecutive failed checkpoints tolerated; one more fails the job, which Flink"
+                            + " restarts from its last checkpoint"
+                            + " (checkpoint.tolerable-failures). Default: 3.")
+    Integer tolerableCheckpointFailures;
+
+    @Option(
             names = "--tail",
             paramLabel = "KIND",
             description =
@@ -157,6 +175,18 @@ public class JobOptions {
                     checkpointInterval.toMillis() + "ms",
                     "--checkpoint-interval");
         }
+        if (checkpointTimeout != null) {
+            setText(
+                    loader,
+                    "checkpoint.timeout",
+                    checkpointTimeout.toMillis() + "ms",
+                    "--checkpoint-timeout");
+        }
+        setText(
+                loader,
+                "checkpoint.tolerable-failures",
+                tolerableCheckpointFailures,
+                "--tolerable-checkpoint-failures");
         return new SettingsFactory(loader.load(), defaultMappingsDir());
     }
 

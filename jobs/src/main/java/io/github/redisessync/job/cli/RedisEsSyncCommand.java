@@ -38,18 +38,24 @@ public class RedisEsSyncCommand implements Runnable {
                 new CommandLine(this), "Missing a command: local, sync or verify (see --help).");
     }
 
+    /** Set by {@code bin/redis-es-sync}: this JVM is the launcher's own, not Flink's. */
+    static final String LAUNCHER_HOME = "redis-es-sync.home";
+
     public static void main(String[] args) {
         int exit = commandLine().execute(args);
-        if (args.length > 0 && args[0].equals(SyncCommand.NAME)) {
-            // `sync` runs in Flink's client, or inside the JobManager when submitted over REST or
-            // in
-            // application mode, where System.exit would take the JobManager down with it.
+        boolean submitted = System.getProperty(LAUNCHER_HOME) == null;
+        if (submitted && args.length > 0 && args[0].equals(SyncCommand.NAME)) {
+            // `sync` submitted to Flink runs in Flink's client, or inside the JobManager (over
+            // REST, in application mode), where System.exit would take the JobManager down with
+            // it: a failure is an exception for Flink to report. The error line is printed above.
             if (exit != 0) {
                 throw new IllegalStateException(
                         "redis-es-sync sync failed (exit code " + exit + "); see the error above.");
             }
             return;
         }
+        // The launcher's JVM: the error line printed above is the whole report, and the exit
+        // code tells the shell; an exception here would add a stack trace users need not read.
         System.exit(exit);
     }
 

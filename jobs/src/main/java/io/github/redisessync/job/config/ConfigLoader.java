@@ -85,7 +85,7 @@ public final class ConfigLoader {
                             + ", column "
                             + e.getLocation().getColumnNr()
                             + ": not valid YAML: "
-                            + e.getOriginalMessage());
+                            + YamlMessages.oneLine(e.getOriginalMessage()));
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             return new ConfigLoader(file, YAML.createObjectNode());

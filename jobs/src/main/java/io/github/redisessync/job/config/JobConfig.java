@@ -182,5 +182,7 @@ public final class JobConfig {
     /** {@code checkpoint}. */
     public static final class Checkpoint {
         public String interval;
+        public String timeout;
+        public Integer tolerableFailures;
     }
 }

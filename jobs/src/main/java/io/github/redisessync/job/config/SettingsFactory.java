@@ -161,6 +161,18 @@ public final class SettingsFactory {
                         : problems.check(
                                 "checkpoint.interval",
                                 () -> Values.positiveDuration(c.checkpoint.interval));
+        Duration checkpointTimeout =
+                c.checkpoint.timeout == null
+                        ? SyncJobSettings.DEFAULT_CHECKPOINT_TIMEOUT
+                        : problems.check(
+                                "checkpoint.timeout",
+                                () -> Values.positiveDuration(c.checkpoint.timeout));
+        Integer tolerableFailures =
+                c.checkpoint.tolerableFailures == null
+                        ? Integer.valueOf(SyncJobSettings.DEFAULT_TOLERABLE_CHECKPOINT_FAILURES)
+                        : problems.check(
+                                "checkpoint.tolerable-failures",
+                                () -> Values.notNegative(c.checkpoint.tolerableFailures));
         Configuration sink = sinkOptions(problems, c.sink);
         Set<String> jobIndexes = new HashSet<>();
         rules.forEach(rule -> jobIndexes.add(rule.index()));
@@ -176,6 +188,7 @@ public final class SettingsFactory {
                     .readBatchSize(batch)
                     .readLimits(elements, bytes)
                     .checkpointInterval(checkpoint)
+                    .checkpointFailures(checkpointTimeout, tolerableFailures)
                     .tail(
                             RedisTailMode.valueOf(tail.toUpperCase(Locale.ROOT)),
                             channel,

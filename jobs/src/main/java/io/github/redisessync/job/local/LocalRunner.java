@@ -127,6 +127,9 @@ public final class LocalRunner implements AutoCloseable {
         started.push(() -> deleteRecursively(checkpoints));
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        // The source's liveness gauges, for the progress line and the stall warning.
+        LivenessGauges liveness = LivenessGauges.register(conf);
+        started.push(liveness);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         env.setParallelism(request.parallelism);
@@ -149,8 +152,11 @@ public final class LocalRunner implements AutoCloseable {
         }
         out.flush();
         JobExecutionResult result;
+        // A bounded run's tail and readers end by design (--until-synced): no stall then.
+        StallCheck stalls = new StallCheck(settings.checkpointInterval(), tailing, t0);
         try (ProgressReporter progress =
-                new ProgressReporter(job, Duration.ofSeconds(2), databaseSize(redisUri))) {
+                new ProgressReporter(
+                        job, Duration.ofSeconds(2), databaseSize(redisUri), liveness, stalls)) {
             result = job.getJobExecutionResult().get();
         }
         long elapsed = System.nanoTime() - t0;

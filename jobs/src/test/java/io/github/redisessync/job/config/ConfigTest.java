@@ -14,14 +14,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The YAML configuration: the examples in conf/, overrides, and broken files named precisely. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ConfigTest {
     private static final Path CONF = Path.of("..", "conf");
     private static final String REDIS = "redis://127.0.0.1:6379";
@@ -124,6 +127,14 @@ class ConfigTest {
                         USERS + "checkpoint: {interval: ten seconds}\n",
                         "checkpoint.interval: expected a duration such as 500ms, 10s, 5min or"
                                 + " 1h, was 'ten seconds'."),
+                Arguments.of(
+                        "checkpoint timeout of zero",
+                        USERS + "checkpoint: {timeout: 0s}\n",
+                        "checkpoint.timeout: expected a positive duration, was '0s'."),
+                Arguments.of(
+                        "negative tolerable checkpoint failures",
+                        USERS + "checkpoint: {tolerable-failures: -1}\n",
+                        "checkpoint.tolerable-failures: expected zero or more, was -1."),
                 Arguments.of(
                         "bad index name",
                         USERS.replace("index: users", "index: Users"),
@@ -310,6 +321,27 @@ class ConfigTest {
                 + "\"rollup\":{\"type\":\"keyword\"},"
                 + properties
                 + "}}}";
+    }
+
+    @Test
+    void aStuckCheckpointTimesOutAndFailsTheJobAfterTheToleratedFailuresByDefault()
+            throws IOException {
+        SyncJobSettings defaults = load(write(USERS), Map.of());
+        assertThat(defaults.checkpointTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(defaults.tolerableCheckpointFailures()).isEqualTo(3);
+
+        Path file = write(USERS + "checkpoint: {timeout: 5min, tolerable-failures: 1}\n");
+        SyncJobSettings fromFile = load(file, Map.of());
+        assertThat(fromFile.checkpointTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(fromFile.tolerableCheckpointFailures()).isEqualTo(1);
+        SyncJobSettings fromEnv =
+                load(
+                        file,
+                        Map.of(
+                                "REDIS_ES_SYNC_CHECKPOINT_TIMEOUT", "90s",
+                                "REDIS_ES_SYNC_CHECKPOINT_TOLERABLE_FAILURES", "0"));
+        assertThat(fromEnv.checkpointTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(fromEnv.tolerableCheckpointFailures()).isZero();
     }
 
     @Test

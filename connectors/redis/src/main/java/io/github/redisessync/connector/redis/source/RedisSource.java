@@ -111,7 +111,8 @@ public class RedisSource
                 () -> new RedisSplitReader(readerConfig, metrics, tailClientName),
                 emitter,
                 readerConfig,
-                readerContext);
+                readerContext,
+                metrics);
     }
 
     @Override

@@ -3,8 +3,9 @@ package io.github.redisessync.connector.redis.source.reader;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * The keys marked dirty by the tail and not re-read yet: bounded, de-duplicated, in arrival order.
@@ -13,30 +14,41 @@ import java.util.List;
  * that finds the buffer full is dropped and the overflow remembered: that is a gap, which the
  * reader heals with a rescan, so memory stays bounded however fast Redis is written. Pub/sub
  * threads offer, the fetcher thread drains.
+ *
+ * <p>Each key keeps the time its first waiting change arrived, so that the age of the oldest
+ * pending change (how far the tail lags behind Redis) can be read at any time.
  */
 final class RedisChangeBuffer {
 
     private final int capacity;
-    private final LinkedHashSet<ByteBuffer> keys = new LinkedHashSet<>();
+    private final LongSupplier nanoClock;
+    // Key -> System.nanoTime() of its first change since it was last drained; in arrival order.
+    private final LinkedHashMap<ByteBuffer, Long> keys = new LinkedHashMap<>();
     private boolean overflowed;
     private boolean signalled;
 
     RedisChangeBuffer(int capacity) {
+        this(capacity, System::nanoTime);
+    }
+
+    /** {@code nanoClock}: the monotonic clock arrival times and ages are measured with. */
+    RedisChangeBuffer(int capacity, LongSupplier nanoClock) {
         this.capacity = capacity;
+        this.nanoClock = nanoClock;
     }
 
     /** Marks a key dirty; false when the buffer was full and the key was dropped. */
     synchronized boolean offer(byte[] key) {
         ByteBuffer wrapped = ByteBuffer.wrap(key);
-        if (keys.contains(wrapped)) {
-            return true;
+        if (keys.containsKey(wrapped)) {
+            return true; // its earlier change is older, and its age is what lags
         }
         if (keys.size() >= capacity) {
             overflowed = true;
             notifyAll();
             return false;
         }
-        keys.add(wrapped);
+        keys.put(wrapped, nanoClock.getAsLong());
         notifyAll();
         return true;
     }
@@ -44,7 +56,8 @@ final class RedisChangeBuffer {
     /** Takes up to {@code max} keys, oldest first. */
     synchronized List<byte[]> drain(int max) {
         List<byte[]> drained = new ArrayList<>(Math.min(max, keys.size()));
-        for (Iterator<ByteBuffer> it = keys.iterator(); it.hasNext() && drained.size() < max; ) {
+        for (Iterator<ByteBuffer> it = keys.keySet().iterator();
+                it.hasNext() && drained.size() < max; ) {
             drained.add(it.next().array());
             it.remove();
         }
@@ -53,6 +66,14 @@ final class RedisChangeBuffer {
 
     synchronized int size() {
         return keys.size();
+    }
+
+    /** Nanoseconds since the oldest waiting change arrived; 0 when none waits. */
+    synchronized long oldestAgeNanos() {
+        if (keys.isEmpty()) {
+            return 0;
+        }
+        return Math.max(0, nanoClock.getAsLong() - keys.values().iterator().next());
     }
 
     synchronized boolean isEmpty() {

@@ -24,12 +24,23 @@ public class RedisSourceReader
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisSourceReader.class);
 
+    private final RedisSourceMetrics metrics;
+
     public RedisSourceReader(
             Supplier<RedisSplitReader> splitReaderSupplier,
             RedisRecordEmitter recordEmitter,
             Configuration config,
-            SourceReaderContext context) {
+            SourceReaderContext context,
+            RedisSourceMetrics metrics) {
         super(splitReaderSupplier::get, recordEmitter, config, context);
+        this.metrics = metrics;
+    }
+
+    /** Restarts the {@code secondsSinceLastCompletedCheckpoint} clock. */
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        metrics.checkpointCompleted();
+        super.notifyCheckpointComplete(checkpointId);
     }
 
     @Override

@@ -90,7 +90,8 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
 
     // The tail split, its subscription, and a catch-up pass in progress.
     private RedisTailSplit tail;
-    private RedisTailSubscription subscription;
+    // Volatile: the tailSubscribed gauge reads it from the metrics reporter's thread.
+    private volatile RedisTailSubscription subscription;
     private RedisKeyScan rescan;
     private long rescanKeys;
     private long rescanStartVersion;
@@ -121,7 +122,7 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
         int bufferSize = config.get(RedisSourceOptions.TAIL_BUFFER_SIZE);
         this.changes = new RedisChangeBuffer(bufferSize);
         this.expiryChecks = new RedisExpiryChecks(bufferSize);
-        metrics.pendingChanges(changes::size);
+        metrics.pendingChanges(changes);
     }
 
     @Override
@@ -170,10 +171,23 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
                                     + tail.splitId());
                 }
                 tail = split.asTailSplit();
+                metrics.tail(tail.splitId(), this::tailSubscribed);
             } else {
                 pendingScans.add(split.asScanSplit());
             }
         }
+    }
+
+    /** Whether the tail's subscription is open (false without a tail, or after it ended). */
+    boolean tailSubscribed() {
+        RedisTailSubscription current = subscription;
+        return current != null && !current.isLost();
+    }
+
+    /** The Redis client id of the tail's pub/sub connection, or -1 without one (or refused). */
+    long tailClientId() {
+        RedisTailSubscription current = subscription;
+        return current == null ? -1 : current.clientId();
     }
 
     @Override
@@ -217,10 +231,11 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
                     RedisTailSubscription.open(
                             config, tail, changes, metrics.changesReceived, tailClientName);
             LOG.info(
-                    "Subscribed {} to {} on {}",
+                    "Subscribed {} to {} on {} (client id {})",
                     tail.splitId(),
                     RedisTailSubscription.describe(tail),
-                    connection.description());
+                    connection.description(),
+                    subscription.clientId());
         }
         if (gap != null) {
             metrics.catchUps.inc();

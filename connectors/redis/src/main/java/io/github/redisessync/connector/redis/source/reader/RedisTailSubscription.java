@@ -21,10 +21,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.metrics.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One open pub/sub subscription of a tail split: every message marks its key dirty in the {@link
@@ -38,18 +42,23 @@ import org.apache.flink.metrics.Counter;
  */
 final class RedisTailSubscription implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RedisTailSubscription.class);
+
     private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisPubSubConnection<byte[], byte[]> connection;
+    private final long clientId;
     private volatile boolean lost;
 
     private RedisTailSubscription(
             ClientResources resources,
             RedisClient client,
-            StatefulRedisPubSubConnection<byte[], byte[]> connection) {
+            StatefulRedisPubSubConnection<byte[], byte[]> connection,
+            long clientId) {
         this.resources = resources;
         this.client = client;
         this.connection = connection;
+        this.clientId = clientId;
     }
 
     /**
@@ -85,10 +94,13 @@ final class RedisTailSubscription implements AutoCloseable {
                                                 .build()),
                         config.get(RedisSourceOptions.URI));
         RedisTailSubscription subscription = null;
+        StatefulRedisPubSubConnection<byte[], byte[]> connected = null;
         try {
             StatefulRedisPubSubConnection<byte[], byte[]> connection =
                     client.connectPubSub(ByteArrayCodec.INSTANCE, uri);
-            subscription = new RedisTailSubscription(resources, client, connection);
+            connected = connection;
+            long clientId = clientId(connection, commandTimeout);
+            subscription = new RedisTailSubscription(resources, client, connection, clientId);
             RedisTailSubscription self = subscription;
             connection.addListener(
                     new RedisConnectionStateListener() {
@@ -119,6 +131,9 @@ final class RedisTailSubscription implements AutoCloseable {
             if (subscription != null) {
                 subscription.close();
             } else {
+                if (connected != null) {
+                    connected.close();
+                }
                 shutdown(client, resources);
             }
             if (e instanceof InterruptedException) {
@@ -135,6 +150,26 @@ final class RedisTailSubscription implements AutoCloseable {
         }
     }
 
+    /**
+     * The connection's {@code CLIENT ID}, asked before subscribing (RESP2 allows nothing else
+     * after): it names the connection in {@code CLIENT LIST} and the log, so that it can be found,
+     * or killed by itself. Only a diagnostic: a server that refuses the command (an ACL user
+     * without {@code @connection}) gets -1, and the tail subscribes all the same.
+     */
+    private static long clientId(
+            StatefulRedisPubSubConnection<byte[], byte[]> connection, Duration commandTimeout)
+            throws InterruptedException, TimeoutException {
+        try {
+            return connection
+                    .async()
+                    .clientId()
+                    .get(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            LOG.debug("CLIENT ID refused: {}", RedisClients.describe(e));
+            return -1;
+        }
+    }
+
     /** What the split subscribes to, for logs and errors. */
     static String describe(RedisTailSplit split) {
         if (split.mode() == RedisTailMode.KEYSPACE) {
@@ -148,6 +183,11 @@ final class RedisTailSubscription implements AutoCloseable {
 
     static String keyspacePrefix(int database) {
         return "__keyspace@" + database + "__:";
+    }
+
+    /** The server's id of this pub/sub connection ({@code CLIENT ID}), or -1 if refused. */
+    long clientId() {
+        return clientId;
     }
 
     /** True once the connection dropped: the notifications since then are lost. */
