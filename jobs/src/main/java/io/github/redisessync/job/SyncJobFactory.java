@@ -17,7 +17,9 @@ import io.github.redisessync.job.sweep.CatchUpSweep;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -128,5 +130,25 @@ public final class SyncJobFactory {
     public static void configure(StreamExecutionEnvironment env, SyncJobSettings settings) {
         env.enableCheckpointing(
                 settings.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.configure(checkpointStorage(settings));
+    }
+
+    /**
+     * Retained checkpoints: a cancelled, failed or killed job leaves its latest completed
+     * checkpoint in the checkpoint directory ({@code checkpoint.dir}, else the cluster's), so that
+     * {@code flink run -s <dir>/<job id>/chk-N} and {@code local} started again resume from it.
+     * Without a checkpoint directory Flink keeps checkpoints in the JobManager's memory, and there
+     * is nothing to retain.
+     */
+    static Configuration checkpointStorage(SyncJobSettings settings) {
+        Configuration conf = new Configuration();
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        if (settings.checkpointDir() != null) {
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.checkpointDir());
+        }
+        return conf;
     }
 }

@@ -26,6 +26,7 @@ public final class SyncJobSettings {
     private final int scanMaxKeysPerSecond;
     private final int readBatchSize;
     private final Duration checkpointInterval;
+    private final String checkpointDir;
     private final Integer database;
     private final int maxValueElements;
     private final int maxStringBytes;
@@ -80,6 +81,7 @@ public final class SyncJobSettings {
         this.scanMaxKeysPerSecond = b.scanMaxKeysPerSecond;
         this.readBatchSize = b.readBatchSize;
         this.checkpointInterval = b.checkpointInterval;
+        this.checkpointDir = b.checkpointDir;
         this.database = b.database;
         this.maxValueElements = b.maxValueElements;
         this.maxStringBytes = b.maxStringBytes;
@@ -131,6 +133,14 @@ public final class SyncJobSettings {
 
     public Duration checkpointInterval() {
         return checkpointInterval;
+    }
+
+    /**
+     * Where checkpoints are kept, as a URI ({@code checkpoint.dir}), or null: the cluster's own
+     * ({@code execution.checkpointing.dir}); for {@code local}, its state directory.
+     */
+    public String checkpointDir() {
+        return checkpointDir;
     }
 
     /** The Redis database to read, or null: the one in the URL, else 0. */
@@ -207,6 +217,7 @@ public final class SyncJobSettings {
         b.scanMaxKeysPerSecond = scanMaxKeysPerSecond;
         b.readBatchSize = readBatchSize;
         b.checkpointInterval = checkpointInterval;
+        b.checkpointDir = checkpointDir;
         b.database = database;
         b.maxValueElements = maxValueElements;
         b.maxStringBytes = maxStringBytes;
@@ -248,6 +259,7 @@ public final class SyncJobSettings {
                 RedisSourceOptions.SCAN_MAX_KEYS_PER_SECOND.defaultValue();
         private int readBatchSize = RedisSourceOptions.READ_BATCH_SIZE.defaultValue();
         private Duration checkpointInterval = Duration.ofSeconds(10);
+        private String checkpointDir;
         private Integer database;
         private int maxValueElements = RedisSourceOptions.READ_MAX_VALUE_ELEMENTS.defaultValue();
         private int maxStringBytes = RedisSourceOptions.READ_MAX_STRING_BYTES.defaultValue();
@@ -290,6 +302,12 @@ public final class SyncJobSettings {
 
         public Builder checkpointInterval(Duration interval) {
             this.checkpointInterval = interval;
+            return this;
+        }
+
+        /** A URI Flink's file systems take ({@code file:///...}, {@code s3://...}); or null. */
+        public Builder checkpointDir(String uri) {
+            this.checkpointDir = uri;
             return this;
         }
 

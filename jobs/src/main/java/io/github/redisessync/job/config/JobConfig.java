@@ -182,5 +182,6 @@ public final class JobConfig {
     /** {@code checkpoint}. */
     public static final class Checkpoint {
         public String interval;
+        public String dir;
     }
 }

@@ -161,6 +161,11 @@ public final class SettingsFactory {
                         : problems.check(
                                 "checkpoint.interval",
                                 () -> Values.positiveDuration(c.checkpoint.interval));
+        String checkpointDir =
+                c.checkpoint.dir == null
+                        ? null
+                        : problems.check(
+                                "checkpoint.dir", () -> Values.directoryUri(c.checkpoint.dir));
         Configuration sink = sinkOptions(problems, c.sink);
         Set<String> jobIndexes = new HashSet<>();
         rules.forEach(rule -> jobIndexes.add(rule.index()));
@@ -176,6 +181,7 @@ public final class SettingsFactory {
                     .readBatchSize(batch)
                     .readLimits(elements, bytes)
                     .checkpointInterval(checkpoint)
+                    .checkpointDir(checkpointDir)
                     .tail(
                             RedisTailMode.valueOf(tail.toUpperCase(Locale.ROOT)),
                             channel,
