@@ -18,22 +18,24 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.function.BiFunction;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.elasticsearch.client.RestClient;
@@ -64,6 +66,12 @@ public final class LocalRunner implements AutoCloseable {
         public int webPort;
         public int parallelism = 2;
 
+        /** Deletes the state directory's checkpoints first instead of resuming from them. */
+        public boolean fresh;
+
+        /** Where the default state directory is made ({@code .redis-es-sync/state/...}). */
+        public Path workingDirectory = Path.of("");
+
         /** Builds the settings once the endpoints are known. */
         public BiFunction<String, String, SyncJobSettings> settings;
     }
@@ -81,6 +89,8 @@ public final class LocalRunner implements AutoCloseable {
     public int run() throws Exception {
         String redisUri = request.redisUri;
         String esUrl = request.elasticsearchUrl;
+        // Embedded servers start empty each run: there is nothing to resume on them.
+        boolean external = redisUri != null && esUrl != null;
         // Settings first: a bad option fails before any server is started or contacted.
         request.settings.apply(
                 redisUri != null ? redisUri : "redis://127.0.0.1:6379",
@@ -104,6 +114,9 @@ public final class LocalRunner implements AutoCloseable {
         SyncJobSettings settings = request.settings.apply(redisUri, esUrl);
         // The settings' URL has the configured database folded in; demo data goes there.
         redisUri = settings.redisUri();
+        boolean tailing = settings.tailMode() != RedisTailMode.NONE && !settings.stopWhenIdle();
+        // Before the demo data: a state directory that cannot be used fails with nothing changed.
+        StateDirectory state = stateDirectory(settings, external && tailing);
 
         if (request.demoUsers > 0) {
             long t0 = System.nanoTime();
@@ -123,8 +136,16 @@ public final class LocalRunner implements AutoCloseable {
         conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(2));
         // The version gate keeps one entry per document: past ~200k documents its state outgrows
         // the JobManager's 5 MB in-memory checkpoint limit, and every checkpoint would fail.
-        Path checkpoints = Files.createTempDirectory("redis-es-sync-checkpoints");
-        started.push(() -> deleteRecursively(checkpoints));
+        Path checkpoints;
+        StateDirectory.Checkpoint resume = null;
+        if (state == null) {
+            Path temporary = Files.createTempDirectory("redis-es-sync-checkpoints");
+            started.push(() -> StateDirectory.deleteRecursively(temporary));
+            checkpoints = temporary;
+        } else {
+            checkpoints = state.path();
+            resume = resumeFrom(state, settings, conf);
+        }
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         StreamExecutionEnvironment env =
@@ -136,7 +157,6 @@ public final class LocalRunner implements AutoCloseable {
         long t0 = System.nanoTime();
         JobClient job = env.executeAsync("redis-es-sync local");
         out.printf("Flink web UI: http://localhost:%d (job %s)%n", webPort, job.getJobID());
-        boolean tailing = settings.tailMode() != RedisTailMode.NONE && !settings.stopWhenIdle();
         if (tailing) {
             out.printf(
                     "Syncing the snapshot, then every change (tail: %s); press Ctrl-C to stop.%n",
@@ -152,6 +172,11 @@ public final class LocalRunner implements AutoCloseable {
         try (ProgressReporter progress =
                 new ProgressReporter(job, Duration.ofSeconds(2), databaseSize(redisUri))) {
             result = job.getJobExecutionResult().get();
+        } catch (ExecutionException e) {
+            if (resume != null && RestoreFailures.isRestoreFailure(e)) {
+                throw RestoreFailures.mismatch(resume, state.path(), e);
+            }
+            throw e;
         }
         long elapsed = System.nanoTime() - t0;
         int exit = summarize(settings, result.getAllAccumulatorResults(), elapsed);
@@ -168,6 +193,76 @@ public final class LocalRunner implements AutoCloseable {
         out.flush();
         awaitInterrupt();
         return exit;
+    }
+
+    /**
+     * The state directory, locked, for a run that can resume (external servers, a tail without
+     * end), else null; a state directory asked for where it cannot be used is named in a line.
+     */
+    private StateDirectory stateDirectory(SyncJobSettings settings, boolean resumable)
+            throws IOException {
+        String configured = settings.checkpointDir();
+        if (!resumable) {
+            if (configured != null) {
+                out.printf(
+                        "Not keeping checkpoints in %s: only a run on --redis and --es servers"
+                                + " that follows changes (not --until-synced, not --tail none)"
+                                + " resumes; this one starts afresh.%n",
+                        configured);
+            }
+            return null;
+        }
+        Path directory;
+        if (configured == null) {
+            directory = StateDirectory.defaultFor(request.workingDirectory, settings);
+        } else if (configured.startsWith("file:")) {
+            directory = Path.of(URI.create(configured));
+        } else {
+            throw new StateDirectory.StateDirectoryException(
+                    "--state-dir / checkpoint.dir must be a local directory for local, was "
+                            + configured
+                            + ".");
+        }
+        StateDirectory state = StateDirectory.open(directory);
+        started.push(state);
+        if (request.fresh) {
+            state.clear();
+            out.printf("Deleted the checkpoints in %s (--fresh).%n", state.path());
+        }
+        state.claim(StateDirectory.describe(settings));
+        return state;
+    }
+
+    /**
+     * Sets {@code conf} to restore the newest completed checkpoint of {@code state}, if there is
+     * one, says so, and deletes the older runs' checkpoints.
+     */
+    private StateDirectory.Checkpoint resumeFrom(
+            StateDirectory state, SyncJobSettings settings, Configuration conf) throws IOException {
+        StateDirectory.Checkpoint latest = state.latestCheckpoint().orElse(null);
+        state.prune(latest);
+        // One completed checkpoint is all a resume needs; older ones are deleted as they go.
+        conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 1);
+        if (latest == null) {
+            out.printf(
+                    "Keeping checkpoints in %s to resume from (none there yet: starting"
+                            + " afresh).%n",
+                    state.path());
+            return null;
+        }
+        conf.set(StateRecoveryOptions.SAVEPOINT_PATH, latest.directory().toUri().toString());
+        long age = Duration.between(latest.written(), Instant.now()).toSeconds();
+        String line =
+                String.format(
+                        Locale.ROOT,
+                        "Resuming from checkpoint %d in %s (written %d s ago); the source rescans"
+                                + " Redis, as after any gap in the tail.",
+                        latest.id(),
+                        latest.directory(),
+                        age);
+        LOG.info(line);
+        out.println(line);
+        return latest;
     }
 
     private int summarize(SyncJobSettings settings, Map<String, Object> acc, long elapsedNanos)
@@ -270,14 +365,6 @@ public final class LocalRunner implements AutoCloseable {
 
     private static String seconds(long nanos) {
         return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toArray(Path[]::new)) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 
     /** Stops the servers this run started, newest first. */
