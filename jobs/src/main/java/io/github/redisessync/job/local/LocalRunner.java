@@ -155,7 +155,12 @@ public final class LocalRunner implements AutoCloseable {
         SyncJobFactory.create(settings).addTo(env);
 
         long t0 = System.nanoTime();
-        JobClient job = env.executeAsync("redis-es-sync local");
+        JobClient job;
+        try {
+            job = env.executeAsync("redis-es-sync local");
+        } catch (Exception e) {
+            throw restoreFailureOr(e, state, resume);
+        }
         out.printf("Flink web UI: http://localhost:%d (job %s)%n", webPort, job.getJobID());
         if (tailing) {
             out.printf(
@@ -173,10 +178,7 @@ public final class LocalRunner implements AutoCloseable {
                 new ProgressReporter(job, Duration.ofSeconds(2), databaseSize(redisUri))) {
             result = job.getJobExecutionResult().get();
         } catch (ExecutionException e) {
-            if (resume != null && RestoreFailures.isRestoreFailure(e)) {
-                throw RestoreFailures.mismatch(resume, state.path(), e);
-            }
-            throw e;
+            throw restoreFailureOr(e, state, resume);
         }
         long elapsed = System.nanoTime() - t0;
         int exit = summarize(settings, result.getAllAccumulatorResults(), elapsed);
@@ -252,17 +254,22 @@ public final class LocalRunner implements AutoCloseable {
         }
         conf.set(StateRecoveryOptions.SAVEPOINT_PATH, latest.directory().toUri().toString());
         long age = Duration.between(latest.written(), Instant.now()).toSeconds();
-        String line =
-                String.format(
-                        Locale.ROOT,
-                        "Resuming from checkpoint %d in %s (written %d s ago); the source rescans"
-                                + " Redis, as after any gap in the tail.",
-                        latest.id(),
-                        latest.directory(),
-                        age);
-        LOG.info(line);
-        out.println(line);
+        out.printf(
+                Locale.ROOT,
+                "Resuming from checkpoint %d in %s (written %d s ago); the source rescans Redis,"
+                        + " as after any gap in the tail.%n",
+                latest.id(),
+                latest.directory(),
+                age);
         return latest;
+    }
+
+    /** A refused restore as the error users read (exit code 2); any other failure as it is. */
+    private static Exception restoreFailureOr(
+            Exception e, StateDirectory state, StateDirectory.Checkpoint resume) {
+        return resume != null && RestoreFailures.isRestoreFailure(e)
+                ? RestoreFailures.mismatch(resume, state.path(), e)
+                : e;
     }
 
     private int summarize(SyncJobSettings settings, Map<String, Object> acc, long elapsedNanos)
