@@ -18,11 +18,8 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
@@ -31,11 +28,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BiFunction;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.elasticsearch.client.RestClient;
@@ -116,7 +111,14 @@ public final class LocalRunner implements AutoCloseable {
         redisUri = settings.redisUri();
         boolean tailing = settings.tailMode() != RedisTailMode.NONE && !settings.stopWhenIdle();
         // Before the demo data: a state directory that cannot be used fails with nothing changed.
-        StateDirectory state = stateDirectory(settings, external && tailing);
+        LocalCheckpoints checkpoints =
+                LocalCheckpoints.open(
+                        settings,
+                        external && tailing,
+                        request.fresh,
+                        request.workingDirectory,
+                        out);
+        started.push(checkpoints);
 
         if (request.demoUsers > 0) {
             long t0 = System.nanoTime();
@@ -134,20 +136,7 @@ public final class LocalRunner implements AutoCloseable {
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         // Accumulators reach the job client with heartbeats; progress lines need them often.
         conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(2));
-        // The version gate keeps one entry per document: past ~200k documents its state outgrows
-        // the JobManager's 5 MB in-memory checkpoint limit, and every checkpoint would fail.
-        Path checkpoints;
-        StateDirectory.Checkpoint resume = null;
-        if (state == null) {
-            Path temporary = Files.createTempDirectory("redis-es-sync-checkpoints");
-            started.push(() -> StateDirectory.deleteRecursively(temporary));
-            checkpoints = temporary;
-        } else {
-            checkpoints = state.path();
-            resume = resumeFrom(state, settings, conf);
-        }
-        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        checkpoints.configure(conf);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         env.setParallelism(request.parallelism);
@@ -159,7 +148,7 @@ public final class LocalRunner implements AutoCloseable {
         try {
             job = env.executeAsync("redis-es-sync local");
         } catch (Exception e) {
-            throw restoreFailureOr(e, state, resume);
+            throw checkpoints.restoreFailureOr(e);
         }
         out.printf("Flink web UI: http://localhost:%d (job %s)%n", webPort, job.getJobID());
         if (tailing) {
@@ -178,7 +167,7 @@ public final class LocalRunner implements AutoCloseable {
                 new ProgressReporter(job, Duration.ofSeconds(2), databaseSize(redisUri))) {
             result = job.getJobExecutionResult().get();
         } catch (ExecutionException e) {
-            throw restoreFailureOr(e, state, resume);
+            throw checkpoints.restoreFailureOr(e);
         }
         long elapsed = System.nanoTime() - t0;
         int exit = summarize(settings, result.getAllAccumulatorResults(), elapsed);
@@ -195,81 +184,6 @@ public final class LocalRunner implements AutoCloseable {
         out.flush();
         awaitInterrupt();
         return exit;
-    }
-
-    /**
-     * The state directory, locked, for a run that can resume (external servers, a tail without
-     * end), else null; a state directory asked for where it cannot be used is named in a line.
-     */
-    private StateDirectory stateDirectory(SyncJobSettings settings, boolean resumable)
-            throws IOException {
-        String configured = settings.checkpointDir();
-        if (!resumable) {
-            if (configured != null) {
-                out.printf(
-                        "Not keeping checkpoints in %s: only a run on --redis and --es servers"
-                                + " that follows changes (not --until-synced, not --tail none)"
-                                + " resumes; this one starts afresh.%n",
-                        configured);
-            }
-            return null;
-        }
-        Path directory;
-        if (configured == null) {
-            directory = StateDirectory.defaultFor(request.workingDirectory, settings);
-        } else if (configured.startsWith("file:")) {
-            directory = Path.of(URI.create(configured));
-        } else {
-            throw new StateDirectory.StateDirectoryException(
-                    "--state-dir / checkpoint.dir must be a local directory for local, was "
-                            + configured
-                            + ".");
-        }
-        StateDirectory state = StateDirectory.open(directory);
-        started.push(state);
-        if (request.fresh) {
-            state.clear();
-            out.printf("Deleted the checkpoints in %s (--fresh).%n", state.path());
-        }
-        state.claim(StateDirectory.describe(settings));
-        return state;
-    }
-
-    /**
-     * Sets {@code conf} to restore the newest completed checkpoint of {@code state}, if there is
-     * one, says so, and deletes the older runs' checkpoints.
-     */
-    private StateDirectory.Checkpoint resumeFrom(
-            StateDirectory state, SyncJobSettings settings, Configuration conf) throws IOException {
-        StateDirectory.Checkpoint latest = state.latestCheckpoint().orElse(null);
-        state.prune(latest);
-        // One completed checkpoint is all a resume needs; older ones are deleted as they go.
-        conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 1);
-        if (latest == null) {
-            out.printf(
-                    "Keeping checkpoints in %s to resume from (none there yet: starting"
-                            + " afresh).%n",
-                    state.path());
-            return null;
-        }
-        conf.set(StateRecoveryOptions.SAVEPOINT_PATH, latest.directory().toUri().toString());
-        long age = Duration.between(latest.written(), Instant.now()).toSeconds();
-        out.printf(
-                Locale.ROOT,
-                "Resuming from checkpoint %d in %s (written %d s ago); the source rescans Redis,"
-                        + " as after any gap in the tail.%n",
-                latest.id(),
-                latest.directory(),
-                age);
-        return latest;
-    }
-
-    /** A refused restore as the error users read (exit code 2); any other failure as it is. */
-    private static Exception restoreFailureOr(
-            Exception e, StateDirectory state, StateDirectory.Checkpoint resume) {
-        return resume != null && RestoreFailures.isRestoreFailure(e)
-                ? RestoreFailures.mismatch(resume, state.path(), e)
-                : e;
     }
 
     private int summarize(SyncJobSettings settings, Map<String, Object> acc, long elapsedNanos)
