@@ -151,6 +151,41 @@ class LocalResumeITCase {
         }
     }
 
+    /** A changed configuration cannot resume the old one's checkpoints: said before any work. */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void checkpointsOfAnotherConfigurationAreRefusedNamingTheDirectoryAndWhatToDo()
+            throws Exception {
+        Path state = dir.resolve("state");
+        Path chk = Files.createDirectories(state.resolve("0123456789abcdef0123456789abcdef/chk-5"));
+        Files.write(chk.resolve("_metadata"), new byte[] {1});
+        Files.writeString(
+                state.resolve("job.properties"),
+                "mappings=" + prefix + "-old:* -> " + prefix + "\n");
+
+        CliRun run =
+                CliRun.run(
+                        "local",
+                        "--redis",
+                        TestServices.redis().uri(),
+                        "--es",
+                        TestServices.elasticsearch().url(),
+                        "--index",
+                        prefix + ":*=" + prefix,
+                        "--state-dir",
+                        state.toString());
+
+        assertThat(run.exitCode)
+                .as(run.toString())
+                .isEqualTo(RedisEsSyncCommand.EXIT_BAD_CONFIGURATION);
+        assertThat(run.err)
+                .contains("The state directory " + state + " holds checkpoints of another job")
+                .contains("mappings was '" + prefix + "-old:* -> " + prefix + "'")
+                .contains("--fresh")
+                .doesNotContain("Exception", "\tat ");
+        assertThat(chk.resolve("_metadata")).as("nothing deleted").exists();
+    }
+
     /** Waits until a completed checkpoint numbered {@code atLeast} or more is on disk. */
     private static void awaitCheckpoint(Path state, LocalProcess run, long atLeast)
             throws IOException {
