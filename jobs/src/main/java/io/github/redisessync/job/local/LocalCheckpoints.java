@@ -49,7 +49,9 @@ final class LocalCheckpoints implements AutoCloseable {
                         "Not keeping checkpoints in %s: only a run on --redis and --es servers"
                                 + " that follows changes (not --until-synced, not --tail none)"
                                 + " resumes; this one starts afresh.%n",
-                        configured);
+                        configured.startsWith("file:")
+                                ? Path.of(URI.create(configured))
+                                : configured);
             }
             return new LocalCheckpoints(
                     Files.createTempDirectory("redis-es-sync-checkpoints"), null, null);

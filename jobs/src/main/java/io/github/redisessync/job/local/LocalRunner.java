@@ -141,6 +141,10 @@ public final class LocalRunner implements AutoCloseable {
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         env.setParallelism(request.parallelism);
         SyncJobFactory.configure(env, settings);
+        // The job's checkpoint.dir would win over the MiniCluster's: this run's directory is ours.
+        Configuration jobCheckpoints = new Configuration();
+        checkpoints.configure(jobCheckpoints);
+        env.configure(jobCheckpoints);
         SyncJobFactory.create(settings).addTo(env);
 
         long t0 = System.nanoTime();
