@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -130,6 +131,7 @@ public final class SyncJobFactory {
         env.enableCheckpointing(
                 settings.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.configure(checkpointFailures(settings));
+        env.configure(checkpointStorage(settings));
     }
 
     /**
@@ -144,6 +146,25 @@ public final class SyncJobFactory {
         conf.set(
                 CheckpointingOptions.TOLERABLE_FAILURE_NUMBER,
                 settings.tolerableCheckpointFailures());
+        return conf;
+    }
+
+    /**
+     * Retained checkpoints: a cancelled, failed or killed job leaves its latest completed
+     * checkpoint in the checkpoint directory ({@code checkpoint.dir}, else the cluster's), so that
+     * {@code flink run -s <dir>/<job id>/chk-N} and {@code local} started again resume from it.
+     * Without a checkpoint directory Flink keeps checkpoints in the JobManager's memory, and there
+     * is nothing to retain.
+     */
+    static Configuration checkpointStorage(SyncJobSettings settings) {
+        Configuration conf = new Configuration();
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        if (settings.checkpointDir() != null) {
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.checkpointDir());
+        }
         return conf;
     }
 }

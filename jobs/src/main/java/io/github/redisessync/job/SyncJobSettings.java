@@ -47,6 +47,7 @@ public final class SyncJobSettings {
     private final Duration checkpointInterval;
     private final Duration checkpointTimeout;
     private final int tolerableCheckpointFailures;
+    private final String checkpointDir;
     private final Integer database;
     private final int maxValueElements;
     private final int maxStringBytes;
@@ -112,6 +113,7 @@ public final class SyncJobSettings {
         this.checkpointInterval = b.checkpointInterval;
         this.checkpointTimeout = b.checkpointTimeout;
         this.tolerableCheckpointFailures = b.tolerableCheckpointFailures;
+        this.checkpointDir = b.checkpointDir;
         this.database = b.database;
         this.maxValueElements = b.maxValueElements;
         this.maxStringBytes = b.maxStringBytes;
@@ -173,6 +175,14 @@ public final class SyncJobSettings {
     /** Consecutive failed checkpoints tolerated before the job fails (and Flink restarts it). */
     public int tolerableCheckpointFailures() {
         return tolerableCheckpointFailures;
+    }
+
+    /**
+     * Where checkpoints are kept, as a URI ({@code checkpoint.dir}), or null: the cluster's own
+     * ({@code execution.checkpointing.dir}); for {@code local}, its state directory.
+     */
+    public String checkpointDir() {
+        return checkpointDir;
     }
 
     /** The Redis database to read, or null: the one in the URL, else 0. */
@@ -251,6 +261,7 @@ public final class SyncJobSettings {
         b.checkpointInterval = checkpointInterval;
         b.checkpointTimeout = checkpointTimeout;
         b.tolerableCheckpointFailures = tolerableCheckpointFailures;
+        b.checkpointDir = checkpointDir;
         b.database = database;
         b.maxValueElements = maxValueElements;
         b.maxStringBytes = maxStringBytes;
@@ -294,6 +305,7 @@ public final class SyncJobSettings {
         private Duration checkpointInterval = Duration.ofSeconds(10);
         private Duration checkpointTimeout = DEFAULT_CHECKPOINT_TIMEOUT;
         private int tolerableCheckpointFailures = DEFAULT_TOLERABLE_CHECKPOINT_FAILURES;
+        private String checkpointDir;
         private Integer database;
         private int maxValueElements = RedisSourceOptions.READ_MAX_VALUE_ELEMENTS.defaultValue();
         private int maxStringBytes = RedisSourceOptions.READ_MAX_STRING_BYTES.defaultValue();
@@ -343,6 +355,12 @@ public final class SyncJobSettings {
         public Builder checkpointFailures(Duration timeout, int tolerableFailures) {
             this.checkpointTimeout = timeout;
             this.tolerableCheckpointFailures = tolerableFailures;
+            return this;
+        }
+
+        /** A URI Flink's file systems take ({@code file:///...}, {@code s3://...}); or null. */
+        public Builder checkpointDir(String uri) {
+            this.checkpointDir = uri;
             return this;
         }
 

@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.runtime.checkpoint.CheckpointRetentionPolicy;
+import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamNode;
@@ -77,6 +80,30 @@ class SyncJobFactoryTest {
         SyncJobFactory.configure(env, strict);
         assertThat(checkpoints.getCheckpointTimeout()).isEqualTo(30_000);
         assertThat(checkpoints.getTolerableCheckpointFailureNumber()).isZero();
+    }
+
+    /** A cancelled or killed job leaves its latest checkpoint to resume from. */
+    @Test
+    void checkpointsAreRetainedInTheConfiguredDirectory() {
+        SyncJobSettings settings =
+                SyncJobSettings.builder(
+                                SNAPSHOT.redisUri(), SNAPSHOT.elasticsearchUrl(), SNAPSHOT.rules())
+                        .checkpointDir("file:///tmp/redis-es-sync-checkpoints")
+                        .build();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        SyncJobFactory.configure(env, settings);
+        SyncJobFactory.create(settings).addTo(env);
+        JobGraph graph = env.getStreamGraph().getJobGraph();
+        assertThat(
+                        graph.getCheckpointingSettings()
+                                .getCheckpointCoordinatorConfiguration()
+                                .getCheckpointRetentionPolicy())
+                .isEqualTo(CheckpointRetentionPolicy.RETAIN_ON_CANCELLATION);
+        // The JobMaster loads the storage from the job's configuration over the cluster's.
+        assertThat(graph.getJobConfiguration().get(CheckpointingOptions.CHECKPOINT_STORAGE))
+                .isEqualTo("filesystem");
+        assertThat(graph.getJobConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
+                .isEqualTo("file:///tmp/redis-es-sync-checkpoints");
     }
 
     private static List<String> operators(SyncJobSettings settings) {

@@ -124,6 +124,9 @@ public class JobOptions {
                             + " (source.configure-notifications).")
     Boolean configureNotifications;
 
+    /** {@code local}'s {@code --state-dir}: its option, set here as {@code checkpoint.dir}. */
+    Path stateDir;
+
     /** Where {@code REDIS_URL}, {@code ES_URL} and {@code REDIS_ES_SYNC_*} are read. */
     Map<String, String> environment = System.getenv();
 
@@ -168,6 +171,7 @@ public class JobOptions {
                 "source.configure-notifications",
                 configureNotifications,
                 "--configure-notifications");
+        setText(loader, "checkpoint.dir", stateDir, "--state-dir");
         if (checkpointInterval != null) {
             setText(
                     loader,

@@ -2,6 +2,7 @@ package io.github.redisessync.job.cli;
 
 import io.github.redisessync.job.config.SettingsFactory;
 import io.github.redisessync.job.local.LocalRunner;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -78,6 +79,23 @@ public class LocalCommand implements Callable<Integer> {
             description = "Parallelism of the job. Default: ${DEFAULT-VALUE}.")
     int parallelism;
 
+    @Option(
+            names = "--state-dir",
+            paramLabel = "DIR",
+            description =
+                    "Keeps the latest completed checkpoint in DIR and resumes from it when"
+                            + " started again (checkpoint.dir); only with --redis and --es and a"
+                            + " tail without end (not --until-synced, not --tail none). Default:"
+                            + " .redis-es-sync/state/<redis>_<es> in the working directory.")
+    Path stateDir;
+
+    @Option(
+            names = "--fresh",
+            description =
+                    "Deletes the state directory's checkpoints and starts afresh instead of"
+                            + " resuming.")
+    boolean fresh;
+
     @Mixin JobOptions job;
 
     @Spec CommandSpec spec;
@@ -95,6 +113,7 @@ public class LocalCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--parallelism must be positive, was " + parallelism);
         }
+        job.stateDir = stateDir;
         // The whole configuration is checked here, before any server is started or contacted.
         SettingsFactory configuration = job.configuration(redis, es);
         configuration.settings("redis://127.0.0.1:6379", "http://127.0.0.1:9200", untilSynced);
@@ -106,6 +125,7 @@ public class LocalCommand implements Callable<Integer> {
         request.untilSynced = untilSynced;
         request.webPort = webPort;
         request.parallelism = parallelism;
+        request.fresh = fresh;
         // --until-synced: the tail ends once the snapshot is done and no change is pending, so
         // the job finishes and the summary below is of a consistent state.
         request.settings =

@@ -184,5 +184,6 @@ public final class JobConfig {
         public String interval;
         public String timeout;
         public Integer tolerableFailures;
+        public String dir;
     }
 }

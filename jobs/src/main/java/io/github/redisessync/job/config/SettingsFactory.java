@@ -173,6 +173,11 @@ public final class SettingsFactory {
                         : problems.check(
                                 "checkpoint.tolerable-failures",
                                 () -> Values.notNegative(c.checkpoint.tolerableFailures));
+        String checkpointDir =
+                c.checkpoint.dir == null
+                        ? null
+                        : problems.check(
+                                "checkpoint.dir", () -> Values.directoryUri(c.checkpoint.dir));
         Configuration sink = sinkOptions(problems, c.sink);
         Set<String> jobIndexes = new HashSet<>();
         rules.forEach(rule -> jobIndexes.add(rule.index()));
@@ -189,6 +194,7 @@ public final class SettingsFactory {
                     .readLimits(elements, bytes)
                     .checkpointInterval(checkpoint)
                     .checkpointFailures(checkpointTimeout, tolerableFailures)
+                    .checkpointDir(checkpointDir)
                     .tail(
                             RedisTailMode.valueOf(tail.toUpperCase(Locale.ROOT)),
                             channel,

@@ -1,5 +1,8 @@
 package io.github.redisessync.job.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +29,25 @@ final class Values {
             throw new IllegalArgumentException("expected a positive duration, was '" + text + "'.");
         }
         return d;
+    }
+
+    /**
+     * A directory as a URI Flink's file systems take: {@code s3://bucket/path} or {@code
+     * file:///path} as written, a plain path made absolute against the working directory.
+     */
+    static String directoryUri(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("expected a directory, was empty.");
+        }
+        if (text.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:/.*")) {
+            try {
+                return new URI(text).toString();
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException(
+                        "'" + text + "' is not a valid URI: " + e.getReason() + ".");
+            }
+        }
+        return Path.of(text).toAbsolutePath().normalize().toUri().toString();
     }
 
     static int positive(Integer value) {

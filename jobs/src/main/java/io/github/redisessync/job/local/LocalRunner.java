@@ -18,19 +18,16 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.function.BiFunction;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.RestOptions;
@@ -64,6 +61,12 @@ public final class LocalRunner implements AutoCloseable {
         public int webPort;
         public int parallelism = 2;
 
+        /** Deletes the state directory's checkpoints first instead of resuming from them. */
+        public boolean fresh;
+
+        /** Where the default state directory is made ({@code .redis-es-sync/state/...}). */
+        public Path workingDirectory = Path.of("");
+
         /** Builds the settings once the endpoints are known. */
         public BiFunction<String, String, SyncJobSettings> settings;
     }
@@ -81,6 +84,8 @@ public final class LocalRunner implements AutoCloseable {
     public int run() throws Exception {
         String redisUri = request.redisUri;
         String esUrl = request.elasticsearchUrl;
+        // Embedded servers start empty each run: there is nothing to resume on them.
+        boolean external = redisUri != null && esUrl != null;
         // Settings first: a bad option fails before any server is started or contacted.
         request.settings.apply(
                 redisUri != null ? redisUri : "redis://127.0.0.1:6379",
@@ -104,6 +109,16 @@ public final class LocalRunner implements AutoCloseable {
         SyncJobSettings settings = request.settings.apply(redisUri, esUrl);
         // The settings' URL has the configured database folded in; demo data goes there.
         redisUri = settings.redisUri();
+        boolean tailing = settings.tailMode() != RedisTailMode.NONE && !settings.stopWhenIdle();
+        // Before the demo data: a state directory that cannot be used fails with nothing changed.
+        LocalCheckpoints checkpoints =
+                LocalCheckpoints.open(
+                        settings,
+                        external && tailing,
+                        request.fresh,
+                        request.workingDirectory,
+                        out);
+        started.push(checkpoints);
 
         if (request.demoUsers > 0) {
             long t0 = System.nanoTime();
@@ -121,12 +136,7 @@ public final class LocalRunner implements AutoCloseable {
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         // Accumulators reach the job client with heartbeats; progress lines need them often.
         conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(2));
-        // The version gate keeps one entry per document: past ~200k documents its state outgrows
-        // the JobManager's 5 MB in-memory checkpoint limit, and every checkpoint would fail.
-        Path checkpoints = Files.createTempDirectory("redis-es-sync-checkpoints");
-        started.push(() -> deleteRecursively(checkpoints));
-        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        checkpoints.configure(conf);
         // The source's liveness gauges, for the progress line and the stall warning.
         LivenessGauges liveness = LivenessGauges.register(conf);
         started.push(liveness);
@@ -134,12 +144,20 @@ public final class LocalRunner implements AutoCloseable {
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         env.setParallelism(request.parallelism);
         SyncJobFactory.configure(env, settings);
+        // The job's checkpoint.dir would win over the MiniCluster's: this run's directory is ours.
+        Configuration jobCheckpoints = new Configuration();
+        checkpoints.configure(jobCheckpoints);
+        env.configure(jobCheckpoints);
         SyncJobFactory.create(settings).addTo(env);
 
         long t0 = System.nanoTime();
-        JobClient job = env.executeAsync("redis-es-sync local");
+        JobClient job;
+        try {
+            job = env.executeAsync("redis-es-sync local");
+        } catch (Exception e) {
+            throw checkpoints.restoreFailureOr(e);
+        }
         out.printf("Flink web UI: http://localhost:%d (job %s)%n", webPort, job.getJobID());
-        boolean tailing = settings.tailMode() != RedisTailMode.NONE && !settings.stopWhenIdle();
         if (tailing) {
             out.printf(
                     "Syncing the snapshot, then every change (tail: %s); press Ctrl-C to stop.%n",
@@ -158,6 +176,8 @@ public final class LocalRunner implements AutoCloseable {
                 new ProgressReporter(
                         job, Duration.ofSeconds(2), databaseSize(redisUri), liveness, stalls)) {
             result = job.getJobExecutionResult().get();
+        } catch (ExecutionException e) {
+            throw checkpoints.restoreFailureOr(e);
         }
         long elapsed = System.nanoTime() - t0;
         int exit = summarize(settings, result.getAllAccumulatorResults(), elapsed);
@@ -276,14 +296,6 @@ public final class LocalRunner implements AutoCloseable {
 
     private static String seconds(long nanos) {
         return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toArray(Path[]::new)) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 
     /** Stops the servers this run started, newest first. */

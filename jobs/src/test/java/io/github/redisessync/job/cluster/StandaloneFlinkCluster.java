@@ -2,6 +2,7 @@ package io.github.redisessync.job.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -148,11 +149,23 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     /** Runs the jar's main with {@code args} in the JobManager, as the web UI does; the job id. */
     String run(String jarId, String entryClass, List<String> args)
             throws IOException, InterruptedException {
-        String request =
-                JSON.writeValueAsString(
-                        JSON.createObjectNode()
-                                .put("entryClass", entryClass)
-                                .set("programArgsList", JSON.valueToTree(args)));
+        return run(jarId, entryClass, args, null);
+    }
+
+    /**
+     * As {@link #run(String, String, List)}, restoring the job from {@code savepointPath} (a
+     * retained checkpoint's {@code chk-N} directory, or null for none), as {@code flink run -s}.
+     */
+    String run(String jarId, String entryClass, List<String> args, String savepointPath)
+            throws IOException, InterruptedException {
+        ObjectNode body =
+                JSON.createObjectNode()
+                        .put("entryClass", entryClass)
+                        .set("programArgsList", JSON.valueToTree(args));
+        if (savepointPath != null) {
+            body.put("savepointPath", savepointPath);
+        }
+        String request = JSON.writeValueAsString(body);
         return send(HttpRequest.newBuilder(uri("/jars/" + jarId + "/run"))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(request)))

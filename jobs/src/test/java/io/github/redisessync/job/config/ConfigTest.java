@@ -359,6 +359,21 @@ class ConfigTest {
                         "Configuration file " + dir.resolve("absent.yaml") + " does not exist.");
     }
 
+    @Test
+    void theCheckpointDirectoryIsAUriAndAPlainPathIsMadeAbsolute() throws IOException {
+        assertThat(load(write(USERS), Map.of()).checkpointDir()).isNull();
+        assertThat(
+                        load(write(USERS + "checkpoint: {dir: 's3://bucket/sync'}\n"), Map.of())
+                                .checkpointDir())
+                .isEqualTo("s3://bucket/sync");
+        assertThat(
+                        load(write(USERS), Map.of("REDIS_ES_SYNC_CHECKPOINT_DIR", "state"))
+                                .checkpointDir())
+                .isEqualTo(Path.of("state").toAbsolutePath().toUri().toString());
+        assertThatThrownBy(() -> load(write(USERS + "checkpoint: {dir: ' '}\n"), Map.of()))
+                .hasMessageContaining("checkpoint.dir: expected a directory, was empty.");
+    }
+
     private Path write(String yaml) throws IOException {
         Path file = dir.resolve("job.yaml");
         Files.writeString(file, yaml);
