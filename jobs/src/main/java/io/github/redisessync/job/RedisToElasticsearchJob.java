@@ -10,12 +10,12 @@ import io.github.redisessync.job.mapping.RecordMappingFunction;
 import io.github.redisessync.job.rollup.RollupGraph;
 import io.github.redisessync.job.rollup.RollupSpec;
 import io.github.redisessync.job.sweep.CatchUpSweep;
+import io.github.redisessync.job.sweep.CatchUpSweepOperatorFactory;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -61,7 +61,8 @@ public final class RedisToElasticsearchJob {
 
     /**
      * Sweeps the documents of vanished keys after each catch-up of the tail (see {@link
-     * CatchUpSweep}); without it, catch-up markers are dropped.
+     * CatchUpSweep} and {@link io.github.redisessync.job.sweep.CatchUpSweepOperator}); without it,
+     * catch-up markers are dropped.
      */
     public RedisToElasticsearchJob withCatchUpSweep(CatchUpSweep sweep) {
         this.catchUpSweep = sweep;
@@ -90,18 +91,16 @@ public final class RedisToElasticsearchJob {
                 .name("dead-letters");
         DataStream<DocumentAction> actions = documents;
         if (catchUpSweep != null) {
-            // Markers are rare (one per gap); each waits for a checkpoint, then sweeps.
+            // Markers are rare (one per gap); each is swept after a checkpoint, off the mailbox.
             DataStream<DocumentAction> sweepDeletes =
-                    AsyncDataStream.unorderedWait(
-                                    records.filter(RedisRecord::isCatchUpMarker)
-                                            .uid("catch-up-markers")
-                                            .name("catch-up-markers"),
-                                    catchUpSweep,
-                                    CatchUpSweep.TIMEOUT.toMillis(),
-                                    TimeUnit.MILLISECONDS,
-                                    4)
-                            .uid("catch-up-sweep")
-                            .name("catch-up-sweep");
+                    records.filter(RedisRecord::isCatchUpMarker)
+                            .uid("catch-up-markers")
+                            .name("catch-up-markers")
+                            .transform(
+                                    "catch-up-sweep",
+                                    TypeInformation.of(DocumentAction.class),
+                                    new CatchUpSweepOperatorFactory(catchUpSweep))
+                            .uid("catch-up-sweep");
             actions = documents.union(sweepDeletes);
         }
         // Without rollups this is actions itself: the graph is unchanged.

@@ -99,12 +99,12 @@ public final class SyncJobFactory {
     }
 
     /**
-     * Whether the job sweeps after catch-up markers: only when it tails without end. A sweep waits
-     * for a checkpoint after its marker, and a bounded job (no tail, or {@code stopWhenIdle}) takes
-     * none while the marker waits: Flink's {@code AsyncWaitOperator} holds the end of its input
-     * until every pending element completes, so a marker of a gap in a bounded run would hold the
-     * job until {@link CatchUpSweep#TIMEOUT}. Such a run ends instead, without the sweep ({@code
-     * verify --repair} removes what it would have deleted); the rollups still get the marker.
+     * Whether the job sweeps after catch-up markers: only when it tails without end. A sweep runs
+     * after the first checkpoint that follows its marker, and a bounded job (no tail, or {@code
+     * stopWhenIdle}) ends without one: its operators have finished before that checkpoint
+     * completes, so the sweep's deletes would have nowhere to go. Such a run ends without the sweep
+     * ({@code verify --repair} removes what it would have deleted); the rollups still get the
+     * marker.
      */
     static boolean sweeps(SyncJobSettings settings) {
         return settings.tailMode() != RedisTailMode.NONE && !settings.stopWhenIdle();
