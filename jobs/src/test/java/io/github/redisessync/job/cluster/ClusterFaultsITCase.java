@@ -77,7 +77,7 @@ class ClusterFaultsITCase {
     void convergesAfterTheTaskManagerIsKilledMidTail() throws Exception {
         try (PersistentRedis redis = PersistentRedis.start(directory.resolve("redis"));
                 FaultRun run = submit("TaskManager killed mid-tail", redis, 5_000, 0);
-                WriterProcess writer = writer(run, RATE * 40, Duration.ofSeconds(40))) {
+                WriterProcess writer = writer(run, RATE * 60, Duration.ofSeconds(60))) {
             run.awaitSnapshotScanned(Duration.ofMinutes(2));
             long before = run.completedCheckpoints();
             run.await(
@@ -86,16 +86,18 @@ class ClusterFaultsITCase {
                     () -> run.completedCheckpoints() > before);
             assertThat(writer.isRunning()).as("the writer still writes at the kill").isTrue();
             long atFault = run.completedCheckpoints();
+            long killed = System.nanoTime();
             cluster.killTaskManager();
             cluster.startTaskManager();
             run.awaitRunning(Duration.ofMinutes(2));
+            LOG.info("{}: running again {} s after the kill", run.name, seconds(killed));
             run.finish(writer.awaitDone(Duration.ofMinutes(2)), atFault);
             assertThat(run.restarts()).as("restarts").isPositive();
         }
     }
 
     /**
-     * SIGKILL of the TaskManager in the middle of a snapshot slowed to 2,000 keys/s, with the
+     * SIGKILL of the TaskManager in the middle of a snapshot slowed to 3,000 keys/s, with the
      * writer on: the restored job resumes the scan and converges.
      */
     @Test
@@ -104,7 +106,7 @@ class ClusterFaultsITCase {
     void convergesAfterTheTaskManagerIsKilledMidSnapshot() throws Exception {
         int keys = 40_000;
         try (PersistentRedis redis = PersistentRedis.start(directory.resolve("redis"));
-                FaultRun run = submit("TaskManager killed mid-snapshot", redis, keys / 2, 2_000);
+                FaultRun run = submit("TaskManager killed mid-snapshot", redis, keys / 2, 3_000);
                 WriterProcess writer = writer(run, RATE * 60, Duration.ofSeconds(60))) {
             run.await(
                     "a fifth of the snapshot scanned",
@@ -113,6 +115,7 @@ class ClusterFaultsITCase {
             long atFault = run.completedCheckpoints();
             double scanned = run.sourceMetric("redisKeysScanned", "sum");
             double progress = run.sourceMetric("redisScanProgress", "min");
+            long killed = System.nanoTime();
             cluster.killTaskManager();
             LOG.info("Killed the TaskManager with {} keys scanned, progress {}", scanned, progress);
             // Proof that the kill fell in the snapshot: the scan had not read every key yet.
@@ -120,6 +123,7 @@ class ClusterFaultsITCase {
             assertThat(progress).as("scan progress at the kill").isLessThan(1.0);
             cluster.startTaskManager();
             run.awaitRunning(Duration.ofMinutes(2));
+            LOG.info("{}: running again {} s after the kill", run.name, seconds(killed));
             run.finish(writer.awaitDone(Duration.ofMinutes(2)), atFault);
             assertThat(run.restarts()).as("restarts").isPositive();
         }
@@ -171,7 +175,7 @@ class ClusterFaultsITCase {
     void convergesAfterItsPubSubConnectionIsKilledTwice() throws Exception {
         try (PersistentRedis redis = PersistentRedis.start(directory.resolve("redis"));
                 FaultRun run = submit("pub/sub connection killed twice", redis, 5_000, 0);
-                WriterProcess writer = writer(run, RATE * 40, Duration.ofSeconds(40));
+                WriterProcess writer = writer(run, RATE * 60, Duration.ofSeconds(60));
                 StatefulRedisConnection<String, String> admin =
                         RedisClient.create(redis.uri()).connect()) {
             run.awaitSnapshotScanned(Duration.ofMinutes(2));
@@ -207,7 +211,7 @@ class ClusterFaultsITCase {
     void convergesAfterRedisRestarts() throws Exception {
         try (PersistentRedis redis = PersistentRedis.start(directory.resolve("redis"));
                 FaultRun run = submit("Redis restarted", redis, 5_000, 0);
-                WriterProcess writer = writer(run, RATE * 40, Duration.ofSeconds(40))) {
+                WriterProcess writer = writer(run, RATE * 60, Duration.ofSeconds(60))) {
             run.awaitSnapshotScanned(Duration.ofMinutes(2));
             long atFault = run.completedCheckpoints();
             redis.kill();
@@ -310,6 +314,10 @@ class ClusterFaultsITCase {
                     }
                 });
         return Duration.ofNanos(System.nanoTime() - written);
+    }
+
+    private static String seconds(long sinceNanos) {
+        return String.format("%.1f", (System.nanoTime() - sinceNanos) / 1e9);
     }
 
     private static long subscribers(RedisCommands<String, String> redis) {

@@ -55,8 +55,8 @@ final class FaultRun implements AutoCloseable {
     }
 
     /**
-     * Loads {@code data} into Redis and submits the job; {@code maxKeysPerSecond} caps the
-     * snapshot's scan (0: no cap) so that a case can act in its middle.
+     * Loads {@code data} into Redis, submits the job and waits until its tasks run; {@code
+     * maxKeysPerSecond} caps the snapshot's scan (0: no cap) so that a case can act in its middle.
      */
     static FaultRun submit(
             String name,
@@ -122,8 +122,11 @@ final class FaultRun implements AutoCloseable {
                                 new RollupOracle(es, users, orders, userRollups, orderRollups))
                         .index(data.userKey(""), users)
                         .index(data.orderKey(""), orders);
-        LOG.info("{}: job {} on {} keys", name, jobId, data.users() + data.orders());
-        return new FaultRun(name, data, redisUri, jobId, oracle, users, cluster);
+        FaultRun run = new FaultRun(name, data, redisUri, jobId, oracle, users, cluster);
+        // Deploying takes a while on a busy machine: the writer is to start with the snapshot.
+        run.awaitRunning(Duration.ofMinutes(2));
+        LOG.info("{}: job {} runs, on {} keys", name, jobId, data.users() + data.orders());
+        return run;
     }
 
     /** Checkpoints completed so far, as {@code /jobs/<id>/checkpoints} counts them. */
