@@ -143,6 +143,7 @@ class ClusterFaultsITCase {
                 FaultRun run = submit("five minutes of writes", redis, 5_000, 0);
                 WriterProcess writer = writer(run, RATE * time.toSeconds(), time)) {
             long first = run.completedCheckpoints();
+            long started = System.nanoTime();
             long windows = 0;
             Duration probed = null;
             // A new checkpoint in every 15 s (15 intervals) of the writer's five minutes.
@@ -158,12 +159,15 @@ class ClusterFaultsITCase {
                         Duration.ofMillis(200),
                         () -> run.completedCheckpoints() > seen);
                 windows++;
-                if (probed == null && writer.progress() > RATE * (time.toSeconds() - 15)) {
+                // In the writer's last 20 s, while it still writes (its rate varies with load).
+                if (probed == null
+                        && System.nanoTime() - started > time.minusSeconds(20).toNanos()) {
                     probed = probe(run);
                 }
             }
             assertThat(windows).as("15 s windows watched").isGreaterThanOrEqualTo(15);
             assertThat(probed).as("the probe, written near the end").isNotNull();
+            LOG.info("{}: {} windows, the probe arrived in {}", run.name, windows, probed);
             run.finish(writer.awaitDone(Duration.ofMinutes(1)), first);
         }
     }
@@ -239,21 +243,23 @@ class ClusterFaultsITCase {
                                     es.url(),
                                     data,
                                     0);
-                    WriterProcess writer = writer(run, RATE * 60, Duration.ofSeconds(60))) {
+                    // Long enough to span the stop (some seconds), 30 s down and the start.
+                    WriterProcess writer = writer(run, RATE * 100, Duration.ofSeconds(100))) {
                 run.awaitSnapshotScanned(Duration.ofMinutes(2));
                 run.await(
                         "the snapshot in Elasticsearch",
                         Duration.ofMinutes(1),
                         () -> count(es.url()) >= 2L * 5_000);
                 long atFault = run.completedCheckpoints();
-                long stopped = System.nanoTime();
                 es.stop();
+                long stopped = System.nanoTime();
                 // The outage itself lasts 30 s: a duration of the fault, not a wait for a state.
                 LockSupport.parkNanos(stopped + TimeUnit.SECONDS.toNanos(30) - System.nanoTime());
-                es.start();
                 assertThat(writer.isRunning())
-                        .as("the writer still writes at the restart")
+                        .as("the writer still writes when Elasticsearch comes back")
                         .isTrue();
+                es.start();
+                LOG.info("{}: {} s from stopped to started again", run.name, seconds(stopped));
                 run.finish(writer.awaitDone(Duration.ofMinutes(2)), atFault);
             }
         }
