@@ -31,6 +31,14 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     private final Path directory;
     private final int restPort;
     private final List<Process> processes = new ArrayList<>();
+    private final List<String> logNames = new ArrayList<>();
+    private Path conf;
+    private Process taskManager;
+    private int taskManagersStarted;
+
+    /** Ids of the TaskManagers started so far: a new one is told apart from a dead one by them. */
+    private final java.util.Set<String> retiredTaskManagers = new java.util.HashSet<>();
+
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -70,9 +78,18 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                         "taskmanager.memory.jvm-overhead.min: 192m",
                         "taskmanager.memory.jvm-overhead.max: 192m",
                         "parallelism.default: 2",
+                        // Checkpoints on disk, as a cluster keeps them, so that a job restored
+                        // after a TaskManager's death reads them back from files.
+                        "state.checkpoints.dir: " + directory.resolve("checkpoints").toUri(),
+                        // A killed TaskManager is noticed by failed heartbeat RPCs (2 in a row),
+                        // so within seconds rather than the 50 s default timeout; the timeout
+                        // stays generous for a loaded 2-core machine.
+                        "heartbeat.interval: 2000",
+                        "heartbeat.timeout: 30000",
                         "web.upload.dir: " + Files.createDirectories(directory.resolve("uploads")),
                         ""));
         StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(directory, restPort);
+        cluster.conf = conf;
         try {
             cluster.fork(
                     "jobmanager",
@@ -80,12 +97,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                     conf);
             // The TaskManager retries a missing ResourceManager only every 10 s: JobManager first.
             cluster.await("/overview", overview -> true, Duration.ofSeconds(60));
-            cluster.fork(
-                    "taskmanager", "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", conf);
-            cluster.await(
-                    "/overview",
-                    overview -> overview.path("slots-total").asInt() >= 2,
-                    Duration.ofSeconds(90));
+            cluster.startTaskManager();
             return cluster;
         } catch (Exception e) {
             cluster.close();
@@ -94,7 +106,52 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         }
     }
 
-    private void fork(String name, String mainClass, Path conf) throws IOException {
+    /**
+     * Starts a TaskManager (the first, or one replacing a killed one) and returns once the
+     * JobManager has registered it and knows of no other.
+     */
+    void startTaskManager() throws IOException, InterruptedException {
+        String name =
+                taskManagersStarted == 0 ? "taskmanager" : "taskmanager-" + taskManagersStarted;
+        taskManagersStarted++;
+        taskManager = fork(name, "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", conf);
+        // The dead one must be gone too, else the job could be scheduled onto its slots.
+        JsonNode answer =
+                await(
+                        "/taskmanagers",
+                        taskManagers ->
+                                taskManagers.path("taskmanagers").size() == 1
+                                        && !retiredTaskManagers.contains(
+                                                taskManagers
+                                                        .path("taskmanagers")
+                                                        .path(0)
+                                                        .path("id")
+                                                        .asText())
+                                        && taskManagers
+                                                        .path("taskmanagers")
+                                                        .path(0)
+                                                        .path("slotsNumber")
+                                                        .asInt()
+                                                >= 2,
+                        Duration.ofSeconds(90));
+        retiredTaskManagers.add(answer.path("taskmanagers").path(0).path("id").asText());
+    }
+
+    /**
+     * Kills the TaskManager with SIGKILL, as the kernel's OOM killer or a lost machine would: no
+     * shutdown hook, no goodbye to the JobManager. Returns once the process is gone.
+     */
+    void killTaskManager() throws InterruptedException {
+        Process victim = taskManager;
+        victim.destroyForcibly(); // SIGKILL on Unix
+        if (!victim.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("The TaskManager survived SIGKILL for 30 s.");
+        }
+        processes.remove(victim);
+        taskManager = null;
+    }
+
+    private Process fork(String name, String mainClass, Path conf) throws IOException {
         Path jobs = Paths.get("target");
         String classpath =
                 Files.readString(jobs.resolve("cluster/classpath")).trim()
@@ -118,11 +175,14 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         command.add("--configDir");
         command.add(conf.toString());
         command.removeIf(String::isEmpty);
-        processes.add(
+        Process process =
                 new ProcessBuilder(command)
                         .redirectErrorStream(true)
                         .redirectOutput(directory.resolve(name + ".out").toFile())
-                        .start());
+                        .start();
+        processes.add(process);
+        logNames.add(name);
+        return process;
     }
 
     /** Uploads a job jar; returns the id the cluster gave it. */
@@ -185,6 +245,11 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                         .method("PATCH", HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** {@code GET path} of the REST API. */
+    JsonNode get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
     /** Polls {@code path} until {@code condition} holds; fails after {@code timeout}. */
     JsonNode await(String path, Predicate<JsonNode> condition, Duration timeout)
             throws IOException, InterruptedException {
@@ -239,7 +304,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     /** The last lines of each process's output, for failure messages. */
     String logTails() {
         StringBuilder sb = new StringBuilder();
-        for (String name : List.of("jobmanager", "taskmanager")) {
+        for (String name : logNames) {
             for (String suffix : List.of(".out", ".log")) {
                 Path file = directory.resolve(name + suffix);
                 try {
