@@ -86,6 +86,9 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                         // stays generous for a loaded 2-core machine.
                         "heartbeat.interval: 2000",
                         "heartbeat.timeout: 30000",
+                        // The REST metrics are what the tests decide on (keys scanned when a
+                        // TaskManager is killed mid-snapshot): fetched every second, not every 10.
+                        "metrics.fetcher.update-interval: 1000",
                         "web.upload.dir: " + Files.createDirectories(directory.resolve("uploads")),
                         ""));
         StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(directory, restPort);
