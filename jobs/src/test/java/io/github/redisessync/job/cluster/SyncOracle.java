@@ -59,6 +59,16 @@ final class SyncOracle {
         return out.toString();
     }
 
+    /** Keys in Redis that have no document, over every index: for waiting on a snapshot. */
+    long missingDocuments() throws IOException, InterruptedException {
+        long missing = 0;
+        for (String[] pair : indexes) {
+            Map<String, JsonNode> documents = documents(pair[1]);
+            missing += hashes(pair[0]).keySet().stream().filter(id -> !documents.containsKey(id)).count();
+        }
+        return missing;
+    }
+
     /**
      * Polls until nothing differs; returns how long that took. Fails with the last differences
      * after {@code timeout}.
