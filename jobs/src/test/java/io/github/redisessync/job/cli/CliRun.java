@@ -4,10 +4,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 
 /** One in-process run of the command line, as a user would type it, with what it printed. */
-final class CliRun {
-    final int exitCode;
-    final String out;
-    final String err;
+public final class CliRun {
+    public final int exitCode;
+    public final String out;
+    public final String err;
 
     private CliRun(int exitCode, String out, String err) {
         this.exitCode = exitCode;
@@ -16,7 +16,7 @@ final class CliRun {
     }
 
     /** Runs {@code redis-es-sync <args>} with the real parser and error handling. */
-    static CliRun run(String... args) {
+    public static CliRun run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         picocli.CommandLine cli = RedisEsSyncCommand.commandLine();

@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * again on the same port with the same data: the running job rides it out without a restart, and
  * Elasticsearch ends equal to Redis, nothing lost.
  *
- * <p>What carries it: {@code RetryingBulkSender} sends a bulk that got no answer again with the
+ * <p>What carries it: the sink's {@code ElasticsearchBulkWriter} sends a bulk that got no answer again with the
  * {@code bulk-flush.backoff.*} backoff (0.5 s doubling, 8 retries: about two minutes), and the
  * flush that a checkpoint waits for waits with it. The test asserts both halves: bulk requests were
  * retried ({@code bulkRequestsRetried}), and Flink restarted nothing ({@code numRestarts} is 0).
@@ -72,7 +72,7 @@ class ElasticsearchOutageITCase {
     private static final Duration POLL = Duration.ofMillis(250);
 
     /**
-     * The sink's counter of bulk requests sent again ({@code DocumentBulkSessions.RETRIES}, package
+     * The sink's counter of bulk requests sent again ({@code ElasticsearchBulkWriter.RETRIES}, package
      * private there); a renamed counter reads as 0 here and fails the test.
      */
     private static final String BULK_REQUESTS_RETRIED = "bulkRequestsRetried";

@@ -1,155 +1,158 @@
 package io.github.redisessync.connector.elasticsearch;
 
 import java.io.IOException;
-import org.apache.flink.api.common.eventtime.Watermark;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.operators.MailboxExecutor;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
+import org.apache.http.Header;
+import org.apache.http.message.BasicHeader;
+import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.client.RestClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The document sink: the connector's {@code ElasticsearchSink}, built per writer so that the bulk
- * session gets the writer's metric group (the connector hands its factory none).
+ * The document sink for Elasticsearch 7.x to 9.x and OpenSearch: Flink's Sink V2 with a writer of
+ * our own ({@link ElasticsearchBulkWriter}) over the low-level REST client, which speaks plain JSON
+ * and NDJSON to every one of them (no compatibility headers, no product check).
  *
- * <p>Behaves as the connector's sink does: at-least-once, buffered actions flushed before each
- * checkpoint completes, no committer.
+ * <p>At-least-once, no committer: each writer flushes before every checkpoint, and every write
+ * carries its Redis version, so replays and reordering leave the newest read in the index.
  */
 public final class ElasticsearchDocumentSink implements Sink<DocumentAction> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchDocumentSink.class);
 
-    private final Configuration options;
+    private final List<String> urls;
     private final RejectedDocumentHandler rejections;
     private final ElasticsearchCredentials credentials;
     private final ElasticsearchTls tls;
+    private final BulkLimits limits;
+    private final long connectTimeoutMillis;
+    private final long socketTimeoutMillis;
 
     ElasticsearchDocumentSink(
-            Configuration options,
+            List<String> urls,
             RejectedDocumentHandler rejections,
             ElasticsearchCredentials credentials,
-            ElasticsearchTls tls) {
-        this.options = new Configuration(options);
+            ElasticsearchTls tls,
+            BulkLimits limits,
+            long connectTimeoutMillis,
+            long socketTimeoutMillis) {
+        this.urls = List.copyOf(urls);
         this.rejections = rejections;
         this.credentials = credentials;
         this.tls = tls;
+        this.limits = limits;
+        this.connectTimeoutMillis = connectTimeoutMillis;
+        this.socketTimeoutMillis = socketTimeoutMillis;
     }
 
     @Override
     @Deprecated
     public SinkWriter<DocumentAction> createWriter(InitContext context) throws IOException {
-        return createWriter(context, context.metricGroup(), sink -> sink.createWriter(context));
+        return createWriter(
+                context.getTaskInfo().getIndexOfThisSubtask(),
+                context.getJobInfo().getJobName(),
+                context.getMailboxExecutor(),
+                context.getProcessingTimeService(),
+                context.metricGroup());
     }
 
     @Override
     public SinkWriter<DocumentAction> createWriter(WriterInitContext context) throws IOException {
-        return createWriter(context, context.metricGroup(), sink -> sink.createWriter(context));
-    }
-
-    /** For either context: our rejections and bulk sessions, then the connector's writer. */
-    private SinkWriter<DocumentAction> createWriter(
-            org.apache.flink.api.connector.sink2.InitContext context,
-            SinkWriterMetricGroup metrics,
-            WriterOfSink create)
-            throws IOException {
-        rejections.open(
+        return createWriter(
                 context.getTaskInfo().getIndexOfThisSubtask(),
                 context.getJobInfo().getJobName(),
-                metrics);
-        DocumentBulkSessions sessions = sessions(metrics);
+                context.getMailboxExecutor(),
+                context.getProcessingTimeService(),
+                context.metricGroup());
+    }
+
+    private SinkWriter<DocumentAction> createWriter(
+            int subtask,
+            String jobName,
+            MailboxExecutor mailbox,
+            ProcessingTimeService timers,
+            SinkWriterMetricGroup metrics)
+            throws IOException {
+        RestClient client = client();
         try {
-            return new ClosingWriter(
-                    create.apply(ElasticsearchDocumentSinkFactory.build(options, sessions)),
-                    sessions,
-                    rejections);
+            String server = describeServer(client);
+            rejections.open(subtask, jobName, metrics);
+            return new ElasticsearchBulkWriter(
+                    client, server, mailbox, timers, metrics, rejections, limits);
         } catch (IOException | RuntimeException e) {
-            closeQuietly(sessions, rejections, e);
+            try {
+                client.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
     }
 
-    /** {@code createWriter} of the connector's sink, with one kind of context or the other. */
-    @FunctionalInterface
-    private interface WriterOfSink {
-        SinkWriter<DocumentAction> apply(Sink<DocumentAction> sink) throws IOException;
-    }
-
-    private static void closeQuietly(
-            DocumentBulkSessions sessions, RejectedDocumentHandler rejections, Exception failure) {
-        try {
-            sessions.close();
-        } catch (IOException | RuntimeException e) {
-            failure.addSuppressed(e);
-        }
-        try {
-            rejections.close();
-        } catch (IOException | RuntimeException e) {
-            failure.addSuppressed(e);
-        }
-    }
-
-    private DocumentBulkSessions sessions(MetricGroup metrics) {
-        return new DocumentBulkSessions(rejections, credentials, tls, options, metrics);
+    private RestClient client() {
+        Header[] headers =
+                credentials
+                        .authorization()
+                        .map(value -> new Header[] {new BasicHeader("Authorization", value)})
+                        .orElse(new Header[0]);
+        return ElasticsearchRestClients.builder(
+                        urls,
+                        tls,
+                        Duration.ofMillis(connectTimeoutMillis),
+                        Duration.ofMillis(socketTimeoutMillis))
+                .setDefaultHeaders(headers)
+                .build();
     }
 
     /**
-     * The connector's writer, the bulk session's own client closed after it, and the rejected
-     * documents stored after each of its flushes. The connector's {@code
-     * ElasticsearchWriter.close()} closes its bulk processor (the last flush goes through our
-     * client) and then only its own client; nothing in 3.0.1 calls back into the session when the
-     * writer closes, so this wrapper is the one place that knows when ours may go.
-     *
-     * <p>The writer's flush returns once every bulk it sent has been answered, and our listener
-     * hands rejections over before the writer sees an answer; so flushing the rejections right
-     * after it stores every rejection of what the checkpoint covers before the checkpoint
-     * completes.
+     * What the writer says in its logs and errors, e.g. {@code OpenSearch 3.2.0 at
+     * http://host:9200}; refuses a server the job does not support, and one that refuses the
+     * credentials, for good (no restart can change either).
      */
-    private static final class ClosingWriter implements SinkWriter<DocumentAction> {
-        private final SinkWriter<DocumentAction> writer;
-        private final DocumentBulkSessions sessions;
-        private final RejectedDocumentHandler rejections;
-
-        ClosingWriter(
-                SinkWriter<DocumentAction> writer,
-                DocumentBulkSessions sessions,
-                RejectedDocumentHandler rejections) {
-            this.writer = writer;
-            this.sessions = sessions;
-            this.rejections = rejections;
-        }
-
-        @Override
-        public void write(DocumentAction element, Context context)
-                throws IOException, InterruptedException {
-            writer.write(element, context);
-            // Stored here too when many pile up between checkpoints, so the buffer stays bounded.
-            if (rejections.pending() >= DeadLetterOutput.FLUSH_AT) {
-                rejections.flush();
+    private String describeServer(RestClient client) throws IOException {
+        String where = String.join(", ", urls);
+        SearchServerInfo info;
+        try {
+            info = SearchServerInfo.read(client);
+        } catch (ResponseException e) {
+            int status = e.getResponse().getStatusLine().getStatusCode();
+            ElasticsearchAccessException refused =
+                    new ElasticsearchAccessException(
+                            "The search server at "
+                                    + where
+                                    + " refused the sink ("
+                                    + e.getResponse().getStatusLine()
+                                    + ")"
+                                    + credentials.hint(e),
+                            e);
+            if (status == 401 || status == 403) {
+                throw new SuppressRestartsException(refused);
             }
+            throw refused;
+        } catch (IOException | RuntimeException e) {
+            throw new ElasticsearchAccessException(
+                    "Cannot reach the search server at "
+                            + where
+                            + ": "
+                            + e.getMessage()
+                            + ElasticsearchTls.hint(e),
+                    e);
         }
-
-        @Override
-        public void writeWatermark(Watermark watermark) throws IOException, InterruptedException {
-            writer.writeWatermark(watermark);
+        try {
+            info.requireSupported(where);
+        } catch (ElasticsearchAccessException e) {
+            throw new SuppressRestartsException(e);
         }
-
-        @Override
-        public void flush(boolean endOfInput) throws IOException, InterruptedException {
-            writer.flush(endOfInput);
-            rejections.flush();
-        }
-
-        @Override
-        public void close() throws Exception {
-            try {
-                writer.close();
-            } finally {
-                try {
-                    sessions.close();
-                } finally {
-                    rejections.close();
-                }
-            }
-        }
+        LOG.info("Sink writer talks to {} at {} ({}, {}).", info, where, credentials, tls);
+        return info + " at " + where + " (" + credentials + ")";
     }
 }

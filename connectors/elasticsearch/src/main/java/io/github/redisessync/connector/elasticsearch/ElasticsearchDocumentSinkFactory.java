@@ -4,12 +4,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.ReadableConfig;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.elasticsearch.sink.ElasticsearchSink;
-import org.apache.flink.connector.elasticsearch.sink.FlushBackoffType;
-import org.apache.flink.connector.elasticsearch.sink.HookedElasticsearch7SinkBuilder;
-import org.apache.http.HttpHost;
 
 /** Builds the document sink from options. */
 public final class ElasticsearchDocumentSinkFactory {
@@ -23,7 +17,7 @@ public final class ElasticsearchDocumentSinkFactory {
 
     /**
      * An at-least-once sink: buffered actions are flushed before every checkpoint completes, and
-     * every write carries its Redis version ({@link DocumentActionEmitter}), so a restored job's
+     * every write carries its Redis version ({@link BulkRequestBody}), so a restored job's
      * replay and any reordering leave the newest read in Elasticsearch. The options are checked
      * here, so a bad setting fails when the job is built, not when it runs.
      */
@@ -41,57 +35,25 @@ public final class ElasticsearchDocumentSinkFactory {
             RejectedDocumentHandler rejections,
             Map<String, String> environment) {
         List<String> urls = options.getOptional(ElasticsearchSinkOptions.HOSTS).orElse(List.of());
-        // Credentials leave the configuration here: it keeps host names only.
-        ElasticsearchCredentials credentials =
-                urls.isEmpty()
-                        ? ElasticsearchCredentials.none()
-                        : ElasticsearchCredentials.of(urls.get(0), environment);
-        Configuration hostsOnly = new Configuration(options);
-        if (!urls.isEmpty()) {
-            hostsOnly.set(
-                    ElasticsearchSinkOptions.HOSTS,
-                    urls.stream().map(ElasticsearchUrls::withoutUserInfo).toList());
+        if (urls.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "Setting '"
+                            + ElasticsearchSinkOptions.HOSTS.key()
+                            + "' names no Elasticsearch URL.");
         }
+        // Credentials leave the URLs here: the sink keeps host names only.
+        ElasticsearchCredentials credentials = ElasticsearchCredentials.of(urls.get(0), environment);
+        List<String> hosts = urls.stream().map(ElasticsearchUrls::withoutUserInfo).toList();
+        hosts.forEach(ElasticsearchUrls::parse); // a bad URL fails here, not in a running writer
         // The TLS files' paths travel with the sink; each writer reads the files where it runs.
-        ElasticsearchTls tls =
-                urls.isEmpty()
-                        ? ElasticsearchTls.jvmDefaults()
-                        : ElasticsearchTls.of(urls.get(0), environment);
-        build(hostsOnly, new DocumentBulkSessions(rejections, credentials, tls, hostsOnly, null));
-        return new ElasticsearchDocumentSink(hostsOnly, rejections, credentials, tls);
-    }
-
-    static ElasticsearchSink<DocumentAction> build(
-            ReadableConfig options, DocumentBulkSessions sessions) {
-        List<String> urls =
-                options.getOptional(ElasticsearchSinkOptions.HOSTS)
-                        .filter(list -> !list.isEmpty())
-                        .orElseThrow(
-                                () ->
-                                        new IllegalArgumentException(
-                                                "Setting '"
-                                                        + ElasticsearchSinkOptions.HOSTS.key()
-                                                        + "' names no Elasticsearch URL."));
-        HttpHost[] hosts = urls.stream().map(ElasticsearchUrls::parse).toArray(HttpHost[]::new);
-        HookedElasticsearch7SinkBuilder<DocumentAction> builder =
-                new HookedElasticsearch7SinkBuilder<DocumentAction>()
-                        .setBulkSessionFactory(sessions);
-        builder.setEmitter(new DocumentActionEmitter());
-        builder.setHosts(hosts)
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .setBulkFlushMaxActions(
-                        options.get(ElasticsearchSinkOptions.BULK_FLUSH_MAX_ACTIONS))
-                .setBulkFlushMaxSizeMb(options.get(ElasticsearchSinkOptions.BULK_FLUSH_MAX_SIZE_MB))
-                .setBulkFlushInterval(
-                        options.get(ElasticsearchSinkOptions.BULK_FLUSH_INTERVAL).toMillis())
-                .setBulkFlushBackoffStrategy(
-                        FlushBackoffType.EXPONENTIAL,
-                        options.get(ElasticsearchSinkOptions.BULK_FLUSH_BACKOFF_MAX_RETRIES),
-                        options.get(ElasticsearchSinkOptions.BULK_FLUSH_BACKOFF_DELAY).toMillis())
-                .setConnectionTimeout(
-                        (int) options.get(ElasticsearchSinkOptions.CONNECTION_TIMEOUT).toMillis())
-                .setSocketTimeout(
-                        (int) options.get(ElasticsearchSinkOptions.SOCKET_TIMEOUT).toMillis());
-        return builder.build();
+        ElasticsearchTls tls = ElasticsearchTls.of(urls.get(0), environment);
+        return new ElasticsearchDocumentSink(
+                hosts,
+                rejections,
+                credentials,
+                tls,
+                BulkLimits.of(options),
+                options.get(ElasticsearchSinkOptions.CONNECTION_TIMEOUT).toMillis(),
+                options.get(ElasticsearchSinkOptions.SOCKET_TIMEOUT).toMillis());
     }
 }

@@ -71,7 +71,9 @@ public final class ElasticsearchRestClients {
             Duration connectTimeout,
             Duration socketTimeout) {
         HttpHost[] hosts = urls.stream().map(ElasticsearchUrls::parse).toArray(HttpHost[]::new);
+        // No client meta header: the requests stay the same for Elasticsearch and OpenSearch.
         return tls.applyTo(RestClient.builder(hosts))
+                .setMetaHeaderEnabled(false)
                 .setRequestConfigCallback(
                         config ->
                                 config.setConnectTimeout((int) connectTimeout.toMillis())

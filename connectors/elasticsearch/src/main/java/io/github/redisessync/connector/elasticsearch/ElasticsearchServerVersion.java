@@ -10,16 +10,13 @@ import org.elasticsearch.client.RequestOptions;
 import org.elasticsearch.client.RestClient;
 
 /**
- * Reads the version of the node a client talks to, and the request options the 7.10 client needs to
- * talk to it.
+ * Reads the version of the node a client talks to; {@link SearchServerInfo} also tells Elasticsearch
+ * from OpenSearch.
  *
  * <p>{@code GET /_nodes/_local?filter_path=nodes.*.version} works on every distribution ({@code GET
  * /} is missing from some, e.g. the 8.x integ-test-zip, which answers it with 405).
  */
 public final class ElasticsearchServerVersion {
-    /** REST API compatibility (ES 8 and later): responses and requests in the 7.x format. */
-    static final String COMPATIBLE_WITH_7 = "application/vnd.elasticsearch+json;compatible-with=7";
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ElasticsearchServerVersion() {}
@@ -52,21 +49,5 @@ public final class ElasticsearchServerVersion {
         } catch (NumberFormatException e) {
             return 0;
         }
-    }
-
-    /**
-     * Options for the high-level client's requests: for 8.x and later the compatibility headers,
-     * without which the 7.10 client cannot parse the answers ("Unable to parse response body"); for
-     * 7.x none. A Content-Type header in the options takes precedence over the entity's own ({@code
-     * application/json}): the HTTP client adds the entity's only when none is set.
-     */
-    public static RequestOptions requestOptionsFor(String version) {
-        if (major(version) < 8) {
-            return RequestOptions.DEFAULT;
-        }
-        return RequestOptions.DEFAULT.toBuilder()
-                .addHeader("Accept", COMPATIBLE_WITH_7)
-                .addHeader("Content-Type", COMPATIBLE_WITH_7)
-                .build();
     }
 }

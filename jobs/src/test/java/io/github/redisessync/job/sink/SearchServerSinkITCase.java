@@ -1,0 +1,275 @@
+package io.github.redisessync.job.sink;
+
+import static io.github.redisessync.job.sink.VersionedSinkITCase.createIndex;
+import static io.github.redisessync.job.sink.VersionedSinkITCase.index;
+import static io.github.redisessync.job.sink.VersionedSinkITCase.sink;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.redisessync.connector.elasticsearch.DeadLetterOutputs;
+import io.github.redisessync.connector.elasticsearch.DeadLetterRejections;
+import io.github.redisessync.connector.elasticsearch.DocumentAction;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchDocumentSinkFactory;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchSinkOptions;
+import io.github.redisessync.connector.elasticsearch.IndexDefinition;
+import io.github.redisessync.connector.elasticsearch.RejectedDocument;
+import io.github.redisessync.connector.elasticsearch.SearchServerInfo;
+import io.github.redisessync.job.RedisToElasticsearchJob;
+import io.github.redisessync.job.SearchClient;
+import io.github.redisessync.job.cli.CliRun;
+import io.github.redisessync.testing.TestServices;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.github.redisessync.job.testing.MiniClusters;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.http.HttpHost;
+import org.elasticsearch.client.RestClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The sink and tools suite, run by a subclass per server kind and version, each on a server of its
+ * own that the build starts from the official distribution: versions (gate and 409), mapping
+ * conflicts as dead letters (also in a dead-letter index the writer creates), many bulks of writes
+ * and deletes against an oracle computed here, the server's kind and version as the writer reads
+ * them, and {@code local}, {@code verify --repair} and {@code reindex} run as a user runs them.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class SearchServerSinkITCase {
+
+    @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
+
+    private String url;
+
+    /** Starts the server; its URL. */
+    abstract String start();
+
+    abstract void stop();
+
+    /** What the server must say it is. */
+    abstract SearchServerInfo expected();
+
+    @BeforeAll
+    void startServer() {
+        url = start();
+    }
+
+    @AfterAll
+    void stopServer() {
+        stop();
+    }
+
+    @Test
+    void theWriterTellsTheServersKindAndVersion() throws Exception {
+        try (RestClient low = RestClient.builder(HttpHost.create(url)).build()) {
+            assertThat(SearchServerInfo.read(low)).isEqualTo(expected());
+        }
+    }
+
+    @Test
+    void versionFiveAfterVersionSevenKeepsSevenThroughTheGateAndAsASkippedConflict()
+            throws Exception {
+        String gated = createIndex(url, "gate", IndexDefinition.dynamic());
+        String direct = createIndex(url, "conflict", IndexDefinition.dynamic());
+        StreamExecutionEnvironment env = environment();
+        RedisToElasticsearchJob.writeDocuments(
+                env.fromData(sevenThenFive(gated), TypeInformation.of(DocumentAction.class))
+                        .setParallelism(1),
+                sink(url, gated, "unused-" + gated, 100),
+                Duration.ofHours(1));
+        // No gate, one action per bulk: the server itself answers 409 to version 5.
+        env.fromData(sevenThenFive(direct), TypeInformation.of(DocumentAction.class))
+                .setParallelism(1)
+                .sinkTo(sink(url, direct, "unused-" + direct, 1))
+                .setParallelism(1);
+        env.execute("versions on " + expected());
+
+        for (String index : List.of(gated, direct)) {
+            Map<String, JsonNode> documents = new SearchClient(url).allDocuments(index);
+            assertThat(documents).as(index).containsOnlyKeys("a", "b");
+            assertThat(documents.get("a").get("name").asText()).as(index).isEqualTo("seven");
+        }
+    }
+
+    @Test
+    void documentThatConflictsWithTheMappingIsRejectedWhileTheOthersAreWritten() throws Exception {
+        String index = createIndex(url, "rejects", ages());
+        String rejections = "rejections-" + index;
+        StreamExecutionEnvironment env = environment();
+        RedisToElasticsearchJob.writeDocuments(
+                env.fromData(
+                                List.of(
+                                        index(index, "1", 1, "{\"age\":31}"),
+                                        index(index, "bad", 1, "{\"age\":\"old\"}"),
+                                        index(index, "2", 1, "{\"age\":42}")),
+                                TypeInformation.of(DocumentAction.class))
+                        .setParallelism(1),
+                sink(url, index, rejections, 100),
+                Duration.ofHours(1));
+        env.execute("mapping conflict on " + expected());
+
+        assertThat(new SearchClient(url).allDocuments(index)).containsOnlyKeys("1", "2");
+        List<RejectedDocument> rejected = RecordingRejections.recorded(rejections);
+        assertThat(rejected).extracting(RejectedDocument::id).containsExactly("bad");
+        assertThat(rejected.get(0).redisKey()).isEqualTo("user:bad");
+        assertThat(rejected.get(0).reason()).contains("failed to parse field [age]");
+        assertThat(rejected.get(0).excerpt()).isEqualTo("{\"age\":\"old\"}");
+    }
+
+    @Test
+    void aRejectedDocumentLandsInTheDeadLetterIndexTheWriterCreates() throws Exception {
+        String index = createIndex(url, "dlq", ages());
+        String deadLetters = index + "-dead-letters";
+        Configuration options = new Configuration();
+        options.set(ElasticsearchSinkOptions.HOSTS, List.of(url));
+        StreamExecutionEnvironment env = environment();
+        RedisToElasticsearchJob.writeDocuments(
+                env.fromData(
+                                List.of(
+                                        index(index, "1", 1, "{\"age\":31}"),
+                                        index(index, "bad", 4, "{\"age\":\"old\"}")),
+                                TypeInformation.of(DocumentAction.class))
+                        .setParallelism(1),
+                ElasticsearchDocumentSinkFactory.create(
+                        options,
+                        new DeadLetterRejections(DeadLetterOutputs.index(deadLetters, options))),
+                Duration.ofHours(1));
+        env.execute("dead-letter index on " + expected());
+
+        Map<String, JsonNode> letters = new SearchClient(url).allDocuments(deadLetters);
+        assertThat(letters).hasSize(1);
+        Map.Entry<String, JsonNode> letter = letters.entrySet().iterator().next();
+        assertThat(letter.getKey()).isEqualTo(letter.getValue().path("dead_letter_id").asText());
+        assertThat(letter.getValue().path("key").asText()).isEqualTo("user:bad");
+        assertThat(letter.getValue().path("version").asLong()).isEqualTo(4);
+        assertThat(letter.getValue().path("reason_code").asText()).endsWith("parsing_exception");
+    }
+
+    /**
+     * 4,000 writes and deletes of 400 documents (ids with quotes, backslashes and non-ASCII among
+     * them) in bulks of 50: the index ends as the last action of each document says, computed
+     * here from the list alone.
+     */
+    @Test
+    void manyBulksOfWritesAndDeletesEndAsTheLastActionOfEachDocumentSays() throws Exception {
+        String index = createIndex(url, "many", IndexDefinition.dynamic());
+        Random random = new Random(42);
+        List<DocumentAction> actions = new ArrayList<>();
+        Map<String, String> expected = new HashMap<>();
+        long version = 1_000;
+        for (int i = 0; i < 4_000; i++) {
+            String id = "doc-" + random.nextInt(400) + (i % 7 == 0 ? "-\"q\\é€" : "");
+            version++;
+            if (random.nextInt(5) == 0) {
+                actions.add(DocumentAction.delete(index, id, version, "user:" + id));
+                expected.remove(id);
+            } else {
+                String json = "{\"n\":" + i + "}";
+                actions.add(index(index, id, version, json));
+                expected.put(id, String.valueOf(i));
+            }
+        }
+        StreamExecutionEnvironment env = environment();
+        RedisToElasticsearchJob.writeDocuments(
+                env.fromData(actions, TypeInformation.of(DocumentAction.class)).setParallelism(1),
+                sink(url, index, "unused-" + index, 50),
+                Duration.ofHours(1));
+        env.execute("many bulks on " + expected());
+
+        Map<String, JsonNode> documents = new SearchClient(url).allDocuments(index);
+        Map<String, String> actual = new HashMap<>();
+        documents.forEach((id, doc) -> actual.put(id, doc.path("n").asText()));
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    /**
+     * The tools as a user runs them against this server: {@code local --until-synced} syncs a
+     * pattern of hashes, {@code verify} agrees, finds a document deleted behind its back and
+     * repairs it, and {@code reindex} builds a fresh index behind an alias that {@code verify}
+     * then agrees with too.
+     */
+    @Test
+    void localVerifyRepairAndReindexAgreeOnThisServer() throws Exception {
+        String prefix = TestServices.uniqueName("server") + ":user:";
+        String index = TestServices.uniqueName("server-users");
+        String alias = TestServices.uniqueName("server-alias");
+        String redisUri = TestServices.redis().uri();
+        RedisClient client = RedisClient.create(redisUri);
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            RedisCommands<String, String> redis = connection.sync();
+            for (int i = 0; i < 300; i++) {
+                redis.hset(
+                        prefix + i,
+                        Map.of("name", "Zoë " + i, "age", String.valueOf(20 + i % 50)));
+            }
+            CliRun local =
+                    CliRun.run(
+                            "local", "--redis", redisUri, "--es", url, "--until-synced", "--index",
+                            prefix + "*=" + index);
+            assertThat(local.exitCode).as(local.toString()).isZero();
+            CliRun equal = CliRun.run(verify(redisUri, prefix, index));
+            assertThat(equal.exitCode).as(equal.toString()).isZero();
+            assertThat(equal.out).contains(index + ": 300 keys in Redis, 300 documents");
+
+            new SearchClient(url).send("DELETE", "/" + index + "/_doc/5?refresh=true", null);
+            CliRun drift = CliRun.run(verify(redisUri, prefix, index));
+            assertThat(drift.exitCode).as(drift.toString()).isEqualTo(1);
+            assertThat(drift.out).contains("missing: " + prefix + "5 (id 5)");
+            List<String> repair = new ArrayList<>(List.of(verify(redisUri, prefix, index)));
+            repair.add("--repair");
+            CliRun repaired = CliRun.run(repair.toArray(new String[0]));
+            assertThat(repaired.exitCode).as(repaired.toString()).isZero();
+            assertThat(new SearchClient(url).allDocuments(index)).hasSize(300);
+
+            CliRun reindex =
+                    CliRun.run(
+                            "reindex", "--redis", redisUri, "--es", url, "--index",
+                            prefix + "*=" + alias);
+            assertThat(reindex.exitCode).as(reindex.toString()).isZero();
+            CliRun behindAlias = CliRun.run(verify(redisUri, prefix, alias));
+            assertThat(behindAlias.exitCode).as(behindAlias.toString()).isZero();
+            JsonNode aliases = new SearchClient(url).send("GET", "/_alias/" + alias, null);
+            assertThat(aliases.fieldNames().next()).startsWith(alias + "-");
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    private String[] verify(String redisUri, String prefix, String index) {
+        return new String[] {
+            "verify", "--redis", redisUri, "--es", url, "--index", prefix + "*=" + index
+        };
+    }
+
+    private static IndexDefinition ages() {
+        return IndexDefinition.parse(
+                "{\"mappings\":{\"properties\":{\"age\":{\"type\":\"integer\"}}}}", "ages");
+    }
+
+    private static List<DocumentAction> sevenThenFive(String index) {
+        return List.of(
+                index(index, "a", 7, "{\"name\":\"seven\"}"),
+                index(index, "a", 5, "{\"name\":\"five\"}"),
+                index(index, "b", 1, "{\"name\":\"one\"}"));
+    }
+
+    private static StreamExecutionEnvironment environment() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.enableCheckpointing(200);
+        return env;
+    }
+}
