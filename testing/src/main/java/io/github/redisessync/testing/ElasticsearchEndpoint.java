@@ -7,17 +7,27 @@ import java.net.URI;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The Elasticsearch server a test run talks to, where it came from, and a few HTTP helpers. */
+/**
+ * The Elasticsearch (or OpenSearch) server a test run talks to, where it came from, and a few HTTP
+ * helpers.
+ */
 public final class ElasticsearchEndpoint {
 
     private static final Pattern COUNT = Pattern.compile("\"count\"\\s*:\\s*(\\d+)");
 
+    private final String server;
     private final String url;
     private final String version;
     private final String provider;
     private final ElasticsearchHttp http;
 
     ElasticsearchEndpoint(String url, String version, String provider) {
+        this("Elasticsearch", url, version, provider);
+    }
+
+    /** {@code server} names the product in {@link #toString()}: {@code OpenSearch}. */
+    ElasticsearchEndpoint(String server, String url, String version, String provider) {
+        this.server = server;
         this.url = url;
         this.version = version;
         this.provider = provider;
@@ -83,6 +93,6 @@ public final class ElasticsearchEndpoint {
 
     @Override
     public String toString() {
-        return "Elasticsearch " + version + " at " + http.origin() + " (" + provider + ")";
+        return server + " " + version + " at " + http.origin() + " (" + provider + ")";
     }
 }

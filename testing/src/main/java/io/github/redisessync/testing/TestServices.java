@@ -3,11 +3,13 @@ package io.github.redisessync.testing;
 import io.github.redisessync.embedded.ElasticsearchDistributionNode;
 import io.github.redisessync.embedded.EmbeddedElasticsearchNode;
 import io.github.redisessync.embedded.EmbeddedRedisServer;
+import io.github.redisessync.embedded.SearchServerKind;
 import io.github.redisessync.testing.ProviderChoice.Mode;
 import io.github.redisessync.testing.ProviderChoice.Provider;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * RedisEndpoint redis = TestServices.redis();
  * ElasticsearchEndpoint es = TestServices.elasticsearch();
  * String index = TestServices.uniqueName("orders");
+ * ElasticsearchEndpoint openSearch = TestServices.searchServer(SearchServerKind.OPENSEARCH, "3.2.0");
  * }</pre>
  *
  * <p>Where the servers come from is decided by {@link ProviderChoice}: {@code REDIS_URL} / {@code
@@ -48,6 +51,7 @@ public final class TestServices {
     private static final Object REDIS_LOCK = new Object();
     private static final Object ES_LOCK = new Object();
     private static final Object DOCKER_LOCK = new Object();
+    private static final Object SEARCH_SERVERS_LOCK = new Object();
 
     /** What was started, stopped in reverse order; guarded by itself. */
     private static final Deque<AutoCloseable> STARTED = new ArrayDeque<>();
@@ -60,6 +64,11 @@ public final class TestServices {
     private static RuntimeException redisFailure;
     private static ElasticsearchEndpoint elasticsearch;
     private static RuntimeException elasticsearchFailure;
+
+    /** By {@code kind + " " + version}; both guarded by SEARCH_SERVERS_LOCK. */
+    private static final Map<String, ElasticsearchEndpoint> searchServers = new HashMap<>();
+
+    private static final Map<String, RuntimeException> searchServerFailures = new HashMap<>();
     private static Boolean dockerAvailable;
     private static boolean shutdownHookInstalled;
 
@@ -107,6 +116,51 @@ public final class TestServices {
     }
 
     /**
+     * A node of {@code kind} and {@code version} from its official distribution (those of
+     * embedded/distributions: Elasticsearch 8.19.21 and 9.2.4, OpenSearch 2.19.1 and 3.2.0), for
+     * tests that must run against that server: started on first use, once per JVM for each kind and
+     * version, and stopped when the test run ends. Always a node this JVM starts, whatever {@code
+     * ES_URL} or Docker say, because the version is the point; security off, 512m of heap. A node
+     * that could not start fails every later request for it with the same cause.
+     *
+     * <p>Starting takes 15 to 45 s, under a lock that other requests for a search server wait on:
+     * on a 2-core machine, starting one node at a time is the faster way anyway.
+     */
+    public static ElasticsearchEndpoint searchServer(SearchServerKind kind, String version) {
+        String key = kind + " " + version;
+        synchronized (SEARCH_SERVERS_LOCK) {
+            RuntimeException failure = searchServerFailures.get(key);
+            if (failure != null) {
+                throw new IllegalStateException(
+                        kind.displayName()
+                                + " "
+                                + version
+                                + " could not be started earlier in this run.",
+                        failure);
+            }
+            ElasticsearchEndpoint endpoint = searchServers.get(key);
+            if (endpoint == null) {
+                try {
+                    ElasticsearchDistributionNode node =
+                            register(ElasticsearchDistributionNode.start(kind, version));
+                    endpoint =
+                            new ElasticsearchEndpoint(
+                                    kind.displayName(),
+                                    node.url(),
+                                    node.version(),
+                                    "embedded distribution, log " + node.logFile());
+                } catch (RuntimeException e) {
+                    searchServerFailures.put(key, e);
+                    throw e;
+                }
+                searchServers.put(key, endpoint);
+                LOG.info("{}", endpoint);
+            }
+            return endpoint;
+        }
+    }
+
+    /**
      * A name no other test in this run (nor a concurrent run against the same servers) uses, valid
      * as an Elasticsearch index and as a Redis key prefix: {@code orders-k3x9-7}.
      */
@@ -130,6 +184,10 @@ public final class TestServices {
         synchronized (ES_LOCK) {
             elasticsearch = null;
             elasticsearchFailure = null;
+        }
+        synchronized (SEARCH_SERVERS_LOCK) {
+            searchServers.clear();
+            searchServerFailures.clear();
         }
         while (true) {
             AutoCloseable next;

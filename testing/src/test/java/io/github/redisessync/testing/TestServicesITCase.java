@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.redisessync.embedded.ElasticsearchHttp;
+import io.github.redisessync.embedded.SearchServerKind;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
@@ -77,6 +78,26 @@ class TestServicesITCase {
 
         assertThat(external.version()).isEqualTo(running.version());
         assertThat(external.provider()).isEqualTo("external, REDIS_URL");
+    }
+
+    @Test
+    void aSearchServerOfAGivenKindAndVersionIsStartedOnceAndAnswers() throws IOException {
+        // OpenSearch 2 starts fastest of the distributions (about 16 s here); the others are
+        // covered by SearchServerDistributionsITCase in embedded/services.
+        ElasticsearchEndpoint openSearch =
+                TestServices.searchServer(SearchServerKind.OPENSEARCH, "2.19.1");
+        String index = TestServices.uniqueName("books");
+
+        ElasticsearchHttp.Response created =
+                openSearch.http().send("PUT", "/" + index + "/_doc/1", "{\"title\":\"Dune\"}");
+
+        assertThat(TestServices.searchServer(SearchServerKind.OPENSEARCH, "2.19.1"))
+                .isSameAs(openSearch);
+        assertThat(openSearch.version()).isEqualTo("2.19.1");
+        assertThat(openSearch.toString()).startsWith("OpenSearch 2.19.1 at http://127.0.0.1:");
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(openSearch.count(index)).isEqualTo(1);
+        assertThat(openSearch.url()).isNotEqualTo(TestServices.elasticsearch().url());
     }
 
     private static int closedPort() throws IOException {

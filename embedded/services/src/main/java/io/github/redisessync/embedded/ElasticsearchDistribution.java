@@ -23,52 +23,57 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An official Elasticsearch integ-test-zip that Maven resolved, unpacked once per version into a
- * shared cache directory that every user can read (the node may run as another user).
+ * An official Elasticsearch or OpenSearch integ-test-zip that Maven resolved, unpacked once per
+ * version into a shared cache directory that every user can read (the node may run as another
+ * user).
  *
- * <p>The default version is the one {@code redis-es-sync-embedded-elasticsearch-distribution}
- * depends on; any other version is looked up in the local Maven repository, where {@code mvn
- * dependency:get} puts it.
+ * <p>The versions the modules of embedded/distributions depend on name their zip in a resource
+ * ({@link SearchServerKind#pathResource}); any other version is looked up in the local Maven
+ * repository, where {@code mvn dependency:get} puts it.
  */
 final class ElasticsearchDistribution {
 
-    static final String PATH_RESOURCE = "META-INF/redis-es-sync/elasticsearch-distribution.path";
     static final String PROPERTIES_RESOURCE =
             "META-INF/redis-es-sync/elasticsearch-distribution.properties";
-    static final String GROUP_PATH = "org/elasticsearch/distribution/integ-test-zip/elasticsearch";
-    static final String CACHE_PREFIX = "redis-es-sync-es-cache-";
 
     private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchDistribution.class);
 
+    private final SearchServerKind kind;
     private final String version;
     private final Path home;
 
-    private ElasticsearchDistribution(String version, Path home) {
+    private ElasticsearchDistribution(SearchServerKind kind, String version, Path home) {
+        this.kind = kind;
         this.version = version;
         this.home = home;
     }
 
-    /** The version the build resolved, e.g. {@code 8.19.21}. */
+    /** The Elasticsearch version the build always resolves and tests, e.g. {@code 8.19.21}. */
     static String defaultVersion() {
         return properties().getProperty("version");
     }
 
     /** The unpacked distribution of {@code version}; unpacks it on first use. */
-    static ElasticsearchDistribution of(String version) {
-        Path zip = zipOf(version);
-        Path cache = Path.of(System.getProperty("java.io.tmpdir"), CACHE_PREFIX + version);
+    static ElasticsearchDistribution of(SearchServerKind kind, String version) {
+        Path zip = zipOf(kind, version);
+        Path cache = Path.of(System.getProperty("java.io.tmpdir"), kind.cacheName(version));
         try {
-            return new ElasticsearchDistribution(version, unpackOnce(zip, cache, version));
+            return new ElasticsearchDistribution(
+                    kind, version, unpackOnce(zip, cache, kind.homeName(version)));
         } catch (IOException e) {
             throw new UncheckedIOException("Could not unpack " + zip + " into " + cache, e);
         }
+    }
+
+    SearchServerKind kind() {
+        return kind;
     }
 
     String version() {
         return version;
     }
 
-    /** The unpacked {@code elasticsearch-<version>} directory; shared, never written to. */
+    /** The unpacked {@code <kind>-<version>} directory; shared, never written to. */
     Path home() {
         return home;
     }
@@ -77,33 +82,32 @@ final class ElasticsearchDistribution {
         return Integer.parseInt(version.substring(0, version.indexOf('.')));
     }
 
-    static Path zipOf(String version) {
+    static Path zipOf(SearchServerKind kind, String version) {
         if (version == null || !version.matches("\\d+\\.\\d+\\.\\d+")) {
             throw new IllegalArgumentException(
-                    "An Elasticsearch version looks like 8.19.21, was " + version + ".");
+                    "A "
+                            + kind.displayName()
+                            + " version looks like 8.19.21 or 3.2.0, was "
+                            + version
+                            + ".");
         }
-        Properties properties = properties();
-        Path zip;
-        if (version.equals(properties.getProperty("version"))) {
-            zip = Path.of(resource(PATH_RESOURCE).trim());
-        } else {
-            zip =
-                    Path.of(
-                            properties.getProperty("local-repository"),
-                            GROUP_PATH,
-                            version,
-                            "elasticsearch-" + version + ".zip");
-        }
+        String resolved = optionalResource(kind.pathResource(version));
+        Path zip =
+                resolved != null
+                        ? Path.of(resolved.trim())
+                        : kind.zipIn(
+                                Path.of(properties().getProperty("local-repository")), version);
         if (!Files.isRegularFile(zip)) {
             throw new EmbeddedServerException(
-                    "The Elasticsearch "
+                    "The "
+                            + kind.displayName()
+                            + " "
                             + version
                             + " distribution is not at "
                             + zip
                             + ". Resolve it with: mvn dependency:get -Dartifact="
-                            + "org.elasticsearch.distribution.integ-test-zip:elasticsearch:"
-                            + version
-                            + ":zip");
+                            + kind.coordinates(version)
+                            + " (or add a module for it to embedded/distributions).");
         }
         return zip;
     }
@@ -112,8 +116,8 @@ final class ElasticsearchDistribution {
      * Unpacks into a private directory and renames it into place, under a file lock, so that
      * concurrent test JVMs neither unpack twice nor see half a distribution.
      */
-    static Path unpackOnce(Path zip, Path cache, String version) throws IOException {
-        Path home = cache.resolve("elasticsearch-" + version);
+    static Path unpackOnce(Path zip, Path cache, String homeName) throws IOException {
+        Path home = cache.resolve(homeName);
         if (Files.isDirectory(home)) {
             return home;
         }
@@ -138,11 +142,11 @@ final class ElasticsearchDistribution {
                     }
                 }
             }
-            Files.move(partial.resolve("elasticsearch-" + version), home);
+            Files.move(partial.resolve(homeName), home);
             ProcessSupport.deleteRecursively(partial);
             LOG.info(
-                    "Unpacked Elasticsearch {} into {} in {} ms",
-                    version,
+                    "Unpacked {} into {} in {} ms",
+                    zip.getFileName(),
                     home,
                     ProcessSupport.millisSince(started));
             return home;
@@ -205,14 +209,23 @@ final class ElasticsearchDistribution {
     }
 
     private static String resource(String name) {
-        URL url = ElasticsearchDistribution.class.getClassLoader().getResource(name);
-        if (url == null) {
+        String content = optionalResource(name);
+        if (content == null) {
             throw new EmbeddedServerException(
                     "No "
                             + name
                             + " on the classpath: add"
                             + " io.github.redisessync:redis-es-sync-embedded-elasticsearch-distribution"
                             + " (with its transitive dependencies excluded).");
+        }
+        return content;
+    }
+
+    /** The resource's content, or null when no module on the classpath carries it. */
+    private static String optionalResource(String name) {
+        URL url = ElasticsearchDistribution.class.getClassLoader().getResource(name);
+        if (url == null) {
+            return null;
         }
         try (InputStream in = url.openStream()) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -13,8 +13,9 @@ import java.util.regex.Matcher;
 import java.util.stream.Stream;
 
 /**
- * The configuration directory of one {@link ElasticsearchDistributionNode} ({@code ES_PATH_CONF}):
- * the distribution's own files plus the settings of a private single-node test server.
+ * The configuration directory of one {@link ElasticsearchDistributionNode} ({@code ES_PATH_CONF} or
+ * {@code OPENSEARCH_PATH_CONF}): the distribution's own files plus the settings of a private
+ * single-node test server.
  */
 final class ElasticsearchDistributionConfig {
 
@@ -36,7 +37,9 @@ final class ElasticsearchDistributionConfig {
 
     private ElasticsearchDistributionConfig() {}
 
-    static void write(Path distributionConfig, Path config, Settings settings) throws IOException {
+    static void write(
+            SearchServerKind kind, Path distributionConfig, Path config, Settings settings)
+            throws IOException {
         copyTree(distributionConfig, config);
         StringBuilder yml =
                 new StringBuilder("\n# Added by redis-es-sync for a private test node.\n");
@@ -49,7 +52,11 @@ final class ElasticsearchDistributionConfig {
         yml.append("path.logs: ").append(settings.logs()).append('\n');
         // A developer's nearly full disk must not turn indexes read-only.
         yml.append("cluster.routing.allocation.disk.threshold_enabled: false\n");
-        yml.append("xpack.security.enabled: ").append(settings.user() != null).append('\n');
+        if (kind == SearchServerKind.ELASTICSEARCH) {
+            // OpenSearch has no such setting (and would refuse it): its security is a plugin,
+            // which the integ-test-zip leaves out.
+            yml.append("xpack.security.enabled: ").append(settings.user() != null).append('\n');
+        }
         if (settings.httpCertificate() != null) {
             // Inside the configuration directory: the only place the node may read them from.
             Files.copy(settings.httpCertificate(), config.resolve("http.crt"));
@@ -63,9 +70,9 @@ final class ElasticsearchDistributionConfig {
             yml.append("xpack.security.http.ssl.certificate_authorities: client-ca.crt\n");
             yml.append("xpack.security.http.ssl.client_authentication: required\n");
         }
-        Files.writeString(config.resolve("elasticsearch.yml"), yml, StandardOpenOption.APPEND);
-        // The GC log path is relative to the working directory, which 7.x sets to the shared,
-        // read-only home; keep it in this node's logs.
+        Files.writeString(config.resolve(kind.configFile()), yml, StandardOpenOption.APPEND);
+        // The GC log path is relative to the working directory, which 7.x and OpenSearch set to the
+        // shared, read-only home; keep it in this node's logs.
         Files.createDirectories(settings.logs());
         Path jvmOptions = config.resolve("jvm.options");
         Files.writeString(

@@ -1,51 +1,52 @@
 package io.github.redisessync.embedded;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A real single-node Elasticsearch from an official distribution (the integ-test-zip: no bundled
- * JDK, no painless), on a free loopback port, for tests that need Elasticsearch 8 or 7.17.
+ * A real single-node Elasticsearch or OpenSearch from an official distribution (the integ-test-zip:
+ * no bundled JDK, no painless; OpenSearch's has no security plugin), on a free loopback port, for
+ * tests that need a given server version: Elasticsearch 7.17, 8 or 9, OpenSearch 2 or 3.
  *
  * <pre>{@code
- * try (ElasticsearchDistributionNode es = ElasticsearchDistributionNode.start("8.19.21")) {
+ * try (ElasticsearchDistributionNode es = ElasticsearchDistributionNode.start("9.2.4");
+ *         ElasticsearchDistributionNode os =
+ *                 ElasticsearchDistributionNode.start(SearchServerKind.OPENSEARCH, "3.2.0")) {
  *     RestClient.builder(HttpHost.create(es.url()));
  * }
  * }</pre>
  *
- * <p>Elasticsearch refuses to run as root, so as root the node runs as {@code nobody} (through
- * {@code runuser}) with its directories handed to that user. It runs on the first JDK that fits its
+ * <p>The versions of embedded/distributions (8.19.21, 9.2.4; OpenSearch 2.19.1, 3.2.0) are always
+ * there; another one once {@code mvn dependency:get} put its zip in the local repository. Its data,
+ * configuration and log ({@link #logFile()}) live in a private temporary directory that {@link
+ * #close()} deletes; security is off unless {@link Builder#basicAuth} turns it on; the heap is
+ * 512m.
+ *
+ * <p>Both servers refuse to run as root, so as root the node runs as {@code nobody} (through {@code
+ * runuser}) with its directories handed to that user. It runs on the first JDK that fits its
  * version ({@link JavaHomes}), under the same watchdog as the embedded Redis, so it stops when this
  * JVM does, even after SIGKILL.
  */
 public final class ElasticsearchDistributionNode extends ForkedServer {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchDistributionNode.class);
-
     private static final Pattern HEAP = Pattern.compile("\\d+[kKmMgG]?");
     private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_-]+");
-    private static final int PORT_ATTEMPTS = 3;
-    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+    static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
+    private final SearchServerKind kind;
     private final Path logFile;
     private final String user;
     private final String password;
     private final String scheme;
     private final String host;
 
-    private ElasticsearchDistributionNode(
+    ElasticsearchDistributionNode(
+            SearchServerKind kind,
             int port,
             String version,
             Process process,
@@ -55,7 +56,8 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
             String password,
             String scheme,
             String host) {
-        super("Elasticsearch", port, version, process, directory, STOP_GRACE);
+        super(kind.displayName(), port, version, process, directory, STOP_GRACE);
+        this.kind = kind;
         this.scheme = scheme;
         this.host = host;
         this.logFile = logFile;
@@ -63,16 +65,27 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
         this.password = password;
     }
 
-    /** Starts a node of {@code version} with the defaults. */
+    /** Starts an Elasticsearch node of {@code version} with the defaults. */
     public static ElasticsearchDistributionNode start(String version) {
         return builder().version(version).start();
     }
 
-    public static Builder builder() {
-        return new Builder();
+    /** Starts a node of {@code kind} and {@code version} with the defaults. */
+    public static ElasticsearchDistributionNode start(SearchServerKind kind, String version) {
+        return builder(kind).version(version).start();
     }
 
-    /** The version the build resolved, which {@link Builder#version} defaults to. */
+    /** Options for an Elasticsearch node, of {@link #defaultVersion()} unless told otherwise. */
+    public static Builder builder() {
+        return new Builder(SearchServerKind.ELASTICSEARCH);
+    }
+
+    /** Options for a node of {@code kind}; OpenSearch needs a {@link Builder#version}. */
+    public static Builder builder(SearchServerKind kind) {
+        return new Builder(Objects.requireNonNull(kind, "kind"));
+    }
+
+    /** The Elasticsearch version {@link Builder#version} defaults to (8.19.21). */
     public static String defaultVersion() {
         return ElasticsearchDistribution.defaultVersion();
     }
@@ -93,6 +106,11 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
         return user == null ? url() : urlOf(scheme, host, port(), user, password);
     }
 
+    /** Elasticsearch or OpenSearch. */
+    public SearchServerKind kind() {
+        return kind;
+    }
+
     /** The node's console output; deleted by {@link #close()}. */
     public Path logFile() {
         return logFile;
@@ -103,9 +121,13 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
         return url();
     }
 
-    /** Options for {@link ElasticsearchDistributionNode}; every one has a default. */
+    /**
+     * Options for {@link ElasticsearchDistributionNode}; every one has a default, except the
+     * version of an OpenSearch node.
+     */
     public static final class Builder {
-        private String version = defaultVersion();
+        private final SearchServerKind kind;
+        private String version;
         private String heap = "512m";
         private int port;
         private Path dataDirectory;
@@ -118,7 +140,10 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
         private String host = ProcessSupport.LOOPBACK;
         private boolean apiKeys;
 
-        private Builder() {}
+        private Builder(SearchServerKind kind) {
+            this.kind = kind;
+            this.version = kind == SearchServerKind.ELASTICSEARCH ? defaultVersion() : null;
+        }
 
         /**
          * HTTPS with this certificate and key (PEM, copied into the node's configuration, where
@@ -126,6 +151,7 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
          * certificate: the readiness probe trusts it.
          */
         public Builder https(Path certificate, Path key, Path caCertificate) {
+            requireSecurityPlugin("https");
             this.https = new Path[] {certificate, key, caCertificate};
             return this;
         }
@@ -136,6 +162,7 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
          * readiness probe presents {@code certificate} with {@code key} (PKCS#8 PEM).
          */
         public Builder requireClientCertificates(Path certificate, Path key) {
+            requireSecurityPlugin("requireClientCertificates");
             this.clientCertificate =
                     new Path[] {
                         Objects.requireNonNull(certificate, "certificate"),
@@ -164,17 +191,17 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
          * needs {@link #basicAuth} and Elasticsearch 8.
          */
         public Builder apiKeys() {
+            requireSecurityPlugin("apiKeys");
             this.apiKeys = true;
             return this;
         }
 
-        private String scheme() {
-            return https == null ? "http" : "https";
-        }
-
-        /** A version whose integ-test-zip is in the local Maven repository; default 8.19.21. */
+        /**
+         * A version whose integ-test-zip Maven resolved (a module of embedded/distributions, or
+         * {@code mvn dependency:get}); for Elasticsearch 8.19.21 by default.
+         */
         public Builder version(String version) {
-            ElasticsearchDistribution.zipOf(version);
+            ElasticsearchDistribution.zipOf(kind, version);
             this.version = version;
             return this;
         }
@@ -216,6 +243,7 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
 
         /** Turns security on with one superuser of the file realm; off (no auth) by default. */
         public Builder basicAuth(String user, String password) {
+            requireSecurityPlugin("basicAuth");
             if (user == null || !USER_NAME.matcher(user).matches()) {
                 throw new IllegalArgumentException(
                         "user must be letters, digits, '_' or '-', was " + user + ".");
@@ -246,6 +274,13 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
          *     ready in time; the message holds the last lines of its log
          */
         public ElasticsearchDistributionNode start() {
+            if (version == null) {
+                throw new IllegalStateException(
+                        "version must be set for " + kind.displayName() + ", e.g. 3.2.0.");
+            }
+            if (kind != SearchServerKind.ELASTICSEARCH && (user != null || apiKeys)) {
+                requireSecurityPlugin("basicAuth");
+            }
             if ((https != null || apiKeys) && user == null) {
                 throw new IllegalStateException(
                         "https and apiKeys need basicAuth: security must be on.");
@@ -253,149 +288,35 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
             if (clientCertificate != null && https == null) {
                 throw new IllegalStateException("requireClientCertificates needs https.");
             }
-            ElasticsearchDistribution distribution = ElasticsearchDistribution.of(version);
-            Path java =
-                    JavaHomes.forElasticsearch(
-                            distribution.major(), System.getenv(), Path.of("/usr/lib/jvm"));
-            Path directory;
-            try {
-                directory = ProcessSupport.createInstanceDirectory("redis-es-sync-es-node-");
-            } catch (IOException e) {
-                throw new UncheckedIOException(
-                        "Could not create a directory for Elasticsearch.", e);
-            }
-            try {
-                for (int attempt = 1; ; attempt++) {
-                    int httpPort = port != 0 ? port : ProcessSupport.freePort();
-                    try {
-                        return startOn(distribution, java, httpPort, directory);
-                    } catch (ElasticsearchReadiness.PortTakenException e) {
-                        if (port != 0 || attempt == PORT_ATTEMPTS) {
-                            throw new EmbeddedServerException(e.getMessage());
-                        }
-                        LOG.info(
-                                "Port {} was taken before Elasticsearch bound it; retrying",
-                                httpPort);
-                    }
-                }
-            } catch (RuntimeException e) {
-                try {
-                    ProcessSupport.deleteRecursively(directory);
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            }
+            return DistributionNodeLauncher.launch(
+                    new DistributionNodeLauncher.Spec(
+                            kind,
+                            version,
+                            heap,
+                            port,
+                            dataDirectory,
+                            startupTimeout,
+                            user,
+                            password,
+                            runAs,
+                            https,
+                            clientCertificate,
+                            host,
+                            apiKeys));
         }
 
-        private ElasticsearchDistributionNode startOn(
-                ElasticsearchDistribution distribution, Path java, int httpPort, Path directory) {
-            Path config = directory.resolve("config-" + httpPort);
-            Path data = dataDirectory != null ? dataDirectory : directory.resolve("data");
-            Path log = directory.resolve("elasticsearch-" + httpPort + ".log");
-            Path home = distribution.home();
-            try {
-                if (apiKeys) {
-                    home =
-                            SecurityIndexPlugin.installInto(
-                                    distribution, directory.resolve("home-" + httpPort));
-                }
-                ElasticsearchDistributionConfig.write(
-                        distribution.home().resolve("config"),
-                        config,
-                        new ElasticsearchDistributionConfig.Settings(
-                                httpPort,
-                                data,
-                                directory.resolve("logs"),
-                                heap,
-                                user,
-                                password,
-                                https == null ? null : https[0],
-                                https == null ? null : https[1],
-                                clientCertificate == null ? null : https[2]));
-                Files.createDirectories(directory.resolve("tmp"));
-                Files.createDirectories(data);
-                if (RunAs.isRoot()) {
-                    RunAs.handOver(directory, runAs);
-                    RunAs.handOver(data, runAs);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(
-                        "Could not configure Elasticsearch in " + directory, e);
+        private void requireSecurityPlugin(String option) {
+            if (kind != SearchServerKind.ELASTICSEARCH) {
+                throw new IllegalStateException(
+                        option
+                                + " needs security, which "
+                                + kind.displayName()
+                                + "'s integ-test-zip does not have (no security plugin).");
             }
-            List<String> command = command(home);
-            Map<String, String> environment =
-                    Map.of(
-                            "ES_JAVA_HOME", java.toString(),
-                            "ES_PATH_CONF", config.toString(),
-                            "ES_TMPDIR", directory.resolve("tmp").toString(),
-                            // Options of the user's shell must not reach the test node.
-                            "ES_JAVA_OPTS", "",
-                            "JAVA_HOME", java.toString());
-            long started = System.nanoTime();
-            Process process;
-            try {
-                process =
-                        ProcessSupport.start(
-                                EmbeddedRedisServer.watched(command), directory, log, environment);
-            } catch (IOException e) {
-                throw new EmbeddedServerException("Could not run " + String.join(" ", command), e);
-            }
-            try {
-                ElasticsearchHttp http =
-                        new ElasticsearchHttp(
-                                URI.create(
-                                        user == null
-                                                ? urlOf(scheme(), host, httpPort, null, null)
-                                                : urlOf(scheme(), host, httpPort, user, password)),
-                                Duration.ofSeconds(5),
-                                https == null
-                                        ? null
-                                        : TlsTrust.context(
-                                                https[2],
-                                                clientCertificate == null
-                                                        ? null
-                                                        : clientCertificate[0],
-                                                clientCertificate == null
-                                                        ? null
-                                                        : clientCertificate[1]));
-                ElasticsearchReadiness.await(process, http, version, log, startupTimeout);
-                String reported = http.version();
-                LOG.info(
-                        "Started Elasticsearch {} at {} in {} ms (Java {}, {}{}{}{}{}, log {})",
-                        reported,
-                        urlOf(scheme(), host, httpPort, null, null),
-                        ProcessSupport.millisSince(started),
-                        java,
-                        RunAs.isRoot() ? "as " + runAs : "as " + System.getProperty("user.name"),
-                        user == null ? ", security off" : ", basic auth",
-                        https == null ? "" : ", https",
-                        clientCertificate == null ? "" : " requiring client certificates",
-                        apiKeys ? ", API keys" : "",
-                        log);
-                return new ElasticsearchDistributionNode(
-                        httpPort, reported, process, directory, log, user, password, scheme(),
-                        host);
-            } catch (IOException e) {
-                ProcessSupport.stop(process, STOP_GRACE);
-                throw new EmbeddedServerException(
-                        "Elasticsearch at "
-                                + urlOf(scheme(), host, httpPort, null, null)
-                                + " did not report its version.",
-                        e);
-            } catch (RuntimeException e) {
-                ProcessSupport.stop(process, STOP_GRACE);
-                throw e;
-            }
-        }
-
-        private List<String> command(Path home) {
-            return RunAs.command(List.of(home.resolve("bin/elasticsearch").toString()), runAs);
         }
     }
 
-    private static String urlOf(
-            String scheme, String host, int port, String user, String password) {
+    static String urlOf(String scheme, String host, int port, String user, String password) {
         String userInfo =
                 user == null
                         ? ""

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 
 /**
- * A few plain HTTP calls to Elasticsearch with the JDK's client, so that neither the embedded
- * servers nor the test utilities put an Elasticsearch client on anyone's classpath.
+ * A few plain HTTP calls to Elasticsearch (or OpenSearch) with the JDK's client, so that neither
+ * the embedded servers nor the test utilities put an Elasticsearch client on anyone's classpath.
  *
  * <pre>{@code
  * ElasticsearchHttp es = new ElasticsearchHttp(URI.create("http://127.0.0.1:9200"));
@@ -88,16 +88,27 @@ public final class ElasticsearchHttp {
      * @throws IOException if the server cannot be reached; an error status is not an exception
      */
     public Response send(String method, String path, String jsonBody) throws IOException {
+        return send(method, path, jsonBody, "application/json");
+    }
+
+    /**
+     * Sends a request with an optional body of {@code contentType}, e.g. {@code
+     * application/x-ndjson} for {@code _bulk}.
+     *
+     * @throws IOException if the server cannot be reached; an error status is not an exception
+     */
+    public Response send(String method, String path, String body, String contentType)
+            throws IOException {
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(URI.create(origin + path))
                         .timeout(timeout)
                         .method(
                                 method,
-                                jsonBody == null
+                                body == null
                                         ? HttpRequest.BodyPublishers.noBody()
-                                        : HttpRequest.BodyPublishers.ofString(jsonBody));
-        if (jsonBody != null) {
-            request.header("Content-Type", "application/json");
+                                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", contentType);
         }
         if (authorization != null) {
             request.header("Authorization", authorization);

@@ -4,27 +4,28 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Waits until a starting Elasticsearch node's cluster is yellow, telling a port someone else took
- * (worth another port) from every other failure (the last lines of the node's log in the message).
+ * Waits until a starting Elasticsearch (or OpenSearch) node's cluster is yellow, telling a port
+ * someone else took (worth another port) from every other failure (the last lines of the node's log
+ * in the message).
  */
 final class ElasticsearchReadiness {
 
     private ElasticsearchReadiness() {}
 
     /**
-     * Returns once {@code http} finds the cluster yellow or green.
+     * Returns once {@code http} finds the cluster yellow or green; {@code server} names it in
+     * messages ({@code OpenSearch 3.2.0}).
      *
      * @throws PortTakenException if the node exited because its HTTP port was taken
      * @throws EmbeddedServerException if it exited otherwise or was not ready in {@code timeout}
      */
     static void await(
-            Process process, ElasticsearchHttp http, String version, Path log, Duration timeout) {
+            Process process, ElasticsearchHttp http, String server, Path log, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!http.isYellowOrGreen()) {
             if (!process.isAlive()) {
                 String message =
-                        "Elasticsearch "
-                                + version
+                        server
                                 + " exited with code "
                                 + process.exitValue()
                                 + " before it was ready. Last lines of "
@@ -39,8 +40,7 @@ final class ElasticsearchReadiness {
             }
             if (System.nanoTime() - deadline > 0) {
                 throw new EmbeddedServerException(
-                        "Elasticsearch "
-                                + version
+                        server
                                 + " at "
                                 + http.origin()
                                 + " was not ready within "
@@ -54,7 +54,7 @@ final class ElasticsearchReadiness {
                 Thread.sleep(250);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new EmbeddedServerException("Interrupted while starting Elasticsearch.", e);
+                throw new EmbeddedServerException("Interrupted while starting " + server + ".", e);
             }
         }
     }

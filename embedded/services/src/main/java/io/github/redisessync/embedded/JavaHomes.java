@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Finds a JDK an Elasticsearch distribution runs on: 8.x needs Java 21 or later; 7.x needs a Java
- * that still has the security manager (11 to 23).
+ * Finds a JDK a search-server distribution runs on: Elasticsearch 8+ and OpenSearch 3+ need Java 21
+ * or later; Elasticsearch 7 and OpenSearch 2 a Java that still has the security manager (11 to 23).
  */
 final class JavaHomes {
 
@@ -23,17 +23,22 @@ final class JavaHomes {
 
     private JavaHomes() {}
 
-    /** A JDK that runs Elasticsearch {@code major}, or an error naming what was looked at. */
-    static Path forElasticsearch(int major, Map<String, String> environment, Path jvmDirectory) {
-        return forElasticsearch(
-                major, environment, jvmDirectory, Path.of(System.getProperty("java.home")));
+    /** A JDK that runs {@code kind} {@code major}, or an error naming what was looked at. */
+    static Path forServer(
+            SearchServerKind kind, int major, Map<String, String> environment, Path jvmDirectory) {
+        return forServer(
+                kind, major, environment, jvmDirectory, Path.of(System.getProperty("java.home")));
     }
 
-    static Path forElasticsearch(
-            int major, Map<String, String> environment, Path jvmDirectory, Path thisJvm) {
-        int min = major >= 8 ? 21 : 11;
-        int max = major >= 8 ? Integer.MAX_VALUE : 23;
-        List<Path> candidates = candidates(environment, jvmDirectory, thisJvm);
+    static Path forServer(
+            SearchServerKind kind,
+            int major,
+            Map<String, String> environment,
+            Path jvmDirectory,
+            Path thisJvm) {
+        int min = kind.minJava(major);
+        int max = kind.maxJava(major);
+        List<Path> candidates = candidates(kind, environment, jvmDirectory, thisJvm);
         List<String> seen = new ArrayList<>();
         for (Path candidate : candidates) {
             Optional<Integer> feature = featureVersion(candidate);
@@ -46,12 +51,15 @@ final class JavaHomes {
             }
         }
         throw new EmbeddedServerException(
-                "Elasticsearch "
+                kind.displayName()
+                        + " "
                         + major
                         + ".x needs Java "
                         + min
                         + (max == Integer.MAX_VALUE ? " or later" : " to " + max)
-                        + ", and none was found. Looked at ES_JAVA_HOME, JAVA_HOME, this JVM and "
+                        + ", and none was found. Looked at "
+                        + String.join(", ", variables(kind))
+                        + ", this JVM and "
                         + jvmDirectory
                         + "/*: "
                         + (seen.isEmpty() ? "nothing" : String.join(", ", seen))
@@ -59,12 +67,16 @@ final class JavaHomes {
     }
 
     /**
-     * ES_JAVA_HOME, JAVA_HOME, this JVM, then the directories of {@code jvmDirectory} newest Java
-     * first.
+     * The kind's own variable (OPENSEARCH_JAVA_HOME), ES_JAVA_HOME (what .ci/run sets), JAVA_HOME,
+     * this JVM, then the directories of {@code jvmDirectory} newest Java first.
      */
-    static List<Path> candidates(Map<String, String> environment, Path jvmDirectory, Path thisJvm) {
+    static List<Path> candidates(
+            SearchServerKind kind,
+            Map<String, String> environment,
+            Path jvmDirectory,
+            Path thisJvm) {
         List<Path> candidates = new ArrayList<>();
-        for (String variable : List.of("ES_JAVA_HOME", "JAVA_HOME")) {
+        for (String variable : variables(kind)) {
             String value = environment.get(variable);
             if (value != null && !value.isBlank()) {
                 candidates.add(Path.of(value));
@@ -84,6 +96,12 @@ final class JavaHomes {
             }
         }
         return candidates.stream().map(Path::toAbsolutePath).distinct().toList();
+    }
+
+    private static List<String> variables(SearchServerKind kind) {
+        return kind == SearchServerKind.ELASTICSEARCH
+                ? List.of("ES_JAVA_HOME", "JAVA_HOME")
+                : List.of(kind.javaHomeVariable(), "ES_JAVA_HOME", "JAVA_HOME");
     }
 
     /** The feature version from a JDK's {@code release} file, e.g. 25. */

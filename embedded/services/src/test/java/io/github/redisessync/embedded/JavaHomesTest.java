@@ -1,5 +1,7 @@
 package io.github.redisessync.embedded;
 
+import static io.github.redisessync.embedded.SearchServerKind.ELASTICSEARCH;
+import static io.github.redisessync.embedded.SearchServerKind.OPENSEARCH;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Which JDK each Elasticsearch major runs on, from fake JDK directories. */
+/** Which JDK each Elasticsearch and OpenSearch major runs on, from fake JDK directories. */
 class JavaHomesTest {
 
     @TempDir Path jvms;
@@ -23,10 +25,14 @@ class JavaHomesTest {
 
         Path thisJvm = jvms.resolve("jdk-17");
 
-        assertThat(JavaHomes.forElasticsearch(8, Map.of(), jvms, thisJvm)).isEqualTo(jdk25);
+        assertThat(JavaHomes.forServer(ELASTICSEARCH, 8, Map.of(), jvms, thisJvm)).isEqualTo(jdk25);
         assertThat(
-                        JavaHomes.forElasticsearch(
-                                8, Map.of("ES_JAVA_HOME", jdk21.toString()), jvms, thisJvm))
+                        JavaHomes.forServer(
+                                ELASTICSEARCH,
+                                8,
+                                Map.of("ES_JAVA_HOME", jdk21.toString()),
+                                jvms,
+                                thisJvm))
                 .isEqualTo(jdk21);
     }
 
@@ -37,8 +43,12 @@ class JavaHomesTest {
         Path jdk17 = fakeJdk("jdk-17", "17.0.15");
 
         assertThat(
-                        JavaHomes.forElasticsearch(
-                                7, Map.of("JAVA_HOME", jdk25.toString()), jvms, jdk25))
+                        JavaHomes.forServer(
+                                ELASTICSEARCH,
+                                7,
+                                Map.of("JAVA_HOME", jdk25.toString()),
+                                jvms,
+                                jdk25))
                 .isEqualTo(jdk17);
     }
 
@@ -49,12 +59,57 @@ class JavaHomesTest {
 
         assertThatThrownBy(
                         () ->
-                                JavaHomes.forElasticsearch(
-                                        8, Map.of("JAVA_HOME", jdk17.toString()), jvms, jdk17))
+                                JavaHomes.forServer(
+                                        ELASTICSEARCH,
+                                        8,
+                                        Map.of("JAVA_HOME", jdk17.toString()),
+                                        jvms,
+                                        jdk17))
                 .isInstanceOf(EmbeddedServerException.class)
                 .hasMessageContaining("Elasticsearch 8.x needs Java 21 or later")
                 .hasMessageContaining(jdk17 + " (Java 17)")
                 .hasMessageContaining("ES_JAVA_HOME");
+    }
+
+    @Test
+    void openSearch3TakesItsOwnJavaHomeFirstAndNeeds21() throws IOException {
+        Path jdk17 = fakeJdk("jdk-17", "17.0.15");
+        Path jdk21 = fakeJdk("jdk-21", "21.0.8");
+        Path jdk25 = fakeJdk("temurin-25", "25.0.3");
+
+        assertThat(
+                        JavaHomes.forServer(
+                                OPENSEARCH,
+                                3,
+                                Map.of(
+                                        "OPENSEARCH_JAVA_HOME", jdk21.toString(),
+                                        "ES_JAVA_HOME", jdk25.toString()),
+                                jvms,
+                                jdk17))
+                .isEqualTo(jdk21);
+        assertThat(JavaHomes.forServer(OPENSEARCH, 3, Map.of(), jvms, jdk17)).isEqualTo(jdk25);
+    }
+
+    @Test
+    void openSearch2NeedsAJdkThatStillHasTheSecurityManager() throws IOException {
+        Path jdk25 = fakeJdk("temurin-25", "25.0.3");
+        Path jdk17 = fakeJdk("jdk-17", "17.0.15");
+
+        assertThat(
+                        JavaHomes.forServer(
+                                OPENSEARCH,
+                                2,
+                                Map.of("ES_JAVA_HOME", jdk25.toString()),
+                                jvms,
+                                jdk25))
+                .isEqualTo(jdk17);
+        assertThatThrownBy(
+                        () ->
+                                JavaHomes.forServer(
+                                        OPENSEARCH, 2, Map.of(), jvms.resolve("none"), jdk25))
+                .isInstanceOf(EmbeddedServerException.class)
+                .hasMessageContaining("OpenSearch 2.x needs Java 11 to 23")
+                .hasMessageContaining("OPENSEARCH_JAVA_HOME, ES_JAVA_HOME, JAVA_HOME");
     }
 
     private Path fakeJdk(String name, String version) throws IOException {

@@ -19,7 +19,8 @@ class SecurityIndexPluginTest {
     @Test
     void compilesIntoAPrivateHomeWhoseRemovalLeavesTheSharedDistribution() throws Exception {
         ElasticsearchDistribution distribution =
-                ElasticsearchDistribution.of(ElasticsearchDistribution.defaultVersion());
+                ElasticsearchDistribution.of(
+                        SearchServerKind.ELASTICSEARCH, ElasticsearchDistribution.defaultVersion());
         Path home = SecurityIndexPlugin.installInto(distribution, dir.resolve("home"));
 
         Path plugin = home.resolve("plugins").resolve(SecurityIndexPlugin.NAME);

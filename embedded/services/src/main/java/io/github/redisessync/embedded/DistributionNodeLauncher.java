@@ -1,0 +1,220 @@
+package io.github.redisessync.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the process of an {@link ElasticsearchDistributionNode}: unpacks the distribution, finds
+ * its JDK, writes a private configuration and waits until the node answers, on a free port (another
+ * one when someone took it before the node bound it).
+ */
+final class DistributionNodeLauncher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DistributionNodeLauncher.class);
+
+    private static final int PORT_ATTEMPTS = 3;
+
+    /** What the builder validated; {@code port} 0 means a free one, null means not wanted. */
+    record Spec(
+            SearchServerKind kind,
+            String version,
+            String heap,
+            int port,
+            Path dataDirectory,
+            Duration startupTimeout,
+            String user,
+            String password,
+            String runAs,
+            Path[] https,
+            Path[] clientCertificate,
+            String host,
+            boolean apiKeys) {
+
+        String scheme() {
+            return https == null ? "http" : "https";
+        }
+
+        String displayName() {
+            return kind.displayName() + " " + version;
+        }
+    }
+
+    private DistributionNodeLauncher() {}
+
+    static ElasticsearchDistributionNode launch(Spec spec) {
+        SearchServerKind kind = spec.kind();
+        ElasticsearchDistribution distribution = ElasticsearchDistribution.of(kind, spec.version());
+        Path java =
+                JavaHomes.forServer(
+                        kind, distribution.major(), System.getenv(), Path.of("/usr/lib/jvm"));
+        Path directory;
+        try {
+            // One prefix for both kinds, so that one sweep removes what killed runs left behind.
+            directory = ProcessSupport.createInstanceDirectory("redis-es-sync-es-node-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "Could not create a directory for " + kind.displayName() + ".", e);
+        }
+        try {
+            for (int attempt = 1; ; attempt++) {
+                int httpPort = spec.port() != 0 ? spec.port() : ProcessSupport.freePort();
+                try {
+                    return startOn(spec, distribution, java, httpPort, directory);
+                } catch (ElasticsearchReadiness.PortTakenException e) {
+                    if (spec.port() != 0 || attempt == PORT_ATTEMPTS) {
+                        throw new EmbeddedServerException(e.getMessage());
+                    }
+                    LOG.info(
+                            "Port {} was taken before {} bound it; retrying",
+                            httpPort,
+                            kind.displayName());
+                }
+            }
+        } catch (RuntimeException e) {
+            try {
+                ProcessSupport.deleteRecursively(directory);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private static ElasticsearchDistributionNode startOn(
+            Spec spec,
+            ElasticsearchDistribution distribution,
+            Path java,
+            int httpPort,
+            Path directory) {
+        SearchServerKind kind = spec.kind();
+        Path config = directory.resolve("config-" + httpPort);
+        Path log = directory.resolve(kind.homeName(spec.version()) + "-" + httpPort + ".log");
+        Path home = configure(spec, distribution, httpPort, directory, config);
+        List<String> command =
+                RunAs.command(List.of(home.resolve(kind.launcher()).toString()), spec.runAs());
+        Map<String, String> environment = kind.environment(java, config, directory.resolve("tmp"));
+        long started = System.nanoTime();
+        Process process;
+        try {
+            process =
+                    ProcessSupport.start(
+                            EmbeddedRedisServer.watched(command), directory, log, environment);
+        } catch (IOException e) {
+            throw new EmbeddedServerException("Could not run " + String.join(" ", command), e);
+        }
+        String url =
+                ElasticsearchDistributionNode.urlOf(
+                        spec.scheme(), spec.host(), httpPort, null, null);
+        try {
+            ElasticsearchHttp http = probe(spec, httpPort);
+            ElasticsearchReadiness.await(
+                    process, http, spec.displayName(), log, spec.startupTimeout());
+            String reported = http.version();
+            LOG.info(
+                    "Started {} {} at {} in {} ms (Java {}, {}{}{}{}{}, log {})",
+                    kind.displayName(),
+                    reported,
+                    url,
+                    ProcessSupport.millisSince(started),
+                    java,
+                    RunAs.isRoot() ? "as " + spec.runAs() : "as " + System.getProperty("user.name"),
+                    spec.user() == null ? ", security off" : ", basic auth",
+                    spec.https() == null ? "" : ", https",
+                    spec.clientCertificate() == null ? "" : " requiring client certificates",
+                    spec.apiKeys() ? ", API keys" : "",
+                    log);
+            return new ElasticsearchDistributionNode(
+                    kind,
+                    httpPort,
+                    reported,
+                    process,
+                    directory,
+                    log,
+                    spec.user(),
+                    spec.password(),
+                    spec.scheme(),
+                    spec.host());
+        } catch (IOException e) {
+            ProcessSupport.stop(process, ElasticsearchDistributionNode.STOP_GRACE);
+            throw new EmbeddedServerException(
+                    kind.displayName() + " at " + url + " did not report its version.", e);
+        } catch (RuntimeException e) {
+            ProcessSupport.stop(process, ElasticsearchDistributionNode.STOP_GRACE);
+            throw e;
+        }
+    }
+
+    /**
+     * Writes the node's configuration and directories, handed to the user it runs as; returns the
+     * home to start it from (the shared distribution, or a private one that links it).
+     */
+    private static Path configure(
+            Spec spec,
+            ElasticsearchDistribution distribution,
+            int httpPort,
+            Path directory,
+            Path config) {
+        Path data = spec.dataDirectory() != null ? spec.dataDirectory() : directory.resolve("data");
+        Path[] https = spec.https();
+        try {
+            Path home = distribution.home();
+            if (spec.apiKeys()) {
+                home =
+                        SecurityIndexPlugin.installInto(
+                                distribution, directory.resolve("home-" + httpPort));
+            }
+            ElasticsearchDistributionConfig.write(
+                    spec.kind(),
+                    distribution.home().resolve("config"),
+                    config,
+                    new ElasticsearchDistributionConfig.Settings(
+                            httpPort,
+                            data,
+                            directory.resolve("logs"),
+                            spec.heap(),
+                            spec.user(),
+                            spec.password(),
+                            https == null ? null : https[0],
+                            https == null ? null : https[1],
+                            spec.clientCertificate() == null ? null : https[2]));
+            Files.createDirectories(directory.resolve("tmp"));
+            Files.createDirectories(data);
+            if (RunAs.isRoot()) {
+                RunAs.handOver(directory, spec.runAs());
+                RunAs.handOver(data, spec.runAs());
+            }
+            return home;
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "Could not configure " + spec.kind().displayName() + " in " + directory, e);
+        }
+    }
+
+    /** The client that waits for the node: with its credentials, CA and client certificate. */
+    private static ElasticsearchHttp probe(Spec spec, int httpPort) {
+        Path[] client = spec.clientCertificate();
+        return new ElasticsearchHttp(
+                URI.create(
+                        ElasticsearchDistributionNode.urlOf(
+                                spec.scheme(),
+                                spec.host(),
+                                httpPort,
+                                spec.user(),
+                                spec.password())),
+                Duration.ofSeconds(5),
+                spec.https() == null
+                        ? null
+                        : TlsTrust.context(
+                                spec.https()[2],
+                                client == null ? null : client[0],
+                                client == null ? null : client[1]));
+    }
+}
