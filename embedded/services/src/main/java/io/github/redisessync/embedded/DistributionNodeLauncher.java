@@ -36,7 +36,8 @@ final class DistributionNodeLauncher {
             Path[] https,
             Path[] clientCertificate,
             String host,
-            boolean apiKeys) {
+            boolean apiKeys,
+            java.util.Map<String, String> extraSettings) {
 
         String scheme() {
             return https == null ? "http" : "https";
@@ -184,7 +185,8 @@ final class DistributionNodeLauncher {
                             spec.password(),
                             https == null ? null : https[0],
                             https == null ? null : https[1],
-                            spec.clientCertificate() == null ? null : https[2]));
+                            spec.clientCertificate() == null ? null : https[2],
+                            spec.extraSettings()));
             Files.createDirectories(directory.resolve("tmp"));
             Files.createDirectories(data);
             if (RunAs.isRoot()) {

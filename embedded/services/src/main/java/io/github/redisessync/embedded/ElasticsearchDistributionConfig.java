@@ -33,7 +33,8 @@ final class ElasticsearchDistributionConfig {
             String password,
             Path httpCertificate,
             Path httpKey,
-            Path clientCa) {}
+            Path clientCa,
+            java.util.Map<String, String> extra) {}
 
     private ElasticsearchDistributionConfig() {}
 
@@ -70,6 +71,8 @@ final class ElasticsearchDistributionConfig {
             yml.append("xpack.security.http.ssl.certificate_authorities: client-ca.crt\n");
             yml.append("xpack.security.http.ssl.client_authentication: required\n");
         }
+        settings.extra()
+                .forEach((key, value) -> yml.append(key).append(": ").append(value).append('\n'));
         Files.writeString(config.resolve(kind.configFile()), yml, StandardOpenOption.APPEND);
         // The GC log path is relative to the working directory, which 7.x and OpenSearch set to the
         // shared, read-only home; keep it in this node's logs.

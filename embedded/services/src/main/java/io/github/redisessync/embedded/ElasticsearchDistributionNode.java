@@ -139,6 +139,7 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
         private Path[] clientCertificate;
         private String host = ProcessSupport.LOOPBACK;
         private boolean apiKeys;
+        private final java.util.Map<String, String> extraSettings = new java.util.LinkedHashMap<>();
 
         private Builder(SearchServerKind kind) {
             this.kind = kind;
@@ -190,6 +191,15 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
          * analysis components its {@code .security} index needs ({@link SecurityIndexPlugin});
          * needs {@link #basicAuth} and Elasticsearch 8.
          */
+        /**
+         * One more node setting, written as is into the node's configuration file, e.g. {@code
+         * http.max_content_length: 1mb}.
+         */
+        public Builder setting(String key, String value) {
+            extraSettings.put(key, value);
+            return this;
+        }
+
         public Builder apiKeys() {
             requireSecurityPlugin("apiKeys");
             this.apiKeys = true;
@@ -302,7 +312,8 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
                             https,
                             clientCertificate,
                             host,
-                            apiKeys));
+                            apiKeys,
+                            java.util.Map.copyOf(extraSettings)));
         }
 
         private void requireSecurityPlugin(String option) {

@@ -250,8 +250,7 @@ class ClusterFaultsITCase {
                 // Not a document count: the writer's deletes can keep that below the keys loaded.
                 run.await(
                         "the snapshot in Elasticsearch (under 5% of the keys without a document)",
-                        Duration.ofMinutes(1),
-                        () -> missingDocuments(run) < 2L * 5_000 / 20);
+                        Duration.ofMinutes(1), () -> missingDocuments(run) < 2L * 5_000 / 20);
                 long atFault = run.completedCheckpoints();
                 es.stop();
                 long stopped = System.nanoTime();
@@ -339,7 +338,6 @@ class ClusterFaultsITCase {
             return Long.MAX_VALUE; // not reachable now: not there yet
         }
     }
-
 
     private static Path shadedJar() throws Exception {
         try (Stream<Path> files = Files.list(Paths.get("target"))) {

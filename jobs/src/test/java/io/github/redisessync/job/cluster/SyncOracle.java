@@ -64,7 +64,10 @@ final class SyncOracle {
         long missing = 0;
         for (String[] pair : indexes) {
             Map<String, JsonNode> documents = documents(pair[1]);
-            missing += hashes(pair[0]).keySet().stream().filter(id -> !documents.containsKey(id)).count();
+            missing +=
+                    hashes(pair[0]).keySet().stream()
+                            .filter(id -> !documents.containsKey(id))
+                            .count();
         }
         return missing;
     }

@@ -52,12 +52,12 @@ import org.slf4j.LoggerFactory;
  * again on the same port with the same data: the running job rides it out without a restart, and
  * Elasticsearch ends equal to Redis, nothing lost.
  *
- * <p>What carries it: the sink's {@code ElasticsearchBulkWriter} sends a bulk that got no answer again with the
- * {@code bulk-flush.backoff.*} backoff (0.5 s doubling, 8 retries: about two minutes), and the
- * flush that a checkpoint waits for waits with it. The test asserts both halves: bulk requests were
- * retried ({@code bulkRequestsRetried}), and Flink restarted nothing ({@code numRestarts} is 0).
- * The job still has a restart strategy (exponential-delay, 1 s to 10 s), so that a restart shows as
- * a count of restarts in the failure rather than as a failed job.
+ * <p>What carries it: the sink's {@code ElasticsearchBulkWriter} sends a bulk that got no answer
+ * again with the {@code bulk-flush.backoff.*} backoff (0.5 s doubling, 8 retries: about two
+ * minutes), and the flush that a checkpoint waits for waits with it. The test asserts both halves:
+ * bulk requests were retried ({@code bulkRequestsRetried}), and Flink restarted nothing ({@code
+ * numRestarts} is 0). The job still has a restart strategy (exponential-delay, 1 s to 10 s), so
+ * that a restart shows as a count of restarts in the failure rather than as a failed job.
  */
 class ElasticsearchOutageITCase {
 
@@ -72,8 +72,8 @@ class ElasticsearchOutageITCase {
     private static final Duration POLL = Duration.ofMillis(250);
 
     /**
-     * The sink's counter of bulk requests sent again ({@code ElasticsearchBulkWriter.RETRIES}, package
-     * private there); a renamed counter reads as 0 here and fails the test.
+     * The sink's counter of bulk requests sent again ({@code ElasticsearchBulkWriter.RETRIES},
+     * package private there); a renamed counter reads as 0 here and fails the test.
      */
     private static final String BULK_REQUESTS_RETRIED = "bulkRequestsRetried";
 

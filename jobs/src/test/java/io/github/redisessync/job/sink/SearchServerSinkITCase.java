@@ -14,6 +14,8 @@ import io.github.redisessync.connector.elasticsearch.ElasticsearchSinkOptions;
 import io.github.redisessync.connector.elasticsearch.IndexDefinition;
 import io.github.redisessync.connector.elasticsearch.RejectedDocument;
 import io.github.redisessync.connector.elasticsearch.SearchServerInfo;
+import io.github.redisessync.embedded.ElasticsearchDistributionNode;
+import io.github.redisessync.embedded.SearchServerKind;
 import io.github.redisessync.job.RedisToElasticsearchJob;
 import io.github.redisessync.job.SearchClient;
 import io.github.redisessync.job.cli.CliRun;
@@ -21,7 +23,6 @@ import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.github.redisessync.job.testing.MiniClusters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,14 +32,12 @@ import java.util.Random;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.http.HttpHost;
 import org.elasticsearch.client.RestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The sink and tools suite, run by a subclass per server kind and version, each on a server of its
@@ -50,26 +49,37 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class SearchServerSinkITCase {
 
-    @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
+    // No MiniClusterExtension: `local` runs its own local environment, which Flink refuses inside
+    // a test environment; each sink job gets a local one of its own instead.
 
+    private final SearchServerInfo server;
+    private ElasticsearchDistributionNode node;
     private String url;
 
-    /** Starts the server; its URL. */
-    abstract String start();
-
-    abstract void stop();
-
-    /** What the server must say it is. */
-    abstract SearchServerInfo expected();
+    SearchServerSinkITCase(SearchServerInfo.Kind kind, String version) {
+        this.server = new SearchServerInfo(kind, version);
+    }
 
     @BeforeAll
     void startServer() {
-        url = start();
+        node =
+                ElasticsearchDistributionNode.start(
+                        server.kind() == SearchServerInfo.Kind.OPENSEARCH
+                                ? SearchServerKind.OPENSEARCH
+                                : SearchServerKind.ELASTICSEARCH,
+                        server.version());
+        url = node.url();
     }
 
     @AfterAll
     void stopServer() {
-        stop();
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    private SearchServerInfo expected() {
+        return server;
     }
 
     @Test
@@ -160,8 +170,8 @@ abstract class SearchServerSinkITCase {
 
     /**
      * 4,000 writes and deletes of 400 documents (ids with quotes, backslashes and non-ASCII among
-     * them) in bulks of 50: the index ends as the last action of each document says, computed
-     * here from the list alone.
+     * them) in bulks of 50: the index ends as the last action of each document says, computed here
+     * from the list alone.
      */
     @Test
     void manyBulksOfWritesAndDeletesEndAsTheLastActionOfEachDocumentSays() throws Exception {
@@ -198,8 +208,8 @@ abstract class SearchServerSinkITCase {
     /**
      * The tools as a user runs them against this server: {@code local --until-synced} syncs a
      * pattern of hashes, {@code verify} agrees, finds a document deleted behind its back and
-     * repairs it, and {@code reindex} builds a fresh index behind an alias that {@code verify}
-     * then agrees with too.
+     * repairs it, and {@code reindex} builds a fresh index behind an alias that {@code verify} then
+     * agrees with too.
      */
     @Test
     void localVerifyRepairAndReindexAgreeOnThisServer() throws Exception {
@@ -212,12 +222,17 @@ abstract class SearchServerSinkITCase {
             RedisCommands<String, String> redis = connection.sync();
             for (int i = 0; i < 300; i++) {
                 redis.hset(
-                        prefix + i,
-                        Map.of("name", "Zoë " + i, "age", String.valueOf(20 + i % 50)));
+                        prefix + i, Map.of("name", "Zoë " + i, "age", String.valueOf(20 + i % 50)));
             }
             CliRun local =
                     CliRun.run(
-                            "local", "--redis", redisUri, "--es", url, "--until-synced", "--index",
+                            "local",
+                            "--redis",
+                            redisUri,
+                            "--es",
+                            url,
+                            "--until-synced",
+                            "--index",
                             prefix + "*=" + index);
             assertThat(local.exitCode).as(local.toString()).isZero();
             CliRun equal = CliRun.run(verify(redisUri, prefix, index));
@@ -236,7 +251,12 @@ abstract class SearchServerSinkITCase {
 
             CliRun reindex =
                     CliRun.run(
-                            "reindex", "--redis", redisUri, "--es", url, "--index",
+                            "reindex",
+                            "--redis",
+                            redisUri,
+                            "--es",
+                            url,
+                            "--index",
                             prefix + "*=" + alias);
             assertThat(reindex.exitCode).as(reindex.toString()).isZero();
             CliRun behindAlias = CliRun.run(verify(redisUri, prefix, alias));

@@ -11,7 +11,10 @@ record BulkLimits(
     BulkLimits {
         require(maxActions > 0, ElasticsearchSinkOptions.BULK_FLUSH_MAX_ACTIONS.key(), maxActions);
         require(maxBytes > 0, ElasticsearchSinkOptions.BULK_FLUSH_MAX_SIZE_MB.key(), maxBytes);
-        require(intervalMillis > 0, ElasticsearchSinkOptions.BULK_FLUSH_INTERVAL.key(), intervalMillis);
+        require(
+                intervalMillis > 0,
+                ElasticsearchSinkOptions.BULK_FLUSH_INTERVAL.key(),
+                intervalMillis);
         require(
                 maxRetries >= 0,
                 ElasticsearchSinkOptions.BULK_FLUSH_BACKOFF_MAX_RETRIES.key(),

@@ -8,8 +8,8 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * The per-item outcome of a {@code _bulk} answer, in request order (the servers answer items in
- * the order they were sent).
+ * The per-item outcome of a {@code _bulk} answer, in request order (the servers answer items in the
+ * order they were sent).
  *
  * <p>The writer asks for {@link #FILTER_PATH} only, so an answer without failures is a few bytes
  * per item and one without {@code errors} is not read item by item at all.
@@ -37,8 +37,7 @@ final class BulkResponseItems {
     private BulkResponseItems() {}
 
     /**
-     * The outcome of each of {@code sent} items; an empty list when the answer says no item
-     * failed.
+     * The outcome of each of {@code sent} items; an empty list when the answer says no item failed.
      *
      * @throws IOException when the answer is not a bulk answer for that many items
      */

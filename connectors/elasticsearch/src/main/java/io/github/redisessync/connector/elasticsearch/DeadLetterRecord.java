@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 public final class DeadLetterRecord implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern ERROR_TYPE = Pattern.compile("type=([a-z0-9_]+)");
+    private static final Pattern ERROR_TYPE = Pattern.compile("^([a-z0-9_]+): |type=([a-z0-9_]+)");
 
     /** Longest excerpt kept; the mapper and the sink cut theirs shorter already. */
     public static final int MAX_EXCERPT_CHARS = 1000;
@@ -111,12 +111,16 @@ public final class DeadLetterRecord implements Serializable {
     }
 
     /**
-     * The Elasticsearch error type in a bulk item's failure message ({@code Elasticsearch exception
-     * [type=mapper_parsing_exception, reason=...]}), or {@code rejected}.
+     * The server's error type in a rejection's reason, as the sink writes it ({@code
+     * mapper_parsing_exception: failed to parse ...}) or as older versions stored it ({@code
+     * Elasticsearch exception [type=mapper_parsing_exception, reason=...]}); else {@code rejected}.
      */
     static String errorType(String message) {
         Matcher m = message == null ? null : ERROR_TYPE.matcher(message);
-        return m != null && m.find() ? m.group(1) : "rejected";
+        if (m == null || !m.find()) {
+            return "rejected";
+        }
+        return m.group(1) != null ? m.group(1) : m.group(2);
     }
 
     /**

@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * answer fails the task like any other.
  *
  * <p>Order and backpressure: a batch and the retries of its items finish before the next batch is
- * sent, so two writes of one document reach the server in the order the gate passed them, also
- * when one of them was refused with 429 and retried. While a batch is in flight the task fills the
- * next buffer; once that is full, {@link #write} yields to the mailbox until the batch is done.
+ * sent, so two writes of one document reach the server in the order the gate passed them, also when
+ * one of them was refused with 429 and retried. While a batch is in flight the task fills the next
+ * buffer; once that is full, {@link #write} yields to the mailbox until the batch is done.
  *
  * <p>Checkpoints: {@link #flush} sends the buffer and yields until every batch is answered and
  * every rejection is stored, so a completed checkpoint covers every write before its barrier (an
@@ -118,8 +118,9 @@ final class ElasticsearchBulkWriter implements SinkWriter<DocumentAction> {
             return; // a signal between the job's operators; the gate drops them before us
         }
         if (action.getOp() == DocumentAction.Op.INDEX
-                && (action.getSource() == null || !BulkRequestBody.isSingleLine(action.getSource()))) {
-            reject(action, "the document source is not single-line JSON");
+                && (action.getSource() == null
+                        || !BulkRequestBody.isSingleLine(action.getSource()))) {
+            reject(action, "invalid_source: the document source is not single-line JSON");
             return;
         }
         if (buffer.isEmpty()) {
@@ -310,8 +311,8 @@ final class ElasticsearchBulkWriter implements SinkWriter<DocumentAction> {
             if (actions.size() == 1) {
                 reject(
                         actions.get(0),
-                        "the server refused the document as too large (413: it exceeds"
-                                + " http.max_content_length)");
+                        "document_too_large: the server refused the document as too large (413:"
+                                + " it exceeds http.max_content_length)");
                 afterBatch();
             } else {
                 splits.inc();
@@ -328,7 +329,8 @@ final class ElasticsearchBulkWriter implements SinkWriter<DocumentAction> {
         }
         String cause = describe(e);
         if (BulkOutcome.ofRequest(status) == BulkOutcome.FATAL) {
-            throw fatal(server + " refused a bulk request of " + actions.size() + " writes: " + cause);
+            throw fatal(
+                    server + " refused a bulk request of " + actions.size() + " writes: " + cause);
         }
         int attempt = batch.requestAttempt() + 1;
         if (attempt > limits.maxRetries()) {
@@ -397,7 +399,10 @@ final class ElasticsearchBulkWriter implements SinkWriter<DocumentAction> {
         // Decodes a few bytes only: the source may be megabytes.
         String head =
                 new String(
-                        source, 0, Math.min(source.length, EXCERPT_CHARS * 4), StandardCharsets.UTF_8);
+                        source,
+                        0,
+                        Math.min(source.length, EXCERPT_CHARS * 4),
+                        StandardCharsets.UTF_8);
         return head.length() <= EXCERPT_CHARS && source.length <= EXCERPT_CHARS * 4
                 ? head
                 : head.substring(0, Math.min(head.length(), EXCERPT_CHARS)) + "...";

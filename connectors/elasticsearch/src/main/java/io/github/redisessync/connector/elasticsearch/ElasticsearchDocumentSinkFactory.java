@@ -17,9 +17,9 @@ public final class ElasticsearchDocumentSinkFactory {
 
     /**
      * An at-least-once sink: buffered actions are flushed before every checkpoint completes, and
-     * every write carries its Redis version ({@link BulkRequestBody}), so a restored job's
-     * replay and any reordering leave the newest read in Elasticsearch. The options are checked
-     * here, so a bad setting fails when the job is built, not when it runs.
+     * every write carries its Redis version ({@link BulkRequestBody}), so a restored job's replay
+     * and any reordering leave the newest read in Elasticsearch. The options are checked here, so a
+     * bad setting fails when the job is built, not when it runs.
      */
     public static Sink<DocumentAction> create(
             Configuration options, RejectedDocumentHandler rejections) {
@@ -42,7 +42,8 @@ public final class ElasticsearchDocumentSinkFactory {
                             + "' names no Elasticsearch URL.");
         }
         // Credentials leave the URLs here: the sink keeps host names only.
-        ElasticsearchCredentials credentials = ElasticsearchCredentials.of(urls.get(0), environment);
+        ElasticsearchCredentials credentials =
+                ElasticsearchCredentials.of(urls.get(0), environment);
         List<String> hosts = urls.stream().map(ElasticsearchUrls::withoutUserInfo).toList();
         hosts.forEach(ElasticsearchUrls::parse); // a bad URL fails here, not in a running writer
         // The TLS files' paths travel with the sink; each writer reads the files where it runs.

@@ -10,8 +10,8 @@ import org.elasticsearch.client.RequestOptions;
 import org.elasticsearch.client.RestClient;
 
 /**
- * Reads the version of the node a client talks to; {@link SearchServerInfo} also tells Elasticsearch
- * from OpenSearch.
+ * Reads the version of the node a client talks to; {@link SearchServerInfo} also tells
+ * Elasticsearch from OpenSearch.
  *
  * <p>{@code GET /_nodes/_local?filter_path=nodes.*.version} works on every distribution ({@code GET
  * /} is missing from some, e.g. the 8.x integ-test-zip, which answers it with 405).

@@ -20,7 +20,9 @@ import org.elasticsearch.client.RestClient;
  */
 public record SearchServerInfo(Kind kind, String version) {
 
-    /** The product family; both speak the same bulk and search APIs as far as this job uses them. */
+    /**
+     * The product family; both speak the same bulk and search APIs as far as this job uses them.
+     */
     public enum Kind {
         ELASTICSEARCH("Elasticsearch"),
         OPENSEARCH("OpenSearch");

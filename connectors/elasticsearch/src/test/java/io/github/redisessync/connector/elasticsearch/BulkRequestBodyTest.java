@@ -21,7 +21,8 @@ class BulkRequestBodyTest {
         byte[] body =
                 BulkRequestBody.of(
                         List.of(
-                                DocumentAction.index("users", "42", 7L, "user:42", utf8("{\"a\":1}")),
+                                DocumentAction.index(
+                                        "users", "42", 7L, "user:42", utf8("{\"a\":1}")),
                                 DocumentAction.delete("users", "43", 9L, "user:43")));
         assertThat(new String(body, StandardCharsets.UTF_8))
                 .isEqualTo(
@@ -50,7 +51,12 @@ class BulkRequestBodyTest {
     void theEstimateCoversWhatTheBodyHolds() {
         List<DocumentAction> actions =
                 List.of(
-                        DocumentAction.index("orders", "o-1", 1_733_000_000_000_000L, "order:1", utf8("{\"n\":1}")),
+                        DocumentAction.index(
+                                "orders",
+                                "o-1",
+                                1_733_000_000_000_000L,
+                                "order:1",
+                                utf8("{\"n\":1}")),
                         DocumentAction.delete("orders", "o-2", 1_733_000_000_000_001L, "order:2"));
         int estimate = actions.stream().mapToInt(BulkRequestBody::estimatedBytes).sum();
         assertThat(BulkRequestBody.of(actions).length).isLessThanOrEqualTo(estimate);

@@ -35,7 +35,8 @@ class BulkResponseItemsTest {
                         + "{\"index\":{\"status\":429,\"error\":{\"type\":"
                         + "\"es_rejected_execution_exception\",\"reason\":\"rejected\"}}}]}";
         List<BulkResponseItems.Item> items = BulkResponseItems.failuresOrEmpty(utf8(answer), 5);
-        assertThat(items).extracting(BulkOutcome::ofItem)
+        assertThat(items)
+                .extracting(BulkOutcome::ofItem)
                 .containsExactly(
                         BulkOutcome.WRITTEN,
                         BulkOutcome.VERSION_CONFLICT,
@@ -53,7 +54,8 @@ class BulkResponseItemsTest {
         assertThatThrownBy(
                         () ->
                                 BulkResponseItems.failuresOrEmpty(
-                                        utf8("{\"errors\":true,\"items\":[{\"index\":{\"status\":201}}]}"),
+                                        utf8(
+                                                "{\"errors\":true,\"items\":[{\"index\":{\"status\":201}}]}"),
                                         2))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("1 items for the 2 sent");

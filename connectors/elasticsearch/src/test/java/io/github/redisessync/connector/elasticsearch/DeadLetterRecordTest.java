@@ -46,6 +46,20 @@ class DeadLetterRecordTest {
     }
 
     @Test
+    void theErrorTypeIsReadFromTheSinksReasonsAndFromTheOldClientsMessages() {
+        assertThat(DeadLetterRecord.errorType("document_parsing_exception: failed to parse"))
+                .isEqualTo("document_parsing_exception");
+        assertThat(DeadLetterRecord.errorType("document_too_large: the server refused it (413)"))
+                .isEqualTo("document_too_large");
+        assertThat(
+                        DeadLetterRecord.errorType(
+                                "Elasticsearch exception [type=mapper_parsing_exception, reason=x]"))
+                .isEqualTo("mapper_parsing_exception");
+        // A colon later in a sentence is no type.
+        assertThat(DeadLetterRecord.errorType("the reason: something")).isEqualTo("rejected");
+    }
+
+    @Test
     void excerptAndReasonAreBoundedWithoutSplittingACharacter() {
         String longValue =
                 "x".repeat(DeadLetterRecord.MAX_EXCERPT_CHARS - 1) + "😀" + "y".repeat(50);
