@@ -75,8 +75,8 @@ public final class RedisSourceOptions {
 
     /**
      * 10 MiB: about half of the 20,000,000 characters that Jackson's {@code StreamReadConstraints}
-     * (2.15 and later, which Elasticsearch parses documents with) allow one string value; a longer
-     * one fails every bulk it is in, and the job restarts forever. A value's bytes bound its
+     * (2.15 and later, as in recent Elasticsearch versions) allow one string value; a longer one
+     * fails every bulk it is in, and the job restarts forever. A value's bytes bound its
      * characters, and the margin leaves room for a document escaped in JSON (quotes and backslashes
      * double) within {@code http.max_content_length}'s 100 MB.
      */
@@ -86,7 +86,6 @@ public final class RedisSourceOptions {
             ConfigOptions.key("read.max-value-bytes")
                     .intType()
                     .defaultValue(DEFAULT_MAX_VALUE_BYTES)
-                    .withDeprecatedKeys("read.max-string-bytes")
                     .withDescription(
                             "A value of more bytes than this is not read; its record is emitted"
                                     + " with its value omitted (values == null) and the size in"
@@ -95,8 +94,7 @@ public final class RedisSourceOptions {
                                     + " list's or set's members and a sorted set's members and"
                                     + " scores (as text). Strings and hashes are measured before"
                                     + " they are read; lists, sets and sorted sets are read in"
-                                    + " chunks and given up once past the limit. The deprecated"
-                                    + " read.max-string-bytes (strings only) sets it too.");
+                                    + " chunks and given up once past the limit.");
 
     public static final ConfigOption<Duration> CONNECT_TIMEOUT =
             ConfigOptions.key("connect.timeout")
