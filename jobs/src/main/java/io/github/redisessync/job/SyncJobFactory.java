@@ -64,7 +64,7 @@ public final class SyncJobFactory {
                         .setScanMaxKeysPerSecond(settings.scanMaxKeysPerSecond())
                         .setReadBatchSize(settings.readBatchSize())
                         .setMaxValueElements(settings.maxValueElements())
-                        .setMaxStringBytes(settings.maxStringBytes())
+                        .setMaxValueBytes(settings.maxValueBytes())
                         .setTailMode(settings.tailMode())
                         .setTailChannel(settings.tailChannel())
                         .setConfigureNotifications(settings.configureNotifications())

@@ -50,7 +50,7 @@ public final class SyncJobSettings {
     private final String checkpointDir;
     private final Integer database;
     private final int maxValueElements;
-    private final int maxStringBytes;
+    private final int maxValueBytes;
     private final RedisTailMode tailMode;
     private final String tailChannel;
     private final boolean configureNotifications;
@@ -82,7 +82,7 @@ public final class SyncJobSettings {
         positive("scan-count", b.scanCount);
         positive("read-batch-size", b.readBatchSize);
         positive("max-value-elements", b.maxValueElements);
-        positive("max-string-bytes", b.maxStringBytes);
+        positive("max-value-bytes", b.maxValueBytes);
         if (b.checkpointInterval.isNegative() || b.checkpointInterval.isZero()) {
             throw new IllegalArgumentException(
                     "checkpoint-interval must be positive, was " + b.checkpointInterval);
@@ -116,7 +116,7 @@ public final class SyncJobSettings {
         this.checkpointDir = b.checkpointDir;
         this.database = b.database;
         this.maxValueElements = b.maxValueElements;
-        this.maxStringBytes = b.maxStringBytes;
+        this.maxValueBytes = b.maxValueBytes;
         this.tailMode = b.tailMode;
         this.tailChannel = b.tailChannel;
         this.configureNotifications = b.configureNotifications;
@@ -194,8 +194,8 @@ public final class SyncJobSettings {
         return maxValueElements;
     }
 
-    public int maxStringBytes() {
-        return maxStringBytes;
+    public int maxValueBytes() {
+        return maxValueBytes;
     }
 
     /** {@link ElasticsearchSinkOptions} of the document sink, with the hosts set. */
@@ -264,7 +264,7 @@ public final class SyncJobSettings {
         b.checkpointDir = checkpointDir;
         b.database = database;
         b.maxValueElements = maxValueElements;
-        b.maxStringBytes = maxStringBytes;
+        b.maxValueBytes = maxValueBytes;
         b.tailMode = tailMode;
         b.tailChannel = tailChannel;
         b.configureNotifications = configureNotifications;
@@ -308,7 +308,7 @@ public final class SyncJobSettings {
         private String checkpointDir;
         private Integer database;
         private int maxValueElements = RedisSourceOptions.READ_MAX_VALUE_ELEMENTS.defaultValue();
-        private int maxStringBytes = RedisSourceOptions.READ_MAX_STRING_BYTES.defaultValue();
+        private int maxValueBytes = RedisSourceOptions.READ_MAX_VALUE_BYTES.defaultValue();
         private RedisTailMode tailMode = RedisTailMode.NONE;
         private String tailChannel = RedisSourceOptions.TAIL_CHANNEL.defaultValue();
         private boolean configureNotifications;
@@ -369,9 +369,9 @@ public final class SyncJobSettings {
             return this;
         }
 
-        public Builder readLimits(int maxValueElements, int maxStringBytes) {
+        public Builder readLimits(int maxValueElements, int maxValueBytes) {
             this.maxValueElements = maxValueElements;
-            this.maxStringBytes = maxStringBytes;
+            this.maxValueBytes = maxValueBytes;
             return this;
         }
 

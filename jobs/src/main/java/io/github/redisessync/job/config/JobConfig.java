@@ -65,7 +65,10 @@ public final class JobConfig {
         public Integer maxKeysPerSecond;
         public Integer readBatchSize;
         public Integer maxValueElements;
-        public Integer maxStringBytes;
+        public Integer maxValueBytes;
+
+        /** The old name of {@link #maxValueBytes}, when it limited strings only. */
+        @Deprecated public Integer maxStringBytes;
     }
 
     /** One entry of {@code mappings}: a key pattern and how its keys become documents. */

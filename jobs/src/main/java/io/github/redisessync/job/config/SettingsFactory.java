@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Validates a {@link LoadedConfig} as a whole and builds {@link SyncJobSettings}; every problem
@@ -30,6 +32,7 @@ import org.apache.flink.configuration.Configuration;
  * as {@code <mappings-dir>/<index>.json}, relative to the configuration file.
  */
 public final class SettingsFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(SettingsFactory.class);
     private static final Pattern REDIS_DB = Pattern.compile("^(rediss?://[^/?#]*)(/(\\d*))?(.*)$");
 
     private final LoadedConfig loaded;
@@ -149,12 +152,7 @@ public final class SettingsFactory {
                         "source.max-value-elements",
                         s.maxValueElements,
                         RedisSourceOptions.READ_MAX_VALUE_ELEMENTS);
-        int bytes =
-                positive(
-                        problems,
-                        "source.max-string-bytes",
-                        s.maxStringBytes,
-                        RedisSourceOptions.READ_MAX_STRING_BYTES);
+        int bytes = maxValueBytes(problems, s);
         Duration checkpoint =
                 c.checkpoint.interval == null
                         ? Duration.ofSeconds(10)
@@ -265,6 +263,31 @@ public final class SettingsFactory {
             return url;
         }
         return m.group(1) + "/" + database + m.group(4);
+    }
+
+    /** {@code max-value-bytes}, or its old name, so older configurations keep their limit. */
+    private static int maxValueBytes(Problems problems, JobConfig.Source s) {
+        if (s.maxStringBytes == null) {
+            return positive(
+                    problems,
+                    "source.max-value-bytes",
+                    s.maxValueBytes,
+                    RedisSourceOptions.READ_MAX_VALUE_BYTES);
+        }
+        if (s.maxValueBytes != null) {
+            problems.add(
+                    "source.max-string-bytes",
+                    "is the old name of source.max-value-bytes, which is set too; keep only"
+                            + " max-value-bytes.");
+        }
+        LOG.warn(
+                "source.max-string-bytes is deprecated: it is source.max-value-bytes now, which"
+                        + " limits the bytes of every type of value, not only of strings.");
+        return positive(
+                problems,
+                "source.max-string-bytes",
+                s.maxStringBytes,
+                RedisSourceOptions.READ_MAX_VALUE_BYTES);
     }
 
     private static int positive(

@@ -126,9 +126,13 @@ public class RecordMapper implements Serializable {
                             + typeName(record.getType())
                             + " key '"
                             + key
-                            + "' was not read: it is over the source's size limit"
-                            + " (read.max-string-bytes, read.max-value-elements) or of a type"
-                            + " the source does not read.");
+                            + "' was not read: "
+                            + (record.getOmissionReason() != null
+                                    ? record.getOmissionReason()
+                                    : "it is over the source's size limit (read.max-value-bytes,"
+                                            + " read.max-value-elements) or of a type the"
+                                            + " source does not read")
+                            + ".");
         }
         DocumentShape shape = rule.shape();
         if (record.getType() != shape.redisType()) {

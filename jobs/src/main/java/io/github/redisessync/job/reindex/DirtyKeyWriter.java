@@ -27,8 +27,8 @@ final class DirtyKeyWriter implements AutoCloseable {
             String elasticsearchUrl,
             RecordMapper mapper,
             int maxValueElements,
-            int maxStringBytes) {
-        this.redis = new RedisKeyProbe(redisUri).withReadLimits(maxValueElements, maxStringBytes);
+            int maxValueBytes) {
+        this.redis = new RedisKeyProbe(redisUri).withReadLimits(maxValueElements, maxValueBytes);
         this.elasticsearch = new ElasticsearchDocuments(elasticsearchUrl);
         this.mapper = mapper;
     }

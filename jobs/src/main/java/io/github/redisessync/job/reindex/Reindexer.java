@@ -207,7 +207,7 @@ public final class Reindexer {
                                     settings.elasticsearchUrl(),
                                     mapper,
                                     settings.maxValueElements(),
-                                    settings.maxStringBytes())) {
+                                    settings.maxValueBytes())) {
                         CatchUp before = catchUp(changes, writer, PASSES_BEFORE_SWAP);
                         step = enter(Step.SWAP);
                         es.moveAlias(
@@ -258,7 +258,7 @@ public final class Reindexer {
                         .readBatchSize(settings.readBatchSize())
                         .checkpointInterval(settings.checkpointInterval())
                         .database(settings.database())
-                        .readLimits(settings.maxValueElements(), settings.maxStringBytes())
+                        .readLimits(settings.maxValueElements(), settings.maxValueBytes())
                         .sinkOptions(settings.sinkOptions())
                         .deadLetterIndex(settings.deadLetterIndex())
                         .deadLetterFile(settings.deadLetterFile())

@@ -1,9 +1,9 @@
 package io.github.redisessync.job.verify;
 
 import io.github.redisessync.connector.redis.source.RedisClients;
-import io.github.redisessync.connector.redis.source.RedisDataType;
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
+import io.github.redisessync.connector.redis.source.reader.RedisKeyReadScript;
 import io.github.redisessync.job.EndpointChecks;
 import io.github.redisessync.job.RedisSecrets;
 import io.lettuce.core.LettuceFutures;
@@ -17,9 +17,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +24,6 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.apache.flink.configuration.ConfigOption;
 
 /**
  * Redis as {@code verify} reads it: SCAN in batches, each key read atomically with the server time
@@ -41,37 +37,23 @@ public final class RedisKeyProbe implements AutoCloseable {
     private final int database;
     private final String scriptSha;
     // The job's source reads no bigger value (its record is a dead letter); verify reads alike.
-    private byte[] maxValueElements = limit(RedisSourceOptions.READ_MAX_VALUE_ELEMENTS);
-    private byte[] maxStringBytes = limit(RedisSourceOptions.READ_MAX_STRING_BYTES);
+    private RedisKeyReadScript reads =
+            new RedisKeyReadScript(
+                    RedisSourceOptions.READ_MAX_VALUE_ELEMENTS.defaultValue(),
+                    RedisSourceOptions.READ_MAX_VALUE_BYTES.defaultValue());
 
     public RedisKeyProbe(String uri) {
         RedisURI redisUri = EndpointChecks.parseRedisUri(uri);
         this.database = redisUri.getDatabase();
         this.client = RedisClients.create(RedisSecrets.resolve(uri, System.getenv()));
         this.connection = client.connect(ByteArrayCodec.INSTANCE);
-        try (InputStream in = getClass().getResourceAsStream("/verify-read-key.lua")) {
-            this.scriptSha =
-                    connection
-                            .sync()
-                            .scriptLoad(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("verify-read-key.lua is missing from the jar", e);
-        }
+        this.scriptSha = connection.sync().scriptLoad(RedisKeyReadScript.source());
     }
 
     /** Reads values up to the job source's limits, so oversized ones count as dead letters. */
-    public RedisKeyProbe withReadLimits(int maxValueElements, int maxStringBytes) {
-        this.maxValueElements = ascii(maxValueElements);
-        this.maxStringBytes = ascii(maxStringBytes);
+    public RedisKeyProbe withReadLimits(int maxValueElements, int maxValueBytes) {
+        this.reads = new RedisKeyReadScript(maxValueElements, maxValueBytes);
         return this;
-    }
-
-    private static byte[] limit(ConfigOption<Integer> option) {
-        return ascii(option.defaultValue());
-    }
-
-    private static byte[] ascii(int value) {
-        return String.valueOf(value).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Hands the keys matching {@code glob} to {@code batches}, about {@code count} at a time. */
@@ -101,8 +83,7 @@ public final class RedisKeyProbe implements AutoCloseable {
                                 scriptSha,
                                 ScriptOutputType.MULTI,
                                 new byte[][] {key},
-                                maxValueElements,
-                                maxStringBytes));
+                                reads.arguments()));
             }
             connection.flushCommands();
         } finally {
@@ -111,27 +92,7 @@ public final class RedisKeyProbe implements AutoCloseable {
         await(replies);
         List<RedisRecord> records = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
-            List<Object> reply = result(replies.get(i));
-            String type = new String((byte[]) reply.get(0), StandardCharsets.UTF_8);
-            long version = (Long) reply.get(1) * 1_000_000L + (Long) reply.get(2);
-            if (type.equals("none")) {
-                records.add(RedisRecord.delete(keys.get(i), version, database));
-            } else {
-                byte[][] values = null;
-                if (reply.size() > 3) {
-                    @SuppressWarnings("unchecked")
-                    List<byte[]> fields = (List<byte[]>) reply.get(3);
-                    values = fields.toArray(new byte[0][]);
-                }
-                records.add(
-                        RedisRecord.upsert(
-                                keys.get(i),
-                                RedisDataType.fromTypeReply(type),
-                                values,
-                                version,
-                                RedisRecord.NO_EXPIRY,
-                                database));
-            }
+            records.add(reads.decode(keys.get(i), result(replies.get(i)), database));
         }
         return records;
     }

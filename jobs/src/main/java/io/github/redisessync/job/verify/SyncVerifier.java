@@ -51,7 +51,7 @@ public final class SyncVerifier {
         try (RedisKeyProbe redis =
                         new RedisKeyProbe(settings.redisUri())
                                 .withReadLimits(
-                                        settings.maxValueElements(), settings.maxStringBytes());
+                                        settings.maxValueElements(), settings.maxValueBytes());
                 ElasticsearchDocuments es =
                         new ElasticsearchDocuments(settings.elasticsearchUrl())) {
             for (String index : reports.keySet()) {

@@ -46,7 +46,7 @@ class ConfigTest {
         assertThat(sessions.pattern().documentId("session:7:s9")).isEqualTo("7-s9");
         assertThat(settings.rules().get(2).shape().redisType()).isEqualTo(RedisDataType.STRING);
         assertThat(settings.rollups()).hasSize(1);
-        assertThat(settings.maxStringBytes()).isEqualTo(1_048_576);
+        assertThat(settings.maxValueBytes()).isEqualTo(1_048_576);
         assertThat(settings.redisUri()).isEqualTo(REDIS + "/0");
         assertThat(settings.sinkOptions().get(ElasticsearchSinkOptions.BULK_FLUSH_BACKOFF_DELAY))
                 .isEqualTo(Duration.ofMillis(100));

@@ -198,16 +198,28 @@ class BadRecordsITCase {
                     fields.put(
                             fields.keySet().iterator().next(), hex(bad.path("value-hex").asText()));
                 }
+                if (bad.has("value-size")) {
+                    byte[] last = fields.keySet().stream().reduce((a, b) -> b).orElseThrow();
+                    fields.put(last, filled(bad.path("value-size").asInt()));
+                }
                 redis.hset(key, fields);
                 break;
             case "list":
                 bad.path("elements").forEach(e -> redis.rpush(key, bytes(e.asText())));
                 break;
             default:
-                byte[] value = new byte[bad.path("value-size").asInt(0)];
-                Arrays.fill(value, (byte) 'x');
-                redis.set(key, bad.has("value-size") ? value : bytes(bad.path("value").asText()));
+                redis.set(
+                        key,
+                        bad.has("value-size")
+                                ? filled(bad.path("value-size").asInt())
+                                : bytes(bad.path("value").asText()));
         }
+    }
+
+    private static byte[] filled(int size) {
+        byte[] value = new byte[size];
+        Arrays.fill(value, (byte) 'x');
+        return value;
     }
 
     private static byte[] key(String run, JsonNode bad) {

@@ -3,6 +3,8 @@ package io.github.redisessync.connector.elasticsearch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -25,6 +27,31 @@ class IndexDefinitionTest {
                 .containsEntry("address", "object");
         assertThat(definition.body()).contains("\"number_of_replicas\":0");
         assertThat(definition.source()).isEqualTo(file.toString());
+    }
+
+    @Test
+    void anIndexWithoutAMappingFileDetectsNumbersAndDatesInStrings() throws Exception {
+        JsonNode body = new ObjectMapper().readTree(IndexDefinition.dynamic().body());
+
+        assertThat(body.path("mappings").path("numeric_detection").asBoolean()).isTrue();
+        assertThat(body.path("mappings").path("date_detection").asBoolean()).isTrue();
+        // No type name under mappings, no settings: what every supported server version takes.
+        assertThat(body.path("mappings").size()).isEqualTo(2);
+        assertThat(body.size()).isEqualTo(1);
+        assertThat(IndexDefinition.dynamic().fieldTypes()).isEmpty();
+    }
+
+    @Test
+    void aMappingFileIsLeftAsTheUserWroteIt(@TempDir Path dir) throws Exception {
+        String written =
+                "{\"mappings\":{\"dynamic\":\"strict\",\"properties\":"
+                        + "{\"age\":{\"type\":\"keyword\"}}}}";
+        Path file = Files.writeString(dir.resolve("users.json"), written);
+
+        IndexDefinition definition = IndexDefinition.fromFile(file);
+
+        assertThat(definition.body()).isEqualTo(written);
+        assertThat(definition.body()).doesNotContain("numeric_detection");
     }
 
     @Test

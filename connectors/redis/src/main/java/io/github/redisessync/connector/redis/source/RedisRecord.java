@@ -20,9 +20,10 @@ import java.util.Objects;
  * JSON {@code [value]}; LIST and SET the elements; ZSET {@code member, score, ...} with the score
  * as decimal text; DELETE and NONE empty. {@code values} is {@code null} when the key exists but
  * its value was not read: the value is over the configured size limit ({@code
- * read.max-value-elements} or {@code read.max-string-bytes}) or the type is one this source does
- * not read yet (STREAM, UNKNOWN). See {@link #isValueOmitted()}; consumers should route such
- * records to the dead-letter output instead of writing an empty document.
+ * read.max-value-elements} or {@code read.max-value-bytes}) or the type is one this source does not
+ * read yet (STREAM, UNKNOWN). See {@link #isValueOmitted()} and {@link #getOmissionReason()};
+ * consumers should route such records to the dead-letter output instead of writing an empty
+ * document.
  *
  * <p>A {@link Op#CATCH_UP_FINISHED} record is no key's read but a marker: see {@link
  * #catchUpFinished}.
@@ -60,6 +61,7 @@ public class RedisRecord implements Serializable {
     private long version;
     private long ttlMillis;
     private int database;
+    private String omissionReason;
 
     /** For Flink's POJO serializer; use the factories. */
     public RedisRecord() {}
@@ -80,6 +82,22 @@ public class RedisRecord implements Serializable {
         record.version = version;
         record.ttlMillis = ttlMillis;
         record.database = database;
+        return record;
+    }
+
+    /**
+     * A key that exists but whose value was not read; {@code reason} says why, with the size and
+     * the limit (e.g. "it holds 20054016 bytes, over read.max-value-bytes = 10485760").
+     */
+    public static RedisRecord omitted(
+            byte[] key,
+            RedisDataType type,
+            String reason,
+            long version,
+            long ttlMillis,
+            int database) {
+        RedisRecord record = upsert(key, type, null, version, ttlMillis, database);
+        record.omissionReason = reason;
         return record;
     }
 
@@ -139,6 +157,15 @@ public class RedisRecord implements Serializable {
     /** True when the key exists but its value was not read (too big, or a type not read yet). */
     public boolean isValueOmitted() {
         return op == Op.UPSERT && values == null;
+    }
+
+    /** Why the value was not read, when {@link #isValueOmitted()}; else {@code null}. */
+    public String getOmissionReason() {
+        return omissionReason;
+    }
+
+    public void setOmissionReason(String omissionReason) {
+        this.omissionReason = omissionReason;
     }
 
     public byte[] getKey() {
@@ -212,7 +239,8 @@ public class RedisRecord implements Serializable {
                 && Arrays.equals(key, that.key)
                 && op == that.op
                 && type == that.type
-                && Arrays.deepEquals(values, that.values);
+                && Arrays.deepEquals(values, that.values)
+                && Objects.equals(omissionReason, that.omissionReason);
     }
 
     @Override
@@ -224,7 +252,8 @@ public class RedisRecord implements Serializable {
                 Arrays.deepHashCode(values),
                 version,
                 ttlMillis,
-                database);
+                database,
+                omissionReason);
     }
 
     /** Prints the key safely and the size of the value, never the value itself (it may be huge). */
@@ -237,7 +266,7 @@ public class RedisRecord implements Serializable {
                 + ", type="
                 + type
                 + ", values="
-                + (values == null ? "omitted" : values.length + " items")
+                + (values == null ? "omitted (" + omissionReason + ")" : values.length + " items")
                 + ", version="
                 + version
                 + ", ttlMillis="

@@ -76,10 +76,10 @@ public class RedisSourceBuilder {
         return this;
     }
 
-    /** Strings longer than this many bytes are emitted with their value omitted. */
-    public RedisSourceBuilder setMaxStringBytes(int maxStringBytes) {
-        checkPositive(RedisSourceOptions.READ_MAX_STRING_BYTES, maxStringBytes);
-        config.set(RedisSourceOptions.READ_MAX_STRING_BYTES, maxStringBytes);
+    /** Values of more bytes than this (see the option) are emitted with their value omitted. */
+    public RedisSourceBuilder setMaxValueBytes(int maxValueBytes) {
+        checkPositive(RedisSourceOptions.READ_MAX_VALUE_BYTES, maxValueBytes);
+        config.set(RedisSourceOptions.READ_MAX_VALUE_BYTES, maxValueBytes);
         return this;
     }
 
@@ -155,8 +155,8 @@ public class RedisSourceBuilder {
                 RedisSourceOptions.READ_MAX_VALUE_ELEMENTS,
                 built.get(RedisSourceOptions.READ_MAX_VALUE_ELEMENTS));
         checkPositive(
-                RedisSourceOptions.READ_MAX_STRING_BYTES,
-                built.get(RedisSourceOptions.READ_MAX_STRING_BYTES));
+                RedisSourceOptions.READ_MAX_VALUE_BYTES,
+                built.get(RedisSourceOptions.READ_MAX_VALUE_BYTES));
         checkPositive(
                 RedisSourceOptions.CONNECT_TIMEOUT, built.get(RedisSourceOptions.CONNECT_TIMEOUT));
         checkPositive(

@@ -73,13 +73,28 @@ public final class RedisSourceOptions {
                                     + " read; its record is emitted with its value omitted"
                                     + " (values == null) so the consumer can reject it.");
 
-    public static final ConfigOption<Integer> READ_MAX_STRING_BYTES =
-            ConfigOptions.key("read.max-string-bytes")
+    /**
+     * 10 MiB: about half of the 20,000,000 characters that Jackson's {@code StreamReadConstraints}
+     * (2.15 and later, as in recent Elasticsearch versions) allow one string value; a longer one
+     * fails every bulk it is in, and the job restarts forever. A value's bytes bound its
+     * characters, and the margin leaves room for a document escaped in JSON (quotes and backslashes
+     * double) within {@code http.max_content_length}'s 100 MB.
+     */
+    public static final int DEFAULT_MAX_VALUE_BYTES = 10 * 1024 * 1024;
+
+    public static final ConfigOption<Integer> READ_MAX_VALUE_BYTES =
+            ConfigOptions.key("read.max-value-bytes")
                     .intType()
-                    .defaultValue(16 * 1024 * 1024)
+                    .defaultValue(DEFAULT_MAX_VALUE_BYTES)
                     .withDescription(
-                            "A string value longer than this many bytes is not read; its record"
-                                    + " is emitted with its value omitted (values == null).");
+                            "A value of more bytes than this is not read; its record is emitted"
+                                    + " with its value omitted (values == null) and the size in"
+                                    + " its omission reason. Counted are a string's or JSON"
+                                    + " document's bytes, a hash's field and value bytes, a"
+                                    + " list's or set's members and a sorted set's members and"
+                                    + " scores (as text). Strings and hashes are measured before"
+                                    + " they are read; lists, sets and sorted sets are read in"
+                                    + " chunks and given up once past the limit.");
 
     public static final ConfigOption<Duration> CONNECT_TIMEOUT =
             ConfigOptions.key("connect.timeout")

@@ -26,7 +26,7 @@ class RedisRecordTest {
         TypeInformation<RedisRecord> type = TypeInformation.of(RedisRecord.class);
 
         assertThat(type).isInstanceOf(PojoTypeInfo.class);
-        assertThat(((PojoTypeInfo<RedisRecord>) type).getTotalFields()).isEqualTo(7);
+        assertThat(((PojoTypeInfo<RedisRecord>) type).getTotalFields()).isEqualTo(8);
     }
 
     @Test
@@ -46,7 +46,8 @@ class RedisRecordTest {
                         RedisRecord.NO_EXPIRY,
                         0);
         RedisRecord omitted =
-                RedisRecord.upsert(utf8("big"), RedisDataType.SET, null, 5L, 1000L, 2);
+                RedisRecord.omitted(
+                        utf8("big"), RedisDataType.SET, "the set holds 9 elements", 5L, 1000L, 2);
         RedisRecord delete = RedisRecord.delete(new byte[] {(byte) 0xff, 0}, 7L, 1);
         RedisRecord marker = RedisRecord.catchUpFinished(List.of("user:*", "order:*"), 9L, 3);
 
@@ -58,6 +59,7 @@ class RedisRecordTest {
             assertThat(copy).isEqualTo(record);
         }
         assertThat(omitted.isValueOmitted()).isTrue();
+        assertThat(omitted.getOmissionReason()).isEqualTo("the set holds 9 elements");
         assertThat(delete.isValueOmitted()).isFalse();
         assertThat(delete.getValues()).isEmpty();
     }

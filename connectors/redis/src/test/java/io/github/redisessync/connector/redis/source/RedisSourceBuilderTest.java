@@ -91,6 +91,8 @@ class RedisSourceBuilderTest {
                 .hasMessage("command.timeout must be a positive duration, was PT-1S.");
         assertThatThrownBy(() -> valid().setMaxValueElements(0))
                 .hasMessage("read.max-value-elements must be positive, was 0.");
+        assertThatThrownBy(() -> valid().setMaxValueBytes(-5))
+                .hasMessage("read.max-value-bytes must be positive, was -5.");
     }
 
     @Test

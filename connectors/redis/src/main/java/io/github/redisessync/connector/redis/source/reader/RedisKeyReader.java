@@ -5,8 +5,6 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -22,24 +20,20 @@ import java.util.concurrent.TimeoutException;
  */
 final class RedisKeyReader {
 
-    static final String SCRIPT_RESOURCE = "read-key.lua";
-
     private final RedisConnection connection;
     private final int database;
+    private final RedisKeyReadScript reads;
     private final byte[] script;
     private final byte[][] limits;
     private String sha;
 
     RedisKeyReader(
-            RedisConnection connection, int database, int maxValueElements, int maxStringBytes) {
+            RedisConnection connection, int database, int maxValueElements, int maxValueBytes) {
         this.connection = connection;
         this.database = database;
-        this.script = loadScriptResource();
-        this.limits =
-                new byte[][] {
-                    ascii(Integer.toString(maxValueElements)),
-                    ascii(Integer.toString(maxStringBytes))
-                };
+        this.reads = new RedisKeyReadScript(maxValueElements, maxValueBytes);
+        this.script = RedisKeyReadScript.source();
+        this.limits = reads.arguments();
     }
 
     /** Reads the keys, in order, with the pipeline flushed once. */
@@ -99,7 +93,7 @@ final class RedisKeyReader {
 
     private RedisRecord decode(byte[] key, List<Object> reply) throws IOException {
         try {
-            return RedisKeyReplyDecoder.decode(key, reply, database);
+            return reads.decode(key, reply, database);
         } catch (RuntimeException e) {
             throw new IOException(
                     "Could not decode the read of key "
@@ -135,21 +129,5 @@ final class RedisKeyReader {
             Thread.currentThread().interrupt();
             throw new IOException("Reading keys was interrupted", e);
         }
-    }
-
-    private static byte[] loadScriptResource() {
-        try (InputStream in = RedisKeyReader.class.getResourceAsStream(SCRIPT_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(
-                        "The resource " + SCRIPT_RESOURCE + " is missing from the connector jar.");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new IllegalStateException("Could not read the resource " + SCRIPT_RESOURCE, e);
-        }
-    }
-
-    private static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

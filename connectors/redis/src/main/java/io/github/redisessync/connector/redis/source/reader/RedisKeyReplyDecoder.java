@@ -2,6 +2,7 @@ package io.github.redisessync.connector.redis.source.reader;
 
 import io.github.redisessync.connector.redis.source.RedisDataType;
 import io.github.redisessync.connector.redis.source.RedisRecord;
+import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -11,11 +12,13 @@ final class RedisKeyReplyDecoder {
     private RedisKeyReplyDecoder() {}
 
     /**
-     * Decodes {@code {type, seconds, microseconds[, pttl, size[, {value...}]]}}: strings arrive as
-     * {@code byte[]}, integers as {@code Long}, the value as a list, as Lettuce's MULTI output with
-     * a byte-array codec delivers them.
+     * Decodes {@code {type, seconds, microseconds[, pttl, elements, bytes, exact, value|limit]}}:
+     * strings arrive as {@code byte[]}, integers as {@code Long}, the value as a list, as Lettuce's
+     * MULTI output with a byte-array codec delivers them. The limits are only named in the reason
+     * of a value that was not read.
      */
-    static RedisRecord decode(byte[] key, List<?> reply, int database) {
+    static RedisRecord decode(
+            byte[] key, List<?> reply, int database, int maxValueElements, int maxValueBytes) {
         if (reply == null || reply.size() < 3) {
             throw new IllegalArgumentException(
                     "Unexpected reply for key "
@@ -29,13 +32,64 @@ final class RedisKeyReplyDecoder {
         if (type == RedisDataType.NONE) {
             return RedisRecord.delete(key, version, database);
         }
-        long ttlMillis = number(reply.get(3));
-        byte[][] values = reply.size() > 5 ? values((List<?>) reply.get(5)) : null;
-        if (type == RedisDataType.STREAM || type == RedisDataType.UNKNOWN) {
-            // Not read yet: omitted, so no consumer mistakes it for an empty value.
-            values = null;
+        if (reply.size() < 8) {
+            throw new IllegalArgumentException(
+                    "Unexpected reply for key "
+                            + RedisRecord.printableKey(key)
+                            + ": expected 8 items, got "
+                            + reply.size());
         }
-        return RedisRecord.upsert(key, type, values, version, ttlMillis, database);
+        long ttlMillis = number(reply.get(3));
+        Object value = reply.get(7);
+        if (value instanceof List
+                && type != RedisDataType.STREAM
+                && type != RedisDataType.UNKNOWN) {
+            return RedisRecord.upsert(
+                    key, type, values((List<?>) value), version, ttlMillis, database);
+        }
+        String reason =
+                reason(
+                        typeReply,
+                        text(value),
+                        number(reply.get(4)),
+                        number(reply.get(5)),
+                        number(reply.get(6)) == 1,
+                        maxValueElements,
+                        maxValueBytes);
+        return RedisRecord.omitted(key, type, reason, version, ttlMillis, database);
+    }
+
+    private static String reason(
+            String type,
+            String limit,
+            long elements,
+            long bytes,
+            boolean exact,
+            int maxValueElements,
+            int maxValueBytes) {
+        switch (limit) {
+            case "max-value-elements":
+                return "the "
+                        + type
+                        + " holds "
+                        + elements
+                        + " elements, over "
+                        + RedisSourceOptions.READ_MAX_VALUE_ELEMENTS.key()
+                        + " = "
+                        + maxValueElements;
+            case "max-value-bytes":
+                String size = exact ? bytes + " bytes" : "more than " + bytes + " bytes";
+                return "the "
+                        + type
+                        + " holds "
+                        + size
+                        + ", over "
+                        + RedisSourceOptions.READ_MAX_VALUE_BYTES.key()
+                        + " = "
+                        + maxValueBytes;
+            default:
+                return "keys of type " + type + " are not read by this source";
+        }
     }
 
     private static byte[][] values(List<?> items) {

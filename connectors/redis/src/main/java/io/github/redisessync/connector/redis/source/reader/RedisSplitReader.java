@@ -473,7 +473,7 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
                             connection,
                             database,
                             config.get(RedisSourceOptions.READ_MAX_VALUE_ELEMENTS),
-                            config.get(RedisSourceOptions.READ_MAX_STRING_BYTES));
+                            config.get(RedisSourceOptions.READ_MAX_VALUE_BYTES));
         }
     }
 

@@ -20,6 +20,10 @@ class RedisKeyReplyDecoderTest {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
+    private static RedisRecord decode(List<?> reply, int database) {
+        return RedisKeyReplyDecoder.decode(KEY, reply, database, 100, 1000);
+    }
+
     @Test
     void decodesAHashWithVersionAndTtl() {
         List<Object> reply =
@@ -29,9 +33,11 @@ class RedisKeyReplyDecoderTest {
                         123_456L,
                         -1L,
                         2L,
+                        12L,
+                        1L,
                         List.of(bytes("name"), bytes("Ann"), bytes("age"), bytes("42")));
 
-        RedisRecord record = RedisKeyReplyDecoder.decode(KEY, reply, 3);
+        RedisRecord record = decode(reply, 3);
 
         assertThat(record.getOp()).isEqualTo(RedisRecord.Op.UPSERT);
         assertThat(record.getType()).isEqualTo(RedisDataType.HASH);
@@ -45,7 +51,7 @@ class RedisKeyReplyDecoderTest {
 
     @Test
     void decodesAMissingKeyAsADelete() {
-        RedisRecord record = RedisKeyReplyDecoder.decode(KEY, List.of(bytes("none"), 10L, 5L), 0);
+        RedisRecord record = decode(List.of(bytes("none"), 10L, 5L), 0);
 
         assertThat(record).isEqualTo(RedisRecord.delete(KEY, 10_000_005L, 0));
         assertThat(record.getType()).isEqualTo(RedisDataType.NONE);
@@ -53,39 +59,93 @@ class RedisKeyReplyDecoderTest {
     }
 
     @Test
-    void decodesAValueOverTheLimitAsOmitted() {
+    void decodesAValueOverTheElementLimitAsOmittedWithItsSize() {
         RedisRecord record =
-                RedisKeyReplyDecoder.decode(
-                        KEY, List.of(bytes("set"), 1L, 0L, 5000L, 2_000_000L), 0);
+                decode(
+                        List.of(
+                                bytes("set"),
+                                1L,
+                                0L,
+                                5000L,
+                                2_000_000L,
+                                -1L,
+                                0L,
+                                bytes("max-value-elements")),
+                        0);
 
         assertThat(record.isValueOmitted()).isTrue();
         assertThat(record.getType()).isEqualTo(RedisDataType.SET);
         assertThat(record.getTtlMillis()).isEqualTo(5000L);
+        assertThat(record.getOmissionReason())
+                .isEqualTo("the set holds 2000000 elements, over read.max-value-elements = 100");
+    }
+
+    @Test
+    void namesTheBytesAndTheSettingOfAValueOverTheByteLimit() {
+        RedisRecord hash =
+                decode(
+                        List.of(
+                                bytes("hash"),
+                                1L,
+                                0L,
+                                -1L,
+                                1L,
+                                20_054_016L,
+                                1L,
+                                bytes("max-value-bytes")),
+                        0);
+        RedisRecord list =
+                decode(
+                        List.of(
+                                bytes("list"),
+                                1L,
+                                0L,
+                                -1L,
+                                9L,
+                                1200L,
+                                0L,
+                                bytes("max-value-bytes")),
+                        0);
+
+        assertThat(hash.isValueOmitted()).isTrue();
+        assertThat(hash.getOmissionReason())
+                .isEqualTo("the hash holds 20054016 bytes, over read.max-value-bytes = 1000");
+        assertThat(list.getOmissionReason())
+                .isEqualTo("the list holds more than 1200 bytes, over read.max-value-bytes = 1000");
     }
 
     @Test
     void decodesJsonAndLeavesStreamsAndModuleTypesUnread() {
         RedisRecord json =
-                RedisKeyReplyDecoder.decode(
-                        KEY,
-                        List.of(bytes("ReJSON-RL"), 1L, 0L, -1L, -1L, List.of(bytes("{\"a\":1}"))),
+                decode(
+                        List.of(
+                                bytes("ReJSON-RL"),
+                                1L,
+                                0L,
+                                -1L,
+                                1L,
+                                7L,
+                                1L,
+                                List.of(bytes("{\"a\":1}"))),
                         0);
         RedisRecord stream =
-                RedisKeyReplyDecoder.decode(KEY, List.of(bytes("stream"), 1L, 0L, -1L, 7L), 0);
+                decode(List.of(bytes("stream"), 1L, 0L, -1L, 7L, -1L, 0L, bytes("type")), 0);
         RedisRecord module =
-                RedisKeyReplyDecoder.decode(KEY, List.of(bytes("MBbloom--"), 1L, 0L, -1L, -1L), 0);
+                decode(List.of(bytes("MBbloom--"), 1L, 0L, -1L, -1L, -1L, 0L, bytes("type")), 0);
 
         assertThat(json.getType()).isEqualTo(RedisDataType.JSON);
         assertThat(json.getValues()).isDeepEqualTo(new byte[][] {bytes("{\"a\":1}")});
         assertThat(stream.getType()).isEqualTo(RedisDataType.STREAM);
         assertThat(stream.isValueOmitted()).isTrue();
+        assertThat(stream.getOmissionReason()).contains("stream").contains("not read");
         assertThat(module.getType()).isEqualTo(RedisDataType.UNKNOWN);
         assertThat(module.isValueOmitted()).isTrue();
+        assertThat(module.getOmissionReason()).contains("MBbloom--");
     }
 
     @Test
     void rejectsAShortReplyNamingTheKey() {
-        assertThatThrownBy(() -> RedisKeyReplyDecoder.decode(KEY, List.of(bytes("hash")), 0))
+        assertThatThrownBy(() -> decode(List.of(bytes("hash")), 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("\"user:1\"");
     }
