@@ -2,6 +2,7 @@ package io.github.redisessync.job;
 
 import io.github.redisessync.connector.elasticsearch.ElasticsearchIndexManager;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchUrls;
+import io.github.redisessync.connector.elasticsearch.SearchServerInfo;
 import io.github.redisessync.connector.redis.source.RedisClients;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -70,9 +71,17 @@ public final class EndpointChecks {
 
     /** Asks Elasticsearch its version; throws with the URL named when it does not answer. */
     public static String elasticsearchVersion(String url) {
+        return searchServer(url).version();
+    }
+
+    /**
+     * Asks the server what it is (Elasticsearch or OpenSearch, and the version); throws with the
+     * URL named when it does not answer or is a server the job does not support.
+     */
+    public static SearchServerInfo searchServer(String url) {
         ElasticsearchUrls.parse(url);
         try (ElasticsearchIndexManager indexes = ElasticsearchIndexManager.create(url, TIMEOUT)) {
-            return indexes.serverVersion();
+            return indexes.server().requireSupported(ElasticsearchUrls.redact(url));
         } catch (RuntimeException e) {
             throw new EndpointException(e.getMessage(), e);
         } catch (Exception e) {

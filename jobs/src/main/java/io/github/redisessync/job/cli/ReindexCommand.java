@@ -91,7 +91,7 @@ public class ReindexCommand implements Callable<Integer> {
                         : every != null ? ReindexScheduler.every(every) : null;
         SyncJobSettings settings = job.toSettings(endpoints.redis, endpoints.es);
         EndpointChecks.redisVersion(settings.redisUri());
-        EndpointChecks.elasticsearchVersion(settings.elasticsearchUrl());
+        EndpointChecks.searchServer(settings.elasticsearchUrl());
         Reindexer reindexer =
                 new Reindexer(settings, keep, StreamExecutionEnvironment::getExecutionEnvironment)
                         .withMaxPendingChanges(maxPendingChanges);

@@ -79,7 +79,7 @@ public class ReportCommand implements Callable<Integer> {
         // Redis is not read: a placeholder where the configuration names none.
         SyncJobSettings settings =
                 job.configuration(redis, es).settings("redis://127.0.0.1:6379", null, false);
-        EndpointChecks.elasticsearchVersion(settings.elasticsearchUrl());
+        EndpointChecks.searchServer(settings.elasticsearchUrl());
         PrintWriter out = spec.commandLine().getOut();
         if (settings.rollups().isEmpty()) {
             out.println("No rollups are configured.");

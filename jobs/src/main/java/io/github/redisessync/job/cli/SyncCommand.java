@@ -27,7 +27,7 @@ public class SyncCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SyncJobSettings settings = job.toSettings(endpoints.redis, endpoints.es);
         EndpointChecks.redisVersion(settings.redisUri());
-        EndpointChecks.elasticsearchVersion(settings.elasticsearchUrl());
+        EndpointChecks.searchServer(settings.elasticsearchUrl());
         SyncJobFactory.prepareIndexes(settings);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         SyncJobFactory.configure(env, settings);

@@ -68,7 +68,7 @@ public class VerifyCommand implements Callable<Integer> {
         }
         SyncJobSettings settings = job.toSettings(endpoints.redis, endpoints.es);
         EndpointChecks.redisVersion(settings.redisUri());
-        EndpointChecks.elasticsearchVersion(settings.elasticsearchUrl());
+        EndpointChecks.searchServer(settings.elasticsearchUrl());
         List<VerifyReport> reports = new SyncVerifier(settings, batchSize, sample, repair).run();
         boolean ok = true;
         for (VerifyReport report : reports) {

@@ -2,6 +2,7 @@ package io.github.redisessync.job.local;
 
 import io.github.redisessync.connector.elasticsearch.ElasticsearchIndexManager;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchRestClients;
+import io.github.redisessync.connector.elasticsearch.SearchServerInfo;
 import io.github.redisessync.connector.redis.source.RedisClients;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.embedded.EmbeddedElasticsearchNode;
@@ -103,9 +104,9 @@ public final class LocalRunner implements AutoCloseable {
             esUrl = es.url();
         }
         String redisVersion = EndpointChecks.redisVersion(redisUri);
-        String esVersion = EndpointChecks.elasticsearchVersion(esUrl);
+        SearchServerInfo searchServer = EndpointChecks.searchServer(esUrl);
         out.printf("Redis %s at %s%n", redisVersion, EndpointChecks.redact(redisUri));
-        out.printf("Elasticsearch %s at %s%n", esVersion, EndpointChecks.redact(esUrl));
+        out.printf("%s at %s%n", searchServer, EndpointChecks.redact(esUrl));
         SyncJobSettings settings = request.settings.apply(redisUri, esUrl);
         // The settings' URL has the configured database folded in; demo data goes there.
         redisUri = settings.redisUri();

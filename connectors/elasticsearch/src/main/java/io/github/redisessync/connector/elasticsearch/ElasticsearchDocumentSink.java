@@ -123,29 +123,25 @@ public final class ElasticsearchDocumentSink implements Sink<DocumentAction> {
         SearchServerInfo info;
         try {
             info = SearchServerInfo.read(client);
-        } catch (ResponseException e) {
-            int status = e.getResponse().getStatusLine().getStatusCode();
-            ElasticsearchAccessException refused =
+        } catch (IOException | RuntimeException e) {
+            ElasticsearchAccessException unreadable =
                     new ElasticsearchAccessException(
-                            "The search server at "
+                            "Cannot read the version of Elasticsearch at "
                                     + where
-                                    + " refused the sink ("
-                                    + e.getResponse().getStatusLine()
-                                    + ")"
+                                    + ": "
+                                    + e.getMessage()
+                                    + ElasticsearchTls.hint(e)
                                     + credentials.hint(e),
                             e);
+            int status =
+                    e instanceof ResponseException response
+                            ? response.getResponse().getStatusLine().getStatusCode()
+                            : 0;
+            // Refused credentials stay refused: failing for good beats a silent restart loop.
             if (status == 401 || status == 403) {
-                throw new SuppressRestartsException(refused);
+                throw new SuppressRestartsException(unreadable);
             }
-            throw refused;
-        } catch (IOException | RuntimeException e) {
-            throw new ElasticsearchAccessException(
-                    "Cannot reach the search server at "
-                            + where
-                            + ": "
-                            + e.getMessage()
-                            + ElasticsearchTls.hint(e),
-                    e);
+            throw unreadable;
         }
         try {
             info.requireSupported(where);

@@ -60,8 +60,16 @@ public final class ElasticsearchIndexManager implements AutoCloseable {
      * is missing from some). Fails with a message naming the URL when the server cannot be reached.
      */
     public String serverVersion() {
+        return server().version();
+    }
+
+    /**
+     * What the server is, Elasticsearch or OpenSearch and its version; fails with a message naming
+     * the URL when the server cannot be reached or refuses the request.
+     */
+    public SearchServerInfo server() {
         try {
-            return ElasticsearchServerVersion.read(client);
+            return SearchServerInfo.read(client);
         } catch (ResponseException e) {
             throw new ElasticsearchAccessException(
                     "Elasticsearch at "
