@@ -1,7 +1,6 @@
 package io.github.redisessync.connector.elasticsearch;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,13 +10,11 @@ import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
-import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.http.entity.ByteArrayEntity;
 import org.apache.http.entity.ContentType;
 import org.apache.http.util.EntityUtils;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.Response;
-import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.ResponseListener;
 import org.elasticsearch.client.RestClient;
 import org.slf4j.Logger;
@@ -44,7 +41,6 @@ import org.slf4j.LoggerFactory;
 final class ElasticsearchBulkWriter implements SinkWriter<DocumentAction> {
     private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchBulkWriter.class);
     private static final ContentType NDJSON = ContentType.create("application/x-ndjson");
-    private static final int EXCERPT_CHARS = 200;
     private static final long MAX_BACKOFF_MILLIS = 300_000;
 
     /** Writes refused because the server holds a newer version (409), skipped. */
@@ -255,7 +251,7 @@ final class ElasticsearchBulkWriter implements SinkWriter<DocumentAction> {
                     againReason = item.status() + " " + item.describe();
                     break;
                 default:
-                    throw fatal(
+                    throw BulkFailures.fatal(
                             server
                                     + " refused the write of "
                                     + action.getIndex()
@@ -301,10 +297,7 @@ final class ElasticsearchBulkWriter implements SinkWriter<DocumentAction> {
     }
 
     private void onFailedRequest(Batch batch, Exception e) {
-        int status =
-                e instanceof ResponseException response
-                        ? response.getResponse().getStatusLine().getStatusCode()
-                        : 0;
+        int status = BulkFailures.status(e);
         List<DocumentAction> actions = batch.actions();
         if (status == 413) {
             queue.poll();
@@ -327,9 +320,9 @@ final class ElasticsearchBulkWriter implements SinkWriter<DocumentAction> {
             }
             return;
         }
-        String cause = describe(e);
+        String cause = BulkFailures.describe(e);
         if (BulkOutcome.ofRequest(status) == BulkOutcome.FATAL) {
-            throw fatal(
+            throw BulkFailures.fatal(
                     server + " refused a bulk request of " + actions.size() + " writes: " + cause);
         }
         int attempt = batch.requestAttempt() + 1;
@@ -389,41 +382,6 @@ final class ElasticsearchBulkWriter implements SinkWriter<DocumentAction> {
                         action.getId(),
                         action.getVersion(),
                         reason,
-                        excerpt(action.getSource())));
-    }
-
-    static String excerpt(byte[] source) {
-        if (source == null || source.length == 0) {
-            return "";
-        }
-        // Decodes a few bytes only: the source may be megabytes.
-        String head =
-                new String(
-                        source,
-                        0,
-                        Math.min(source.length, EXCERPT_CHARS * 4),
-                        StandardCharsets.UTF_8);
-        return head.length() <= EXCERPT_CHARS && source.length <= EXCERPT_CHARS * 4
-                ? head
-                : head.substring(0, Math.min(head.length(), EXCERPT_CHARS)) + "...";
-    }
-
-    /** A failure no retry or restart can cure: the job ends with it instead of looping. */
-    private static SuppressRestartsException fatal(String message) {
-        return new SuppressRestartsException(new ElasticsearchAccessException(message));
-    }
-
-    private static String describe(Exception e) {
-        if (e instanceof ResponseException response) {
-            String body = "";
-            try {
-                body = EntityUtils.toString(response.getResponse().getEntity());
-            } catch (IOException | RuntimeException ignored) {
-                // the status line alone still says what happened
-            }
-            return response.getResponse().getStatusLine()
-                    + (body.isEmpty() ? "" : " " + body.substring(0, Math.min(500, body.length())));
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                        BulkFailures.excerpt(action.getSource())));
     }
 }

@@ -38,7 +38,7 @@ class BulkOutcomeTest {
     void anExcerptIsShortEvenForAHugeSource() {
         byte[] huge = new byte[5_000_000];
         java.util.Arrays.fill(huge, (byte) 'x');
-        assertThat(ElasticsearchBulkWriter.excerpt(huge)).hasSize(203).endsWith("...");
-        assertThat(ElasticsearchBulkWriter.excerpt("{\"a\":1}".getBytes())).isEqualTo("{\"a\":1}");
+        assertThat(BulkFailures.excerpt(huge)).hasSize(203).endsWith("...");
+        assertThat(BulkFailures.excerpt("{\"a\":1}".getBytes())).isEqualTo("{\"a\":1}");
     }
 }
