@@ -2,6 +2,7 @@ package io.github.redisessync.testing;
 
 import io.github.redisessync.embedded.ElasticsearchDistributionNode;
 import io.github.redisessync.embedded.EmbeddedElasticsearchNode;
+import io.github.redisessync.embedded.SearchServerKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,23 +28,30 @@ public final class PrivateElasticsearch implements AutoCloseable {
     private final String distribution;
     private final Path data;
     private int port;
+    private final SearchServerKind kind;
     private AutoCloseable node;
     private ElasticsearchEndpoint endpoint;
 
-    private PrivateElasticsearch(String distribution, Path data) {
+    private PrivateElasticsearch(SearchServerKind kind, String distribution, Path data) {
+        this.kind = kind;
         this.distribution = distribution;
         this.data = data;
     }
 
     /** Starts a node: of {@code distribution} (e.g. 8.19.21), or the cluster runner if null. */
     static PrivateElasticsearch start(String distribution) {
+        return start(SearchServerKind.ELASTICSEARCH, distribution);
+    }
+
+    /** Starts a node of {@code kind} and {@code distribution}, or the cluster runner if null. */
+    static PrivateElasticsearch start(SearchServerKind kind, String distribution) {
         Path data;
         try {
             data = Files.createTempDirectory("redis-es-sync-private-es-data-");
         } catch (IOException e) {
             throw new UncheckedIOException("Could not create a data directory.", e);
         }
-        PrivateElasticsearch es = new PrivateElasticsearch(distribution, data);
+        PrivateElasticsearch es = new PrivateElasticsearch(kind, distribution, data);
         try {
             es.start();
         } catch (RuntimeException e) {
@@ -73,7 +81,7 @@ public final class PrivateElasticsearch implements AutoCloseable {
         }
         if (distribution != null) {
             ElasticsearchDistributionNode.Builder builder =
-                    ElasticsearchDistributionNode.builder()
+                    ElasticsearchDistributionNode.builder(kind)
                             .version(distribution)
                             .dataDirectory(data);
             ElasticsearchDistributionNode started =

@@ -255,6 +255,14 @@ public final class TestServices {
         return PrivateElasticsearch.start(distributionVersion());
     }
 
+    /**
+     * A node of its own of {@code kind} and {@code version}, whatever the suite's server is, for a
+     * test that stops and starts it; the caller closes it.
+     */
+    public static PrivateElasticsearch privateSearchServer(SearchServerKind kind, String version) {
+        return PrivateElasticsearch.start(kind, version);
+    }
+
     /** The version {@code REDIS_ES_SYNC_TEST_ES} (or its system property) names, or null. */
     static String distributionVersion() {
         return ProviderChoice.distributionVersion(System.getenv(), System.getProperties());

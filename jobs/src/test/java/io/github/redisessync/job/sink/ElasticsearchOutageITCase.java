@@ -7,6 +7,7 @@ import io.github.redisessync.connector.elasticsearch.DocumentAction;
 import io.github.redisessync.connector.elasticsearch.IndexDefinition;
 import io.github.redisessync.connector.redis.source.RedisSource;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
+import io.github.redisessync.embedded.SearchServerKind;
 import io.github.redisessync.job.DeadLetterSink;
 import io.github.redisessync.job.RedisToElasticsearchJob;
 import io.github.redisessync.job.SearchClient;
@@ -41,16 +42,18 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Elasticsearch stopped for 20 seconds while the job follows a stream of changes, then started
- * again on the same port with the same data: the running job rides it out without a restart, and
- * Elasticsearch ends equal to Redis, nothing lost.
+ * again on the same port with the same data (the suite's server, Elasticsearch 9.2.4 and OpenSearch
+ * 3.2.0, each a node of its own): the running job rides it out without a restart, and Elasticsearch
+ * ends equal to Redis, nothing lost.
  *
  * <p>What carries it: the sink's {@code ElasticsearchBulkWriter} sends a bulk that got no answer
  * again with the {@code bulk-flush.backoff.*} backoff (0.5 s doubling, 8 retries: about two
@@ -82,17 +85,19 @@ class ElasticsearchOutageITCase {
 
     @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.twoSlots(REPORTER);
 
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"the suite's server", "elasticsearch 9.2.4", "opensearch 3.2.0"})
     // Longer than the ITCase default: a private node starts twice (about 30 s each here), the
     // outage lasts 20 s, and a bulk retried near the end of its backoff waits up to 64 s more;
     // 190 s on a machine shared with other builds.
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
-    void jobRecoversByItselfFromAnElasticsearchOutageAndLosesNothing() throws Exception {
+    void jobRecoversByItselfFromAnElasticsearchOutageAndLosesNothing(String server)
+            throws Exception {
         String name = TestServices.uniqueName("outage");
         String prefix = name + ":user:";
         String index = name;
         RedisClient client = RedisClient.create(TestServices.redis().uri());
-        try (PrivateElasticsearch es = TestServices.privateElasticsearch();
+        try (PrivateElasticsearch es = privateServer(server);
                 StatefulRedisConnection<String, String> connection = client.connect()) {
             RedisCommands<String, String> redis = connection.sync();
             for (int i = 0; i < KEYS; i++) {
@@ -176,6 +181,17 @@ class ElasticsearchOutageITCase {
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
+    }
+
+    /** A node of its own: the suite's kind, or the kind and version {@code server} names. */
+    private static PrivateElasticsearch privateServer(String server) {
+        if (!server.contains(" ") || server.startsWith("the suite")) {
+            return TestServices.privateElasticsearch();
+        }
+        String[] kindAndVersion = server.split(" ");
+        return TestServices.privateSearchServer(
+                SearchServerKind.valueOf(kindAndVersion[0].toUpperCase(java.util.Locale.ROOT)),
+                kindAndVersion[1]);
     }
 
     private static RedisSource source(String prefix) {

@@ -125,10 +125,12 @@ final class ElasticsearchBulkWriter implements SinkWriter<DocumentAction> {
         }
         buffer.add(action);
         bufferBytes += BulkRequestBody.estimatedBytes(action);
-        if (buffer.size() >= limits.maxActions() || bufferBytes >= limits.maxBytes()) {
-            while (!queue.isEmpty()) {
-                mailbox.yield(); // backpressure: the batch before this one is still in flight
-            }
+        // Backpressure: a full buffer waits while the batch before it is in flight. The answer
+        // to that batch may send this buffer itself (afterBatch), which ends the wait at once.
+        while (bufferFull() && !queue.isEmpty()) {
+            mailbox.yield();
+        }
+        if (bufferFull()) {
             enqueueBuffer();
         }
         // Stored here too when many pile up between checkpoints, so their buffer stays bounded.
@@ -357,12 +359,15 @@ final class ElasticsearchBulkWriter implements SinkWriter<DocumentAction> {
         if (!queue.isEmpty()) {
             send();
         } else if (!buffer.isEmpty()
-                && (buffer.size() >= limits.maxActions()
-                        || bufferBytes >= limits.maxBytes()
+                && (bufferFull()
                         || timers.getCurrentProcessingTime() - bufferSince
                                 >= limits.intervalMillis())) {
             enqueueBuffer();
         }
+    }
+
+    private boolean bufferFull() {
+        return buffer.size() >= limits.maxActions() || bufferBytes >= limits.maxBytes();
     }
 
     private void sendAfterBackoff(int attempt) {
