@@ -4,6 +4,7 @@ import static io.github.redisessync.job.sink.VersionedSinkITCase.createIndex;
 import static io.github.redisessync.job.sink.VersionedSinkITCase.index;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchDocumentSinkFactory;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchSinkOptions;
@@ -17,6 +18,9 @@ import io.github.redisessync.job.testing.MiniClusters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -80,9 +84,14 @@ class OversizedBulkITCase {
                 Duration.ofHours(1));
         env.execute("bulks over http.max_content_length");
 
-        assertThat(new SearchClient(node.url()).allDocuments(index))
-                .hasSize(40)
-                .doesNotContainKey("huge");
+        Map<String, JsonNode> documents = new SearchClient(node.url()).allDocuments(index);
+        assertThat(documents.keySet())
+                .isEqualTo(
+                        IntStream.range(0, 40)
+                                .mapToObj(i -> "doc-" + i)
+                                .collect(Collectors.toSet()));
+        assertThat(documents.values())
+                .allSatisfy(doc -> assertThat(doc.path("text").asText()).isEqualTo(tenth));
         List<RejectedDocument> rejected = RecordingRejections.recorded(rejections);
         assertThat(rejected).extracting(RejectedDocument::id).containsExactly("huge");
         assertThat(rejected.get(0).redisKey()).isEqualTo("user:huge");

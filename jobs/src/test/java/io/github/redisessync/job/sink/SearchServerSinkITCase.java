@@ -247,7 +247,9 @@ abstract class SearchServerSinkITCase {
             repair.add("--repair");
             CliRun repaired = CliRun.run(repair.toArray(new String[0]));
             assertThat(repaired.exitCode).as(repaired.toString()).isZero();
-            assertThat(new SearchClient(url).allDocuments(index)).hasSize(300);
+            Map<String, JsonNode> repairedDocuments = new SearchClient(url).allDocuments(index);
+            assertThat(repairedDocuments).hasSize(300);
+            assertThat(repairedDocuments.get("5").path("name").asText()).isEqualTo("Zoë 5");
 
             CliRun reindex =
                     CliRun.run(

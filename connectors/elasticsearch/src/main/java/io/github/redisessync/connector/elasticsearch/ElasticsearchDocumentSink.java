@@ -10,8 +10,6 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
-import org.apache.http.Header;
-import org.apache.http.message.BasicHeader;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 import org.slf4j.Logger;
@@ -99,18 +97,12 @@ public final class ElasticsearchDocumentSink implements Sink<DocumentAction> {
     }
 
     private RestClient client() {
-        Header[] headers =
-                credentials
-                        .authorization()
-                        .map(value -> new Header[] {new BasicHeader("Authorization", value)})
-                        .orElse(new Header[0]);
-        return ElasticsearchRestClients.builder(
-                        urls,
-                        tls,
-                        Duration.ofMillis(connectTimeoutMillis),
-                        Duration.ofMillis(socketTimeoutMillis))
-                .setDefaultHeaders(headers)
-                .build();
+        return ElasticsearchRestClients.create(
+                urls,
+                credentials,
+                tls,
+                Duration.ofMillis(connectTimeoutMillis),
+                Duration.ofMillis(socketTimeoutMillis));
     }
 
     /**

@@ -51,14 +51,22 @@ public final class ElasticsearchRestClients {
             ElasticsearchTls tls,
             Duration connectTimeout,
             Duration socketTimeout) {
+        return create(List.of(url), credentials, tls, connectTimeout, socketTimeout);
+    }
+
+    /** As above, round-robin over the hosts of {@code urls} (the sink's writers). */
+    public static RestClient create(
+            List<String> urls,
+            ElasticsearchCredentials credentials,
+            ElasticsearchTls tls,
+            Duration connectTimeout,
+            Duration socketTimeout) {
         Header[] headers =
                 credentials
                         .authorization()
                         .map(value -> new Header[] {new BasicHeader("Authorization", value)})
                         .orElse(new Header[0]);
-        return builder(List.of(url), tls, connectTimeout, socketTimeout)
-                .setDefaultHeaders(headers)
-                .build();
+        return builder(urls, tls, connectTimeout, socketTimeout).setDefaultHeaders(headers).build();
     }
 
     /**

@@ -75,7 +75,12 @@ public record SearchServerInfo(Kind kind, String version) {
 
     /** The major version, e.g. 8 for {@code 8.19.21}; 0 when the text is not a version. */
     public int major() {
-        return ElasticsearchServerVersion.major(version);
+        int dot = version.indexOf('.');
+        try {
+            return Integer.parseInt(dot < 0 ? version : version.substring(0, dot));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /**
