@@ -1,17 +1,15 @@
 package io.github.redisessync.job;
 
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
-import io.github.redisessync.connector.elasticsearch.DocumentVersionGate;
-import io.github.redisessync.connector.elasticsearch.ElasticsearchSinkOptions;
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.job.mapping.DeadLetter;
 import io.github.redisessync.job.mapping.RecordMapper;
 import io.github.redisessync.job.mapping.RecordMappingFunction;
+import io.github.redisessync.job.mapping.SyncAction;
 import io.github.redisessync.job.rollup.RollupGraph;
 import io.github.redisessync.job.rollup.RollupSpec;
 import io.github.redisessync.job.sweep.CatchUpSweep;
 import io.github.redisessync.job.sweep.CatchUpSweepOperatorFactory;
-import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -21,8 +19,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The sync job graph: Redis source, mapping to documents, keyed by document, version gate,
- * Elasticsearch sink; dead letters to their own sink.
+ * The sync job graph: Redis source, mapping to documents, rollups, the Elasticsearch sink (which
+ * keys by document and gates stale versions itself); dead letters to their own sink.
  *
  * <p>Takes its source and sinks in the constructor so that production wiring ({@code sync}, {@code
  * local}) and tests use the same graph with their own parts.
@@ -32,7 +30,6 @@ public final class RedisToElasticsearchJob {
     private final RecordMapper mapper;
     private final Sink<DocumentAction> documentSink;
     private final Sink<DeadLetter> deadLetterSink;
-    private Duration versionGateTtl = ElasticsearchSinkOptions.VERSION_GATE_TTL.defaultValue();
     private List<RollupSpec> rollups = List.of();
     private CatchUpSweep catchUpSweep;
 
@@ -45,12 +42,6 @@ public final class RedisToElasticsearchJob {
         this.mapper = mapper;
         this.documentSink = documentSink;
         this.deadLetterSink = deadLetterSink;
-    }
-
-    /** How long the version gate remembers a document's last version; see the gate. */
-    public RedisToElasticsearchJob withVersionGateTtl(Duration ttl) {
-        this.versionGateTtl = ttl;
-        return this;
     }
 
     /** Also maintains {@code rollups}, written through the same sink; none by default. */
@@ -75,9 +66,9 @@ public final class RedisToElasticsearchJob {
                 // Watermarks only for windowed rollups: held until the snapshot is done.
                 env.fromSource(source, RollupGraph.sourceWatermarks(rollups), "redis-source")
                         .uid("redis-source");
-        // The rollups need the catch-up markers in the document stream; the gate drops them.
+        // The rollups need the catch-up markers in the document stream; none reach the sink.
         boolean markers = !rollups.isEmpty();
-        SingleOutputStreamOperator<DocumentAction> documents =
+        SingleOutputStreamOperator<SyncAction> documents =
                 records.filter(record -> markers || !record.isCatchUpMarker())
                         .uid("redis-keys")
                         .name("redis-keys")
@@ -89,42 +80,30 @@ public final class RedisToElasticsearchJob {
                 .sinkTo(deadLetterSink)
                 .uid("dead-letter-sink")
                 .name("dead-letters");
-        DataStream<DocumentAction> actions = documents;
+        DataStream<SyncAction> actions = documents;
         if (catchUpSweep != null) {
             // Markers are rare (one per gap); each is swept after a checkpoint, off the mailbox.
-            DataStream<DocumentAction> sweepDeletes =
+            DataStream<SyncAction> sweepDeletes =
                     records.filter(RedisRecord::isCatchUpMarker)
                             .uid("catch-up-markers")
                             .name("catch-up-markers")
                             .transform(
                                     "catch-up-sweep",
-                                    TypeInformation.of(DocumentAction.class),
+                                    TypeInformation.of(SyncAction.class),
                                     new CatchUpSweepOperatorFactory(catchUpSweep))
                             .uid("catch-up-sweep");
             actions = documents.union(sweepDeletes);
         }
-        // Without rollups this is actions itself: the graph is unchanged.
-        writeDocuments(RollupGraph.withRollups(actions, rollups), documentSink, versionGateTtl);
+        writeDocuments(RollupGraph.withRollups(actions, rollups), documentSink);
     }
 
     /**
-     * The sink half of the graph: keyed by document, the {@link DocumentVersionGate} drops actions
-     * older than one already passed on (stale writes), and the sink writes the rest with their
-     * versions. Tests build their own graphs around the same half.
+     * The sink half of the graph. The document sink keys the actions by document and drops stale
+     * ones in front of its writers itself ({@code ElasticsearchDocumentSink}), so all writes of one
+     * document reach one writer, in order. Tests build their own graphs around the same half.
      */
     public static void writeDocuments(
-            DataStream<DocumentAction> documents,
-            Sink<DocumentAction> documentSink,
-            Duration versionGateTtl) {
-        // All writes of one document go through one gate and one sink subtask, in order.
-        documents
-                .keyBy(DocumentAction::documentKey)
-                .process(new DocumentVersionGate(versionGateTtl))
-                .uid("version-gate")
-                .name("version-gate")
-                // Forward (chained): the sink subtask of a document is its gate's subtask.
-                .sinkTo(documentSink)
-                .uid("elasticsearch-sink")
-                .name("elasticsearch");
+            DataStream<DocumentAction> documents, Sink<DocumentAction> documentSink) {
+        documents.sinkTo(documentSink).uid("elasticsearch-sink").name("elasticsearch");
     }
 }

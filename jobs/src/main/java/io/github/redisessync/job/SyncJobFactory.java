@@ -1,14 +1,14 @@
 package io.github.redisessync.job;
 
-import io.github.redisessync.connector.elasticsearch.DeadLetterOutputs;
-import io.github.redisessync.connector.elasticsearch.DeadLetterRecord;
-import io.github.redisessync.connector.elasticsearch.DeadLetterRejections;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchDocumentSinkFactory;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchIndexManager;
-import io.github.redisessync.connector.elasticsearch.ElasticsearchSinkOptions;
 import io.github.redisessync.connector.redis.source.RedisSource;
 import io.github.redisessync.connector.redis.source.RedisSourceBuilder;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
+import io.github.redisessync.job.deadletter.DeadLetterOutputs;
+import io.github.redisessync.job.deadletter.DeadLetterRecord;
+import io.github.redisessync.job.deadletter.DeadLetterRejections;
+import io.github.redisessync.job.deadletter.DeadLetterSink;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.RecordMapper;
 import io.github.redisessync.job.rollup.RollupIndexes;
@@ -82,8 +82,7 @@ public final class SyncJobFactory {
                         ElasticsearchDocumentSinkFactory.create(
                                 sinkOptions, new DeadLetterRejections(deadLetters)),
                         new DeadLetterSink(deadLetters));
-        job.withVersionGateTtl(sinkOptions.get(ElasticsearchSinkOptions.VERSION_GATE_TTL))
-                .withRollups(settings.rollups());
+        job.withRollups(settings.rollups());
         if (sweeps(settings)) {
             job.withCatchUpSweep(
                     new CatchUpSweep(

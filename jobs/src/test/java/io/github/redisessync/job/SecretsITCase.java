@@ -127,8 +127,7 @@ class SecretsITCase {
                                                             .getBytes(StandardCharsets.UTF_8))),
                                     TypeInformation.of(DocumentAction.class))
                             .setParallelism(1),
-                    ElasticsearchDocumentSinkFactory.create(options),
-                    Duration.ofHours(1));
+                    ElasticsearchDocumentSinkFactory.create(options));
             assertConfigurationHasNo(env, password);
             env.execute("basic auth on Elasticsearch 8");
 

@@ -1,6 +1,5 @@
 package io.github.redisessync.job.mapping;
 
-import io.github.redisessync.connector.elasticsearch.DocumentAction;
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,13 +19,13 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Runs the {@link RecordMapper} in the job: documents go on, dead letters to a side output, and a
- * source's catch-up marker becomes a {@link DocumentAction#catchUpFinished} marker in the same
- * stream, after the documents of the rescan it ends (the rollups need that order).
+ * source's catch-up marker becomes a {@link SyncAction#catchUpFinished} marker in the same stream,
+ * after the documents of the rescan it ends (the rollups need that order).
  *
  * <p>Counts go to accumulators as well as metrics because the launcher reads accumulators from the
  * job client to report progress and the final summary.
  */
-public class RecordMappingFunction extends ProcessFunction<RedisRecord, DocumentAction> {
+public class RecordMappingFunction extends ProcessFunction<RedisRecord, SyncAction> {
     private static final long serialVersionUID = 1L;
 
     /** Where records that cannot become documents go. */
@@ -94,10 +93,10 @@ public class RecordMappingFunction extends ProcessFunction<RedisRecord, Document
     }
 
     @Override
-    public void processElement(RedisRecord record, Context ctx, Collector<DocumentAction> out) {
+    public void processElement(RedisRecord record, Context ctx, Collector<SyncAction> out) {
         if (record.isCatchUpMarker()) {
             out.collect(
-                    DocumentAction.catchUpFinished(
+                    SyncAction.catchUpFinished(
                             indexesCovered(record.catchUpPatterns()), record.getVersion()));
             return;
         }
@@ -106,7 +105,7 @@ public class RecordMappingFunction extends ProcessFunction<RedisRecord, Document
         MappingResult result = mapper.map(record);
         if (result.isDocument()) {
             documentsByIndex.get(result.document().getIndex()).add(1);
-            out.collect(result.document());
+            out.collect(SyncAction.write(result.document()));
         } else {
             deadLetters.add(1);
             deadLetterMetric.inc();

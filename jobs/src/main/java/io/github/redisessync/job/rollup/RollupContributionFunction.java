@@ -2,6 +2,7 @@ package io.github.redisessync.job.rollup;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
+import io.github.redisessync.job.mapping.SyncAction;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -52,11 +53,11 @@ import org.apache.flink.util.OutputTag;
  * record last changed before the restore has its contribution retracted and added again when it is
  * next read, even if unchanged, so its aggregates are written anew; a catch-up marker retracts the
  * records the rescan did not read ({@link RollupContributionOperator}); and the catch-up sweep asks
- * for every rollup document in Elasticsearch to be refreshed ({@link DocumentAction#refresh}),
- * which deletes those that no state backs.
+ * for every rollup document in Elasticsearch to be refreshed ({@link SyncAction#refresh}), which
+ * deletes those that no state backs.
  */
 public class RollupContributionFunction
-        extends KeyedProcessFunction<String, DocumentAction, RollupDelta>
+        extends KeyedProcessFunction<String, SyncAction, RollupDelta>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
@@ -139,15 +140,19 @@ public class RollupContributionFunction
     }
 
     @Override
-    public void processElement(DocumentAction action, Context ctx, Collector<RollupDelta> out)
+    public void processElement(SyncAction element, Context ctx, Collector<RollupDelta> out)
             throws Exception {
         if (restored && refreshBelow == Long.MIN_VALUE) {
-            refreshBelow = action.getVersion();
+            refreshBelow = element.getVersion();
         }
-        if (action.getOp() == DocumentAction.Op.REFRESH) {
-            refresh(action, out);
+        if (element.getKind() == SyncAction.Kind.REFRESH) {
+            refresh(element, out);
             return;
         }
+        if (!element.isWrite()) {
+            return; // a catch-up marker, which the operator handles before this function
+        }
+        DocumentAction action = element.getDocument();
         Long last = lastVersion.value();
         boolean beforeRestore = last == null ? refreshBelow > Long.MIN_VALUE : last < refreshBelow;
         if (last != null && action.getVersion() <= last) {
@@ -269,7 +274,7 @@ public class RollupContributionFunction
      * Passes a refresh of rollup document {@code <rollup>|<window>|...} to its aggregate, which
      * writes it from its state or deletes it; ignores documents of rollups not in this job.
      */
-    private void refresh(DocumentAction action, Collector<RollupDelta> out) {
+    private void refresh(SyncAction action, Collector<RollupDelta> out) {
         String id = action.getId();
         int first = id.indexOf('|');
         int second = first < 0 ? -1 : id.indexOf('|', first + 1);

@@ -1,6 +1,6 @@
 package io.github.redisessync.job.rollup;
 
-import io.github.redisessync.connector.elasticsearch.DocumentAction;
+import io.github.redisessync.job.mapping.SyncAction;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * every read of the rescan when its first copy arrives; the other copies are ignored.
  */
 final class RollupContributionOperator
-        extends KeyedProcessOperator<String, DocumentAction, RollupDelta> {
+        extends KeyedProcessOperator<String, SyncAction, RollupDelta> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RollupContributionOperator.class);
     private static final int MARKERS_REMEMBERED = 16;
@@ -63,9 +63,9 @@ final class RollupContributionOperator
     }
 
     @Override
-    public void processElement(StreamRecord<DocumentAction> element) throws Exception {
-        DocumentAction action = element.getValue();
-        if (action.getOp() != DocumentAction.Op.CATCH_UP_FINISHED) {
+    public void processElement(StreamRecord<SyncAction> element) throws Exception {
+        SyncAction action = element.getValue();
+        if (!action.isCatchUpMarker()) {
             super.processElement(element);
             return;
         }

@@ -3,6 +3,8 @@ package io.github.redisessync.job.rollup;
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
 import io.github.redisessync.connector.redis.source.RedisReadTimeWatermarks;
 import io.github.redisessync.connector.redis.source.RedisRecord;
+import io.github.redisessync.job.mapping.SyncAction;
+import io.github.redisessync.job.mapping.SyncWrites;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,9 +27,9 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * rollups of one time field, so the rollups are split by time field into pipelines of their own;
  * running totals never close and join the first.
  *
- * <p>Catch-up markers of the source ({@link DocumentAction#catchUpFinished}) travel with the
- * documents; the rollups need them (see {@link RollupContributionOperator}), the version gate drops
- * them before the sink.
+ * <p>Catch-up markers of the source ({@link SyncAction#catchUpFinished}) travel with the documents;
+ * the rollups need them (see {@link RollupContributionOperator}), and {@link SyncWrites} drops them
+ * before the sink.
  */
 public final class RollupGraph {
     /** How long a deleted record's version is kept to recognise a stale read of it. */
@@ -51,28 +53,27 @@ public final class RollupGraph {
     }
 
     /**
-     * {@code documents} followed by the rollup documents of {@code rollups}; just {@code documents}
-     * when there is no rollup.
+     * The writes of {@code actions} followed by the rollup documents of {@code rollups}: what the
+     * job hands to its sink. Just the writes when there is no rollup.
      */
     public static DataStream<DocumentAction> withRollups(
-            DataStream<DocumentAction> documents, List<RollupSpec> rollups) {
+            DataStream<SyncAction> actions, List<RollupSpec> rollups) {
+        DataStream<DocumentAction> writes = SyncWrites.of(actions);
         if (rollups == null || rollups.isEmpty()) {
-            return documents;
+            return writes;
         }
-        return documents.union(rollupDocuments(documents, rollups));
+        return writes.union(rollupDocuments(actions, rollups));
     }
 
-    /**
-     * The rollup documents (index and delete actions) of {@code rollups} over {@code documents}.
-     */
+    /** The rollup documents (index and delete actions) of {@code rollups} over {@code actions}. */
     public static DataStream<DocumentAction> rollupDocuments(
-            DataStream<DocumentAction> documents, List<RollupSpec> rollups) {
+            DataStream<SyncAction> actions, List<RollupSpec> rollups) {
         Map<String, List<RollupSpec>> byTime = byTimeField(rollups);
         DataStream<DocumentAction> all = null;
         for (Map.Entry<String, List<RollupSpec>> entry : byTime.entrySet()) {
             String suffix = byTime.size() == 1 ? "" : "-" + entry.getKey();
             DataStream<DocumentAction> rollupDocuments =
-                    pipeline(documents, entry.getValue(), suffix);
+                    pipeline(actions, entry.getValue(), suffix);
             all = all == null ? rollupDocuments : all.union(rollupDocuments);
         }
         return all;
@@ -99,21 +100,21 @@ public final class RollupGraph {
     }
 
     private static DataStream<DocumentAction> pipeline(
-            DataStream<DocumentAction> documents, List<RollupSpec> specs, String suffix) {
-        DataStream<DocumentAction> input = documents;
+            DataStream<SyncAction> documents, List<RollupSpec> specs, String suffix) {
+        DataStream<SyncAction> input = documents;
         if (specs.stream().anyMatch(RollupSpec::isWindowed)) {
             input =
                     documents
                             .transform(
                                     "rollup-watermarks" + suffix,
-                                    TypeInformation.of(DocumentAction.class),
+                                    TypeInformation.of(SyncAction.class),
                                     new RollupWatermarkOperator(specs, DEFAULT_IDLE_TIMEOUT))
                             .uid("rollup-watermarks" + suffix);
         }
-        return input.flatMap(new RollupMarkerFanOut(), TypeInformation.of(DocumentAction.class))
+        return input.flatMap(new RollupMarkerFanOut(), TypeInformation.of(SyncAction.class))
                 .uid("rollup-marker-fan-out" + suffix)
                 .name("rollup-marker-fan-out" + suffix)
-                .keyBy(DocumentAction::documentKey, Types.STRING)
+                .keyBy(SyncAction::documentKey, Types.STRING)
                 .transform(
                         "rollup-contributions" + suffix,
                         TypeInformation.of(RollupDelta.class),

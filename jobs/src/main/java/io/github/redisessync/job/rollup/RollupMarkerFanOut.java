@@ -1,6 +1,6 @@
 package io.github.redisessync.job.rollup;
 
-import io.github.redisessync.connector.elasticsearch.DocumentAction;
+import io.github.redisessync.job.mapping.SyncAction;
 import java.util.List;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -16,15 +16,15 @@ import org.apache.flink.util.Collector;
  * neither sets its own (both take the job's); the copies carry it, and the keyed operator refuses a
  * marker keyed for another.
  */
-final class RollupMarkerFanOut extends RichFlatMapFunction<DocumentAction, DocumentAction> {
+final class RollupMarkerFanOut extends RichFlatMapFunction<SyncAction, SyncAction> {
     private static final long serialVersionUID = 1L;
     private static final String PREFIX = "catch-up|";
 
     private transient String[] idPerKeyGroup;
 
     @Override
-    public void flatMap(DocumentAction action, Collector<DocumentAction> out) {
-        if (action.getOp() != DocumentAction.Op.CATCH_UP_FINISHED) {
+    public void flatMap(SyncAction action, Collector<SyncAction> out) {
+        if (!action.isCatchUpMarker()) {
             out.collect(action);
             return;
         }
@@ -34,8 +34,8 @@ final class RollupMarkerFanOut extends RichFlatMapFunction<DocumentAction, Docum
                             getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks());
         }
         for (String id : idPerKeyGroup) {
-            DocumentAction copy =
-                    DocumentAction.catchUpFinished(action.catchUpIndexes(), action.getVersion());
+            SyncAction copy =
+                    SyncAction.catchUpFinished(action.catchUpIndexes(), action.getVersion());
             copy.setId(id);
             out.collect(copy);
         }
@@ -47,7 +47,7 @@ final class RollupMarkerFanOut extends RichFlatMapFunction<DocumentAction, Docum
         int found = 0;
         for (long n = 0; found < maxParallelism; n++) {
             String id = PREFIX + maxParallelism + "|" + n;
-            DocumentAction probe = DocumentAction.catchUpFinished(List.of(), 0);
+            SyncAction probe = SyncAction.catchUpFinished(List.of(), 0);
             probe.setId(id);
             int group =
                     KeyGroupRangeAssignment.assignToKeyGroup(probe.documentKey(), maxParallelism);
@@ -60,7 +60,7 @@ final class RollupMarkerFanOut extends RichFlatMapFunction<DocumentAction, Docum
     }
 
     /** Fails when {@code marker} was keyed for another max parallelism than {@code expected}. */
-    static void checkMaxParallelism(DocumentAction marker, int expected) {
+    static void checkMaxParallelism(SyncAction marker, int expected) {
         String id = marker.getId();
         if (id == null || !id.startsWith(PREFIX)) {
             return; // not fanned out: a test or a graph without the fan-out

@@ -86,7 +86,7 @@ public final class RollupSpec implements Serializable {
     public boolean reads(DocumentAction action) {
         return sourceIndex != null
                 ? sourceIndex.equals(action.getIndex())
-                : action.getRedisKey() != null && sourceKeyPattern.matches(action.getRedisKey());
+                : action.getOrigin() != null && sourceKeyPattern.matches(action.getOrigin());
     }
 
     /** The index whose documents it reads, or null when it reads by key pattern. */

@@ -2,6 +2,7 @@ package io.github.redisessync.job.rollup;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
+import io.github.redisessync.job.mapping.SyncAction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +26,8 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * without data (no Redis node of its own, a quiet tail) does not hold the others back; but never
  * while it is held with data seen, which would let the others close its snapshot's windows.
  */
-final class RollupWatermarkOperator extends AbstractStreamOperator<DocumentAction>
-        implements OneInputStreamOperator<DocumentAction, DocumentAction>, ProcessingTimeCallback {
+final class RollupWatermarkOperator extends AbstractStreamOperator<SyncAction>
+        implements OneInputStreamOperator<SyncAction, SyncAction>, ProcessingTimeCallback {
     private static final long serialVersionUID = 1L;
 
     private final List<RollupSpec> specs;
@@ -57,8 +58,8 @@ final class RollupWatermarkOperator extends AbstractStreamOperator<DocumentActio
     }
 
     @Override
-    public void processElement(StreamRecord<DocumentAction> element) {
-        DocumentAction action = element.getValue();
+    public void processElement(StreamRecord<SyncAction> element) {
+        SyncAction action = element.getValue();
         seenRecord = true;
         lastRecordMillis = getProcessingTimeService().getCurrentProcessingTime();
         if (idle) {
@@ -75,8 +76,9 @@ final class RollupWatermarkOperator extends AbstractStreamOperator<DocumentActio
     }
 
     /** The record's time for these rollups, or null when it has none (deletes, other indexes). */
-    private Long timeOf(DocumentAction action) {
-        if (action.getOp() != DocumentAction.Op.INDEX) {
+    private Long timeOf(SyncAction element) {
+        DocumentAction action = element.getDocument();
+        if (!element.isWrite() || action.getOp() != DocumentAction.Op.INDEX) {
             return null;
         }
         for (RollupSpec spec : specs) {

@@ -7,6 +7,7 @@ import io.github.redisessync.connector.elasticsearch.ElasticsearchUrls;
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
+import io.github.redisessync.job.mapping.SyncAction;
 import io.github.redisessync.job.verify.ElasticsearchDocuments;
 import io.github.redisessync.job.verify.ExtraDocuments;
 import io.github.redisessync.job.verify.RedisKeyProbe;
@@ -68,8 +69,8 @@ public final class CatchUpSweep implements Sweeper {
 
     /**
      * After each sweep, also asks for every document of {@code indexes} (the rollup indexes) to be
-     * refreshed from the job's state, with {@link DocumentAction#refresh} actions: a restored job
-     * may find rollup documents it wrote after its checkpoint that its state no longer backs.
+     * refreshed from the job's state, with {@link SyncAction#refresh} actions: a restored job may
+     * find rollup documents it wrote after its checkpoint that its state no longer backs.
      */
     public CatchUpSweep withRollupIndexes(List<String> indexes) {
         this.rollupIndexes = List.copyOf(indexes);
@@ -78,7 +79,7 @@ public final class CatchUpSweep implements Sweeper {
 
     /** Deletes for the documents of the indexes written by {@code globs} whose keys are gone. */
     @Override
-    public List<DocumentAction> sweep(List<String> globs) {
+    public List<SyncAction> sweep(List<String> globs) {
         Set<String> swept = new HashSet<>(globs);
         Map<String, List<KeyPattern>> patternsByIndex = new LinkedHashMap<>();
         for (IndexRule rule : rules) {
@@ -92,7 +93,7 @@ public final class CatchUpSweep implements Sweeper {
                 patternsByIndex.get(rule.index()).add(rule.pattern());
             }
         }
-        List<DocumentAction> actions = new ArrayList<>();
+        List<SyncAction> actions = new ArrayList<>();
         long start = System.nanoTime();
         try (RedisKeyProbe redis = new RedisKeyProbe(redisUri);
                 ElasticsearchDocuments es =
@@ -110,11 +111,12 @@ public final class CatchUpSweep implements Sweeper {
                             ExtraDocuments.Found found = extras.find(ids, redis);
                             for (int i = 0; i < found.ids.size(); i++) {
                                 actions.add(
-                                        DocumentAction.delete(
-                                                index,
-                                                found.ids.get(i),
-                                                found.timeMicros,
-                                                found.keys.get(i)));
+                                        SyncAction.write(
+                                                DocumentAction.delete(
+                                                        index,
+                                                        found.ids.get(i),
+                                                        found.timeMicros,
+                                                        found.keys.get(i))));
                             }
                         });
                 LOG.info(
@@ -135,7 +137,7 @@ public final class CatchUpSweep implements Sweeper {
                                     ids.forEach(
                                             id ->
                                                     actions.add(
-                                                            DocumentAction.refresh(
+                                                            SyncAction.refresh(
                                                                     index, id, version))),
                             true);
                     LOG.info(

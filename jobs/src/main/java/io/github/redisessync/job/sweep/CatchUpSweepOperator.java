@@ -2,6 +2,7 @@ package io.github.redisessync.job.sweep;
 
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
 import io.github.redisessync.connector.redis.source.RedisRecord;
+import io.github.redisessync.job.mapping.SyncAction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -44,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * checkpoint; the job goes on syncing meanwhile. A bounded run that ends before its marker's
  * checkpoint ends without the sweep, which {@code verify --repair} makes up for.
  */
-public final class CatchUpSweepOperator extends AbstractStreamOperator<DocumentAction>
-        implements OneInputStreamOperator<RedisRecord, DocumentAction> {
+public final class CatchUpSweepOperator extends AbstractStreamOperator<SyncAction>
+        implements OneInputStreamOperator<RedisRecord, SyncAction> {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(CatchUpSweepOperator.class);
@@ -68,7 +69,7 @@ public final class CatchUpSweepOperator extends AbstractStreamOperator<DocumentA
 
     CatchUpSweepOperator(
             Sweeper sweep,
-            StreamOperatorParameters<DocumentAction> parameters,
+            StreamOperatorParameters<SyncAction> parameters,
             MailboxExecutor mailbox) {
         this.sweep = sweep;
         this.mailbox = mailbox;
@@ -151,7 +152,7 @@ public final class CatchUpSweepOperator extends AbstractStreamOperator<DocumentA
     }
 
     /** On the sweep's thread: hands the outcome to the task thread. */
-    private void toMailbox(Pending marker, List<DocumentAction> actions, Throwable error) {
+    private void toMailbox(Pending marker, List<SyncAction> actions, Throwable error) {
         try {
             if (error != null) {
                 mailbox.execute(() -> failed(marker, error), "catch-up sweep failed");
@@ -164,7 +165,7 @@ public final class CatchUpSweepOperator extends AbstractStreamOperator<DocumentA
         }
     }
 
-    private void emit(Pending marker, List<DocumentAction> actions, int from) {
+    private void emit(Pending marker, List<SyncAction> actions, int from) {
         int to = Math.min(actions.size(), from + CHUNK);
         for (int i = from; i < to; i++) {
             output.collect(new StreamRecord<>(actions.get(i)));
@@ -175,7 +176,14 @@ public final class CatchUpSweepOperator extends AbstractStreamOperator<DocumentA
         }
         pending.remove(marker);
         sweeps.inc();
-        deletes.inc(actions.stream().filter(a -> a.getOp() == DocumentAction.Op.DELETE).count());
+        deletes.inc(
+                actions.stream()
+                        .filter(
+                                a ->
+                                        a.isWrite()
+                                                && a.getDocument().getOp()
+                                                        == DocumentAction.Op.DELETE)
+                        .count());
     }
 
     private void failed(Pending marker, Throwable error) {

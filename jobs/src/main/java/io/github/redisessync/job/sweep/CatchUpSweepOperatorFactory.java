@@ -1,7 +1,7 @@
 package io.github.redisessync.job.sweep;
 
-import io.github.redisessync.connector.elasticsearch.DocumentAction;
 import io.github.redisessync.connector.redis.source.RedisRecord;
+import io.github.redisessync.job.mapping.SyncAction;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperatorFactory;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperatorFactory;
 import org.apache.flink.streaming.api.operators.StreamOperator;
@@ -12,9 +12,9 @@ import org.apache.flink.streaming.api.operators.YieldingOperatorFactory;
  * Creates the {@link CatchUpSweepOperator} with the mailbox executor its sweep results re-enter
  * through (Flink hands one to factories that ask for it).
  */
-public final class CatchUpSweepOperatorFactory extends AbstractStreamOperatorFactory<DocumentAction>
-        implements OneInputStreamOperatorFactory<RedisRecord, DocumentAction>,
-                YieldingOperatorFactory<DocumentAction> {
+public final class CatchUpSweepOperatorFactory extends AbstractStreamOperatorFactory<SyncAction>
+        implements OneInputStreamOperatorFactory<RedisRecord, SyncAction>,
+                YieldingOperatorFactory<SyncAction> {
 
     private static final long serialVersionUID = 1L;
 
@@ -27,8 +27,8 @@ public final class CatchUpSweepOperatorFactory extends AbstractStreamOperatorFac
 
     @Override
     @SuppressWarnings("unchecked")
-    public <T extends StreamOperator<DocumentAction>> T createStreamOperator(
-            StreamOperatorParameters<DocumentAction> parameters) {
+    public <T extends StreamOperator<SyncAction>> T createStreamOperator(
+            StreamOperatorParameters<SyncAction> parameters) {
         return (T) new CatchUpSweepOperator(sweep, parameters, getMailboxExecutor());
     }
 

@@ -1,6 +1,6 @@
 package io.github.redisessync.job.sweep;
 
-import io.github.redisessync.connector.elasticsearch.DocumentAction;
+import io.github.redisessync.job.mapping.SyncAction;
 import java.io.Serializable;
 import java.util.List;
 
@@ -12,5 +12,5 @@ import java.util.List;
 public interface Sweeper extends Serializable {
 
     /** The actions for the documents of {@code keyPatterns}; throws when the sweep fails. */
-    List<DocumentAction> sweep(List<String> keyPatterns);
+    List<SyncAction> sweep(List<String> keyPatterns);
 }

@@ -172,7 +172,7 @@ public final class SyncVerifier {
     }
 
     private static String describe(DocumentAction action) {
-        return action.getRedisKey() + " (id " + action.getId() + ")";
+        return action.getOrigin() + " (id " + action.getId() + ")";
     }
 
     private static JsonNode parse(byte[] json) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
+import io.github.redisessync.job.mapping.SyncAction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,7 @@ final class RollupHarness implements AutoCloseable {
             new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private final List<RollupSpec> specs;
-    private KeyedOneInputStreamOperatorTestHarness<String, DocumentAction, RollupDelta> byDocument;
+    private KeyedOneInputStreamOperatorTestHarness<String, SyncAction, RollupDelta> byDocument;
     private KeyedOneInputStreamOperatorTestHarness<String, RollupDelta, DocumentAction> byAggregate;
     private final Map<String, JsonNode> rollupIndex = new TreeMap<>();
     private final Map<String, Long> versions = new HashMap<>();
@@ -49,7 +50,7 @@ final class RollupHarness implements AutoCloseable {
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new RollupContributionOperator(
                                 new RollupContributionFunction(specs, Duration.ofHours(1))),
-                        DocumentAction::documentKey,
+                        SyncAction::documentKey,
                         Types.STRING);
         byAggregate =
                 new KeyedOneInputStreamOperatorTestHarness<>(
@@ -89,7 +90,7 @@ final class RollupHarness implements AutoCloseable {
 
     /** The source's marker that a rescan of {@code index} from {@code rescanStart} finished. */
     void catchUpFinished(String index, long rescanStart) throws Exception {
-        process(DocumentAction.catchUpFinished(List.of(index), rescanStart));
+        process(SyncAction.catchUpFinished(List.of(index), rescanStart));
     }
 
     /** What the catch-up sweep sends: a refresh of every document of the rollup index. */
@@ -99,7 +100,7 @@ final class RollupHarness implements AutoCloseable {
             indexById.put(action.getId(), action.getIndex());
         }
         for (String id : new ArrayList<>(rollupIndex.keySet())) {
-            process(DocumentAction.refresh(indexById.get(id), id, version));
+            process(SyncAction.refresh(indexById.get(id), id, version));
         }
     }
 
@@ -118,6 +119,10 @@ final class RollupHarness implements AutoCloseable {
     }
 
     void process(DocumentAction action) throws Exception {
+        process(SyncAction.write(action));
+    }
+
+    void process(SyncAction action) throws Exception {
         byDocument.processElement(new StreamRecord<>(action));
         pipe();
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.redisessync.connector.elasticsearch.DocumentAction;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchDocumentSinkFactory;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchIndexManager;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchSinkOptions;
@@ -18,6 +17,7 @@ import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
 import io.github.redisessync.job.mapping.RecordMapper;
 import io.github.redisessync.job.mapping.RecordMappingFunction;
+import io.github.redisessync.job.mapping.SyncAction;
 import io.github.redisessync.job.testing.MiniClusters;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.KeyScanCursor;
@@ -109,7 +109,7 @@ class RollupITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         // One reader, as the source reads one key in one split: reads of a key stay in order.
-        SingleOutputStreamOperator<DocumentAction> documents =
+        SingleOutputStreamOperator<SyncAction> documents =
                 env.fromData(reads, TypeInformation.of(RedisRecord.class))
                         .setParallelism(1)
                         .process(
@@ -128,8 +128,7 @@ class RollupITCase {
         sinkOptions.set(ElasticsearchSinkOptions.HOSTS, List.of(es));
         RedisToElasticsearchJob.writeDocuments(
                 RollupGraph.withRollups(documents, List.of(spec)),
-                ElasticsearchDocumentSinkFactory.create(sinkOptions),
-                Duration.ofHours(1));
+                ElasticsearchDocumentSinkFactory.create(sinkOptions));
         env.execute("rollup test");
 
         SearchClient search = new SearchClient(es);

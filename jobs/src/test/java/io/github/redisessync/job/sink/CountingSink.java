@@ -7,13 +7,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.streaming.api.connector.sink2.SupportsPreWriteTopology;
+import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
  * Wraps a sink and counts, in this JVM and across restarts of the job, the records handed to its
  * writers: the sink's records-out summed over every attempt, which a task's own metrics (reset on
- * restart) do not give.
+ * restart) do not give. What the sink adds in front of its writers (the version gate) stays.
  */
-final class CountingSink<T> implements Sink<T> {
+final class CountingSink<T> implements Sink<T>, SupportsPreWriteTopology<T> {
     private static final long serialVersionUID = 1L;
     private static final Map<String, AtomicLong> COUNTS = new ConcurrentHashMap<>();
     private static final Map<String, AtomicLong> WRITERS = new ConcurrentHashMap<>();
@@ -33,6 +35,14 @@ final class CountingSink<T> implements Sink<T> {
     /** Writers created so far: the parallelism, plus the same again for each restart. */
     static long writers(String name) {
         return WRITERS.getOrDefault(name, new AtomicLong()).get();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public DataStream<T> addPreWriteTopology(DataStream<T> input) {
+        return delegate instanceof SupportsPreWriteTopology
+                ? ((SupportsPreWriteTopology<T>) delegate).addPreWriteTopology(input)
+                : input;
     }
 
     @Override

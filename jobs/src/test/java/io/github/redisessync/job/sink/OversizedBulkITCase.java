@@ -15,7 +15,6 @@ import io.github.redisessync.embedded.SearchServerKind;
 import io.github.redisessync.job.RedisToElasticsearchJob;
 import io.github.redisessync.job.SearchClient;
 import io.github.redisessync.job.testing.MiniClusters;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,8 +79,7 @@ class OversizedBulkITCase {
         RedisToElasticsearchJob.writeDocuments(
                 env.fromData(actions, TypeInformation.of(DocumentAction.class)),
                 ElasticsearchDocumentSinkFactory.create(
-                        options, new RecordingRejections(rejections)),
-                Duration.ofHours(1));
+                        options, new RecordingRejections(rejections)));
         env.execute("bulks over http.max_content_length");
 
         Map<String, JsonNode> documents = new SearchClient(node.url()).allDocuments(index);
@@ -94,7 +92,7 @@ class OversizedBulkITCase {
                 .allSatisfy(doc -> assertThat(doc.path("text").asText()).isEqualTo(tenth));
         List<RejectedDocument> rejected = RecordingRejections.recorded(rejections);
         assertThat(rejected).extracting(RejectedDocument::id).containsExactly("huge");
-        assertThat(rejected.get(0).redisKey()).isEqualTo("user:huge");
+        assertThat(rejected.get(0).origin()).isEqualTo("user:huge");
         assertThat(rejected.get(0).reason()).contains("413").contains("http.max_content_length");
     }
 }

@@ -12,6 +12,8 @@ import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
 import io.github.redisessync.job.mapping.RecordMapper;
 import io.github.redisessync.job.mapping.RecordMappingFunction;
+import io.github.redisessync.job.mapping.SyncAction;
+import io.github.redisessync.job.mapping.SyncWrites;
 import io.github.redisessync.job.testing.MiniClusters;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.LettuceFutures;
@@ -68,14 +70,14 @@ class ReplayAfterFailureITCase {
                         .setReadBatchSize(10)
                         .build();
         DataStream<DocumentAction> actions =
-                env.fromSource(source, WatermarkStrategy.noWatermarks(), "redis-source")
-                        .process(new RecordMappingFunction(new RecordMapper(rules)))
-                        .map(new FailOnceAfterCheckpoint<>(index, 100))
-                        .returns(TypeInformation.of(DocumentAction.class));
+                SyncWrites.of(
+                        env.fromSource(source, WatermarkStrategy.noWatermarks(), "redis-source")
+                                .process(new RecordMappingFunction(new RecordMapper(rules)))
+                                .map(new FailOnceAfterCheckpoint<>(index, 100))
+                                .returns(TypeInformation.of(SyncAction.class)));
         RedisToElasticsearchJob.writeDocuments(
                 actions,
-                new CountingSink<>(VersionedSinkITCase.sink(index, "unused-" + index, 50), index),
-                Duration.ofHours(1));
+                new CountingSink<>(VersionedSinkITCase.sink(index, "unused-" + index, 50), index));
         env.execute("replay after failure");
 
         assertThat(FailOnceAfterCheckpoint.hasFailed(index))

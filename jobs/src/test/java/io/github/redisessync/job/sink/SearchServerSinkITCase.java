@@ -6,8 +6,6 @@ import static io.github.redisessync.job.sink.VersionedSinkITCase.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.redisessync.connector.elasticsearch.DeadLetterOutputs;
-import io.github.redisessync.connector.elasticsearch.DeadLetterRejections;
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchDocumentSinkFactory;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchSinkOptions;
@@ -19,6 +17,8 @@ import io.github.redisessync.embedded.SearchServerKind;
 import io.github.redisessync.job.RedisToElasticsearchJob;
 import io.github.redisessync.job.SearchClient;
 import io.github.redisessync.job.cli.CliRun;
+import io.github.redisessync.job.deadletter.DeadLetterOutputs;
+import io.github.redisessync.job.deadletter.DeadLetterRejections;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -93,21 +93,30 @@ abstract class SearchServerSinkITCase {
     void versionFiveAfterVersionSevenKeepsSevenThroughTheGateAndAsASkippedConflict()
             throws Exception {
         String gated = createIndex(url, "gate", IndexDefinition.dynamic());
-        String direct = createIndex(url, "conflict", IndexDefinition.dynamic());
+        String conflict = createIndex(url, "conflict", IndexDefinition.dynamic());
         StreamExecutionEnvironment env = environment();
         RedisToElasticsearchJob.writeDocuments(
                 env.fromData(sevenThenFive(gated), TypeInformation.of(DocumentAction.class))
                         .setParallelism(1),
-                sink(url, gated, "unused-" + gated, 100),
-                Duration.ofHours(1));
-        // No gate, one action per bulk: the server itself answers 409 to version 5.
-        env.fromData(sevenThenFive(direct), TypeInformation.of(DocumentAction.class))
+                sink(url, gated, "unused-" + gated, 100));
+        List<DocumentAction> direct = sevenThenFive(conflict);
+        env.fromData(
+                        List.of(direct.get(0), direct.get(2)),
+                        TypeInformation.of(DocumentAction.class))
                 .setParallelism(1)
-                .sinkTo(sink(url, direct, "unused-" + direct, 1))
-                .setParallelism(1);
+                .sinkTo(sink(url, conflict, "unused-" + conflict, 1))
+                .uid("conflict-sink");
         env.execute("versions on " + expected());
+        // A later job whose gate never saw version 7, as after a restore from an older checkpoint:
+        // the server itself answers 409 to version 5, and the sink skips it.
+        StreamExecutionEnvironment later = environment();
+        RedisToElasticsearchJob.writeDocuments(
+                later.fromData(List.of(direct.get(1)), TypeInformation.of(DocumentAction.class))
+                        .setParallelism(1),
+                sink(url, conflict, "unused-" + conflict, 1));
+        later.execute("an older version on " + expected());
 
-        for (String index : List.of(gated, direct)) {
+        for (String index : List.of(gated, conflict)) {
             Map<String, JsonNode> documents = new SearchClient(url).allDocuments(index);
             assertThat(documents).as(index).containsOnlyKeys("a", "b");
             assertThat(documents.get("a").get("name").asText()).as(index).isEqualTo("seven");
@@ -127,14 +136,13 @@ abstract class SearchServerSinkITCase {
                                         index(index, "2", 1, "{\"age\":42}")),
                                 TypeInformation.of(DocumentAction.class))
                         .setParallelism(1),
-                sink(url, index, rejections, 100),
-                Duration.ofHours(1));
+                sink(url, index, rejections, 100));
         env.execute("mapping conflict on " + expected());
 
         assertThat(new SearchClient(url).allDocuments(index)).containsOnlyKeys("1", "2");
         List<RejectedDocument> rejected = RecordingRejections.recorded(rejections);
         assertThat(rejected).extracting(RejectedDocument::id).containsExactly("bad");
-        assertThat(rejected.get(0).redisKey()).isEqualTo("user:bad");
+        assertThat(rejected.get(0).origin()).isEqualTo("user:bad");
         assertThat(rejected.get(0).reason()).contains("failed to parse field [age]");
         assertThat(rejected.get(0).excerpt()).isEqualTo("{\"age\":\"old\"}");
     }
@@ -155,8 +163,7 @@ abstract class SearchServerSinkITCase {
                         .setParallelism(1),
                 ElasticsearchDocumentSinkFactory.create(
                         options,
-                        new DeadLetterRejections(DeadLetterOutputs.index(deadLetters, options))),
-                Duration.ofHours(1));
+                        new DeadLetterRejections(DeadLetterOutputs.index(deadLetters, options))));
         env.execute("dead-letter index on " + expected());
 
         Map<String, JsonNode> letters = new SearchClient(url).allDocuments(deadLetters);
@@ -195,8 +202,7 @@ abstract class SearchServerSinkITCase {
         StreamExecutionEnvironment env = environment();
         RedisToElasticsearchJob.writeDocuments(
                 env.fromData(actions, TypeInformation.of(DocumentAction.class)).setParallelism(1),
-                sink(url, index, "unused-" + index, 50),
-                Duration.ofHours(1));
+                sink(url, index, "unused-" + index, 50));
         env.execute("many bulks on " + expected());
 
         Map<String, JsonNode> documents = new SearchClient(url).allDocuments(index);

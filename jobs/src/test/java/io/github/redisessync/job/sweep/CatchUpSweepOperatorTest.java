@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
 import io.github.redisessync.connector.redis.source.RedisRecord;
+import io.github.redisessync.job.mapping.SyncAction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ class CatchUpSweepOperatorTest {
 
     @Test
     void watermarksPassWhileAMarkerWaitsForItsCheckpoint() throws Exception {
-        try (OneInputStreamOperatorTestHarness<RedisRecord, DocumentAction> harness =
+        try (OneInputStreamOperatorTestHarness<RedisRecord, SyncAction> harness =
                 harness(counting("watermarks", 3))) {
             harness.processElement(new StreamRecord<>(marker()));
             for (long w = 1; w <= 100; w++) {
@@ -59,7 +60,7 @@ class CatchUpSweepOperatorTest {
 
     @Test
     void sweepsOnlyAfterACheckpointTakenAfterTheMarker() throws Exception {
-        try (OneInputStreamOperatorTestHarness<RedisRecord, DocumentAction> harness =
+        try (OneInputStreamOperatorTestHarness<RedisRecord, SyncAction> harness =
                 harness(counting("after-checkpoint", 3))) {
             harness.snapshot(1, 1);
             harness.processElement(new StreamRecord<>(marker()));
@@ -74,7 +75,7 @@ class CatchUpSweepOperatorTest {
             runMailsUntil(harness, () -> actions(harness).size() == 3);
 
             assertThat(actions(harness))
-                    .extracting(DocumentAction::getId)
+                    .extracting(SyncAction::getId)
                     .containsExactly("0", "1", "2");
             assertThat(calls("after-checkpoint")).isEqualTo(1);
         }
@@ -83,7 +84,7 @@ class CatchUpSweepOperatorTest {
     @Test
     void emitsALargeResultInChunksThatCheckpointsCanInterleave() throws Exception {
         int size = CatchUpSweepOperator.CHUNK * 2 + 17;
-        try (OneInputStreamOperatorTestHarness<RedisRecord, DocumentAction> harness =
+        try (OneInputStreamOperatorTestHarness<RedisRecord, SyncAction> harness =
                 harness(counting("chunks", size))) {
             harness.processElement(new StreamRecord<>(marker()));
             harness.snapshot(1, 1);
@@ -110,7 +111,7 @@ class CatchUpSweepOperatorTest {
                     }
                     return deletes(2);
                 };
-        try (OneInputStreamOperatorTestHarness<RedisRecord, DocumentAction> harness =
+        try (OneInputStreamOperatorTestHarness<RedisRecord, SyncAction> harness =
                 harness(failingOnce)) {
             harness.processElement(new StreamRecord<>(marker()));
             harness.snapshot(1, 1);
@@ -130,7 +131,7 @@ class CatchUpSweepOperatorTest {
     @Test
     void aMarkerCheckpointedBeforeItsSweepSweepsAfterARestore() throws Exception {
         OperatorSubtaskState state;
-        try (OneInputStreamOperatorTestHarness<RedisRecord, DocumentAction> harness =
+        try (OneInputStreamOperatorTestHarness<RedisRecord, SyncAction> harness =
                 harness(counting("restore", 1))) {
             harness.processElement(new StreamRecord<>(marker()));
             state = harness.snapshot(1, 1);
@@ -141,7 +142,7 @@ class CatchUpSweepOperatorTest {
 
     /** Restores {@code state} into a new operator and counts the sweeps its checkpoint starts. */
     private static int restoredMarkers(OperatorSubtaskState state, String name) throws Exception {
-        try (OneInputStreamOperatorTestHarness<RedisRecord, DocumentAction> restored =
+        try (OneInputStreamOperatorTestHarness<RedisRecord, SyncAction> restored =
                 harness(counting(name, 1), state)) {
             restored.snapshot(7, 7);
             restored.notifyOfCompletedCheckpoint(7);
@@ -150,14 +151,14 @@ class CatchUpSweepOperatorTest {
         }
     }
 
-    private static OneInputStreamOperatorTestHarness<RedisRecord, DocumentAction> harness(
+    private static OneInputStreamOperatorTestHarness<RedisRecord, SyncAction> harness(
             Sweeper sweeper) throws Exception {
         return harness(sweeper, null);
     }
 
-    private static OneInputStreamOperatorTestHarness<RedisRecord, DocumentAction> harness(
+    private static OneInputStreamOperatorTestHarness<RedisRecord, SyncAction> harness(
             Sweeper sweeper, OperatorSubtaskState state) throws Exception {
-        OneInputStreamOperatorTestHarness<RedisRecord, DocumentAction> harness =
+        OneInputStreamOperatorTestHarness<RedisRecord, SyncAction> harness =
                 new OneInputStreamOperatorTestHarness<>(
                         new CatchUpSweepOperatorFactory(sweeper), RECORDS);
         if (state != null) {
@@ -179,10 +180,12 @@ class CatchUpSweepOperatorTest {
         return calls == null ? 0 : calls.get();
     }
 
-    private static List<DocumentAction> deletes(int count) {
-        List<DocumentAction> deletes = new ArrayList<>();
+    private static List<SyncAction> deletes(int count) {
+        List<SyncAction> deletes = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            deletes.add(DocumentAction.delete("orders", String.valueOf(i), 42, "order:" + i));
+            deletes.add(
+                    SyncAction.write(
+                            DocumentAction.delete("orders", String.valueOf(i), 42, "order:" + i)));
         }
         return deletes;
     }
@@ -191,12 +194,12 @@ class CatchUpSweepOperatorTest {
         return RedisRecord.catchUpFinished(List.of("order:*"), 1_000, 0);
     }
 
-    private static List<DocumentAction> actions(
-            OneInputStreamOperatorTestHarness<RedisRecord, DocumentAction> harness) {
-        List<DocumentAction> actions = new ArrayList<>();
+    private static List<SyncAction> actions(
+            OneInputStreamOperatorTestHarness<RedisRecord, SyncAction> harness) {
+        List<SyncAction> actions = new ArrayList<>();
         for (Object element : harness.getOutput()) {
             if (element instanceof StreamRecord) {
-                actions.add((DocumentAction) ((StreamRecord<?>) element).getValue());
+                actions.add((SyncAction) ((StreamRecord<?>) element).getValue());
             }
         }
         return actions;
@@ -204,8 +207,7 @@ class CatchUpSweepOperatorTest {
 
     /** Waits for the next mail of the task and runs it. */
     private static void runOneMail(
-            OneInputStreamOperatorTestHarness<RedisRecord, DocumentAction> harness)
-            throws Exception {
+            OneInputStreamOperatorTestHarness<RedisRecord, SyncAction> harness) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         Optional<Mail> mail;
         while ((mail = harness.getTaskMailbox().tryTake(TaskMailbox.MIN_PRIORITY)).isEmpty()) {
@@ -219,7 +221,7 @@ class CatchUpSweepOperatorTest {
 
     /** Runs the task's mails, as its mailbox thread would, until {@code condition} holds. */
     private static void runMailsUntil(
-            OneInputStreamOperatorTestHarness<RedisRecord, DocumentAction> harness,
+            OneInputStreamOperatorTestHarness<RedisRecord, SyncAction> harness,
             java.util.function.BooleanSupplier condition)
             throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();

@@ -9,6 +9,7 @@ import io.github.redisessync.embedded.ElasticsearchDistributionNode;
 import io.github.redisessync.embedded.ElasticsearchHttp;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
+import io.github.redisessync.job.mapping.SyncAction;
 import io.github.redisessync.testing.TestServices;
 import java.net.URI;
 import java.nio.file.Files;
@@ -54,7 +55,10 @@ class CatchUpSweepSecretsITCase {
 
             CatchUpSweep shipped =
                     InstantiationUtil.clone(built, CatchUpSweep.class.getClassLoader());
-            List<DocumentAction> deletes = shipped.sweep(List.of(prefix + "*"));
+            List<DocumentAction> deletes =
+                    shipped.sweep(List.of(prefix + "*")).stream()
+                            .map(SyncAction::getDocument)
+                            .toList();
 
             assertThat(deletes)
                     .extracting(DocumentAction::getOp, DocumentAction::getId)

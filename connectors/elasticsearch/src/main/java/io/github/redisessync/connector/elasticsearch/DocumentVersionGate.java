@@ -13,15 +13,16 @@ import org.apache.flink.util.Collector;
  * Keyed by {@link DocumentAction#documentKey()}: passes an action on only if its version is newer
  * than the last one passed for the same document, and counts the others as stale writes skipped.
  *
- * <p>Why a gate when the emitter writes with {@code external_gte}: Elasticsearch answers an older
- * version with a 409, and the 3.0.1 writer fails the job on any failed bulk item, so stale writes
- * must not be sent at all (the sink's listener drops 409s only as a second line of defence).
- * Deletes leave their version here as a tombstone, which also covers the time after Elasticsearch
- * has forgotten its own delete tombstone ({@code index.gc_deletes}, 60 s by default): a late, older
- * index of a deleted document is dropped here instead of resurrecting it. The state lives for
- * {@code ttl} after the last write of a document; a reordering longer than that (none is: actions
- * of one key are minutes apart at most, and a restored job re-reads every key it replays) could let
- * an older write through, which Elasticsearch then still refuses while it holds a newer version or
+ * <p>Why a gate when the sink writes with {@code external_gte}: a stale write would cost a place in
+ * a bulk and a 409 that the writer can only count, and Elasticsearch forgets its own delete
+ * tombstones. The sink adds the gate itself, in front of its writers ({@link
+ * ElasticsearchDocumentSink#addPreWriteTopology}), so no caller can leave it out. Deletes leave
+ * their version here as a tombstone, which also covers the time after Elasticsearch has forgotten
+ * its own delete tombstone ({@code index.gc_deletes}, 60 s by default): a late, older index of a
+ * deleted document is dropped here instead of resurrecting it. The state lives for {@code ttl}
+ * after the last write of a document; a reordering longer than that (none is: actions of one key
+ * are minutes apart at most, and a restored job re-reads every key it replays) could let an older
+ * write through, which Elasticsearch then still refuses while it holds a newer version or
  * tombstone.
  *
  * <p>If the Redis clock steps backwards, reads carry versions lower than ones already written: the
@@ -64,9 +65,6 @@ public class DocumentVersionGate
     @Override
     public void processElement(DocumentAction action, Context ctx, Collector<DocumentAction> out)
             throws Exception {
-        if (!action.isWrite()) {
-            return; // a signal for the operators before the gate, not for Elasticsearch
-        }
         Long last = lastVersion.value();
         if (last != null && action.getVersion() <= last) {
             staleWrites.inc();

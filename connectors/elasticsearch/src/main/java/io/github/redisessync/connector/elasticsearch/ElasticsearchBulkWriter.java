@@ -110,9 +110,6 @@ final class ElasticsearchBulkWriter implements SinkWriter<DocumentAction> {
     @Override
     public void write(DocumentAction action, Context context)
             throws IOException, InterruptedException {
-        if (!action.isWrite()) {
-            return; // a signal between the job's operators; the gate drops them before us
-        }
         if (action.getOp() == DocumentAction.Op.INDEX
                 && (action.getSource() == null
                         || !BulkRequestBody.isSingleLine(action.getSource()))) {
@@ -134,7 +131,7 @@ final class ElasticsearchBulkWriter implements SinkWriter<DocumentAction> {
             enqueueBuffer();
         }
         // Stored here too when many pile up between checkpoints, so their buffer stays bounded.
-        if (rejections.pending() >= DeadLetterOutput.FLUSH_AT) {
+        if (rejections.pending() >= RejectedDocumentHandler.FLUSH_AT) {
             rejections.flush();
         }
     }
@@ -259,8 +256,8 @@ final class ElasticsearchBulkWriter implements SinkWriter<DocumentAction> {
                                     + action.getIndex()
                                     + "/"
                                     + action.getId()
-                                    + " (key "
-                                    + action.getRedisKey()
+                                    + " (from "
+                                    + action.getOrigin()
                                     + ") with "
                                     + item.status()
                                     + " "
@@ -382,7 +379,7 @@ final class ElasticsearchBulkWriter implements SinkWriter<DocumentAction> {
         rejected.inc();
         rejections.rejected(
                 new RejectedDocument(
-                        action.getRedisKey(),
+                        action.getOrigin(),
                         action.getIndex(),
                         action.getId(),
                         action.getVersion(),

@@ -10,6 +10,8 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
+import org.apache.flink.streaming.api.connector.sink2.SupportsPreWriteTopology;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 import org.slf4j.Logger;
@@ -21,11 +23,18 @@ import org.slf4j.LoggerFactory;
  * and NDJSON to every one of them (no compatibility headers, no product check).
  *
  * <p>At-least-once, no committer: each writer flushes before every checkpoint, and every write
- * carries its Redis version, so replays and reordering leave the newest read in the index.
+ * carries its version, so replays and reordering leave the newest in the index. In front of its
+ * writers the sink keys the actions by document and passes them through a {@link
+ * DocumentVersionGate}: all writes of one document reach one writer, in order, and stale ones are
+ * dropped before they take a place in a bulk.
  */
-public final class ElasticsearchDocumentSink implements Sink<DocumentAction> {
+public final class ElasticsearchDocumentSink
+        implements Sink<DocumentAction>, SupportsPreWriteTopology<DocumentAction> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchDocumentSink.class);
+
+    /** The name of the gate in front of the writers, and the end of its uid. */
+    public static final String VERSION_GATE = "version-gate";
 
     private final List<String> urls;
     private final RejectedDocumentHandler rejections;
@@ -34,6 +43,7 @@ public final class ElasticsearchDocumentSink implements Sink<DocumentAction> {
     private final BulkLimits limits;
     private final long connectTimeoutMillis;
     private final long socketTimeoutMillis;
+    private final Duration versionGateTtl;
 
     ElasticsearchDocumentSink(
             List<String> urls,
@@ -42,7 +52,8 @@ public final class ElasticsearchDocumentSink implements Sink<DocumentAction> {
             ElasticsearchTls tls,
             BulkLimits limits,
             long connectTimeoutMillis,
-            long socketTimeoutMillis) {
+            long socketTimeoutMillis,
+            Duration versionGateTtl) {
         this.urls = List.copyOf(urls);
         this.rejections = rejections;
         this.credentials = credentials;
@@ -50,6 +61,21 @@ public final class ElasticsearchDocumentSink implements Sink<DocumentAction> {
         this.limits = limits;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.socketTimeoutMillis = socketTimeoutMillis;
+        this.versionGateTtl = versionGateTtl;
+    }
+
+    /**
+     * Keys the actions by document into the version gate; the writers follow it on the same
+     * subtasks (forward, chained), so the writer of a document is its gate's. Flink prefixes the
+     * gate's uid with the sink's: with a sink uid {@code U}, the gate's is {@code "U:
+     * version-gate"}, stable across restores and unique per sink.
+     */
+    @Override
+    public DataStream<DocumentAction> addPreWriteTopology(DataStream<DocumentAction> actions) {
+        return actions.keyBy(DocumentAction::documentKey)
+                .process(new DocumentVersionGate(versionGateTtl))
+                .uid(VERSION_GATE)
+                .name(VERSION_GATE);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.github.redisessync.connector.elasticsearch;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -9,6 +10,19 @@ import org.apache.flink.configuration.Configuration;
 public final class ElasticsearchDocumentSinkFactory {
 
     private ElasticsearchDocumentSinkFactory() {}
+
+    private static Duration versionGateTtl(Configuration options) {
+        Duration ttl = options.get(ElasticsearchSinkOptions.VERSION_GATE_TTL);
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException(
+                    "Setting '"
+                            + ElasticsearchSinkOptions.VERSION_GATE_TTL.key()
+                            + "' must be positive, was "
+                            + ttl
+                            + ".");
+        }
+        return ttl;
+    }
 
     /** The document sink; documents Elasticsearch rejects are logged as dead letters. */
     public static Sink<DocumentAction> create(Configuration options) {
@@ -55,6 +69,7 @@ public final class ElasticsearchDocumentSinkFactory {
                 tls,
                 BulkLimits.of(options),
                 options.get(ElasticsearchSinkOptions.CONNECTION_TIMEOUT).toMillis(),
-                options.get(ElasticsearchSinkOptions.SOCKET_TIMEOUT).toMillis());
+                options.get(ElasticsearchSinkOptions.SOCKET_TIMEOUT).toMillis(),
+                versionGateTtl(options));
     }
 }

@@ -5,7 +5,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs each rejected document as one WARN line of the {@code io.github.redisessync.deadletter}
- * logger, the same logger the job's mapping dead letters use.
+ * logger: the sink's default, for callers that keep no dead letters of their own.
  */
 public final class LogRejectedDocuments implements RejectedDocumentHandler {
     private static final long serialVersionUID = 1L;
@@ -14,14 +14,10 @@ public final class LogRejectedDocuments implements RejectedDocumentHandler {
 
     @Override
     public void rejected(RejectedDocument document) {
-        log(document);
-    }
-
-    static void log(RejectedDocument document) {
         DEAD_LETTERS.warn(
-                "Dead letter: key '{}' (index {}, id {}): Elasticsearch rejected the document: {}"
+                "Dead letter: '{}' (index {}, id {}): the server rejected the document: {}"
                         + " Value: {}",
-                document.redisKey(),
+                document.origin(),
                 document.index(),
                 document.id(),
                 document.reason(),

@@ -6,7 +6,7 @@ import java.io.Serializable;
 public final class RejectedDocument implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final String redisKey;
+    private final String origin;
     private final String index;
     private final String id;
     private final long version;
@@ -14,8 +14,8 @@ public final class RejectedDocument implements Serializable {
     private final String excerpt;
 
     public RejectedDocument(
-            String redisKey, String index, String id, long version, String reason, String excerpt) {
-        this.redisKey = redisKey;
+            String origin, String index, String id, long version, String reason, String excerpt) {
+        this.origin = origin;
         this.index = index;
         this.id = id;
         this.version = version;
@@ -23,11 +23,9 @@ public final class RejectedDocument implements Serializable {
         this.excerpt = excerpt;
     }
 
-    /**
-     * The Redis key, or {@code null} when the request did not come from a {@link DocumentAction}.
-     */
-    public String redisKey() {
-        return redisKey;
+    /** The {@link DocumentAction#getOrigin() origin} of the document, or {@code null}. */
+    public String origin() {
+        return origin;
     }
 
     public String index() {
@@ -54,6 +52,6 @@ public final class RejectedDocument implements Serializable {
 
     @Override
     public String toString() {
-        return "key=" + redisKey + " index=" + index + " id=" + id + " reason=" + reason;
+        return "origin=" + origin + " index=" + index + " id=" + id + " reason=" + reason;
     }
 }

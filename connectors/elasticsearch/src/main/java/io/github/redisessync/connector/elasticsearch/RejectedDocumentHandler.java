@@ -15,6 +15,9 @@ import org.apache.flink.metrics.MetricGroup;
  */
 public interface RejectedDocumentHandler extends Serializable {
 
+    /** Pending rejections past which the writer has them stored at once, bounding the buffer. */
+    int FLUSH_AT = 500;
+
     /** Called once per sink writer, before any document is rejected. */
     default void open(int subtask, String jobName, MetricGroup metrics) {}
 

@@ -1,7 +1,6 @@
 package io.github.redisessync.connector.elasticsearch;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -67,12 +66,5 @@ class BulkRequestBodyTest {
         assertThat(BulkRequestBody.isSingleLine(utf8("{\"a\":\"x\\ny\"}"))).isTrue();
         assertThat(BulkRequestBody.isSingleLine(utf8("{\n\"a\":1}"))).isFalse();
         assertThat(BulkRequestBody.isSingleLine(utf8("{\"a\":1}\r"))).isFalse();
-    }
-
-    @Test
-    void signalsAreNoWrites() {
-        DocumentAction refresh = DocumentAction.refresh("i", "1", 1L);
-        assertThatThrownBy(() -> BulkRequestBody.of(List.of(refresh)))
-                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -73,16 +73,6 @@ class DocumentVersionGateTest {
     }
 
     @Test
-    void signalsAreNeitherPassedNorCountedNorRemembered() throws Exception {
-        process(DocumentAction.refresh("rollup-x", "g", 100));
-        process(DocumentAction.catchUpFinished(List.of("users"), 100));
-        process(index("rollup-x", "g", 50)); // the refresh at 100 left no version behind
-
-        assertThat(passed()).containsExactly("INDEX rollup-x/g@50");
-        assertThat(staleWritesSkipped()).isZero();
-    }
-
-    @Test
     void aDeleteIsATombstoneForTheTtlAfterItAndIsForgottenThen() throws Exception {
         process(index("users", "1", 10));
         harness.setStateTtlProcessingTime(1_000);

@@ -242,7 +242,8 @@ class ElasticsearchSecurityITCase {
         env.fromData(actions, TypeInformation.of(DocumentAction.class))
                 .sinkTo(
                         ElasticsearchDocumentSinkFactory.create(
-                                options, new LogRejectedDocuments(), environment));
+                                options, new LogRejectedDocuments(), environment))
+                .uid("elasticsearch-sink"); // its version gate's state is named after it
         env.execute("security " + index);
     }
 

@@ -1,10 +1,9 @@
-package io.github.redisessync.job.sink;
+package io.github.redisessync.job.deadletter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.redisessync.connector.elasticsearch.DeadLetterOutputs;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchIndexManager;
 import io.github.redisessync.connector.elasticsearch.IndexDefinition;
 import io.github.redisessync.job.SearchClient;
@@ -141,7 +140,9 @@ class DeadLetterTargetsITCase {
             String jobName = "dead letters " + run;
             JobClient job = SyncJobs.start(settings, jobName);
             try {
+                // Each index's writes may sit in another writer's bulk: wait for both.
                 Await.until("the good documents", TIMEOUT, () -> ids(es, users).contains("1"));
+                Await.until("the good product", TIMEOUT, () -> ids(es, products).contains("1"));
                 Await.until("both dead letters", TIMEOUT, () -> stored.get().size() >= 2);
                 assertThat(ids(es, products)).containsExactly("1");
 

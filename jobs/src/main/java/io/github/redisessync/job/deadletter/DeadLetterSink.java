@@ -1,8 +1,5 @@
-package io.github.redisessync.job;
+package io.github.redisessync.job.deadletter;
 
-import io.github.redisessync.connector.elasticsearch.DeadLetterOutput;
-import io.github.redisessync.connector.elasticsearch.DeadLetterOutputs;
-import io.github.redisessync.connector.elasticsearch.DeadLetterRecord;
 import io.github.redisessync.job.mapping.DeadLetter;
 import java.io.IOException;
 import java.time.Instant;
@@ -23,8 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public class DeadLetterSink implements Sink<DeadLetter> {
     private static final long serialVersionUID = 1L;
-    private static final Logger DEAD_LETTERS =
-            LoggerFactory.getLogger("io.github.redisessync.deadletter");
+    static final Logger DEAD_LETTERS = LoggerFactory.getLogger("io.github.redisessync.deadletter");
 
     private final DeadLetterOutputs outputs;
 

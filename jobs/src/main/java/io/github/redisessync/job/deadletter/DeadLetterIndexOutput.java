@@ -1,4 +1,4 @@
-package io.github.redisessync.connector.elasticsearch;
+package io.github.redisessync.job.deadletter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

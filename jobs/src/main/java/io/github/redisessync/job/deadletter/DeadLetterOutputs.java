@@ -1,5 +1,10 @@
-package io.github.redisessync.connector.elasticsearch;
+package io.github.redisessync.job.deadletter;
 
+import io.github.redisessync.connector.elasticsearch.ElasticsearchCredentials;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchRestClients;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchSinkOptions;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchTls;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchUrls;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,8 +14,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.SimpleCounter;
-import org.apache.http.Header;
-import org.apache.http.message.BasicHeader;
 import org.elasticsearch.client.RestClient;
 
 /**
@@ -115,15 +118,9 @@ public final class DeadLetterOutputs implements Serializable {
             return new DeadLetterFileOutput(
                     fileOf(Path.of(file), stage, subtask), written, failures);
         }
-        Header[] headers =
-                credentials
-                        .authorization()
-                        .map(value -> new Header[] {new BasicHeader("Authorization", value)})
-                        .orElse(new Header[0]);
         RestClient client =
-                ElasticsearchRestClients.builder(hosts, tls, connectTimeout, socketTimeout)
-                        .setDefaultHeaders(headers)
-                        .build();
+                ElasticsearchRestClients.create(
+                        hosts, credentials, tls, connectTimeout, socketTimeout);
         return new DeadLetterIndexOutput(
                 client, index, maxRetries, firstDelayMillis, written, failures);
     }

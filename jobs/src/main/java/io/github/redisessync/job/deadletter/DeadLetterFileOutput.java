@@ -1,4 +1,4 @@
-package io.github.redisessync.connector.elasticsearch;
+package io.github.redisessync.job.deadletter;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,7 +1,9 @@
-package io.github.redisessync.connector.elasticsearch;
+package io.github.redisessync.job.deadletter;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.redisessync.connector.elasticsearch.IndexDefinition;
+import io.github.redisessync.connector.elasticsearch.RejectedDocument;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -94,7 +96,7 @@ public final class DeadLetterRecord implements Serializable {
     public static DeadLetterRecord rejected(RejectedDocument document, Instant time, String job) {
         return new DeadLetterRecord(
                 ELASTICSEARCH,
-                document.redisKey(),
+                document.origin(),
                 document.index(),
                 document.id(),
                 document.version(),

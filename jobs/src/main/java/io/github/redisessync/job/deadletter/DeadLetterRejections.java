@@ -1,12 +1,14 @@
-package io.github.redisessync.connector.elasticsearch;
+package io.github.redisessync.job.deadletter;
 
+import io.github.redisessync.connector.elasticsearch.RejectedDocument;
+import io.github.redisessync.connector.elasticsearch.RejectedDocumentHandler;
 import java.io.IOException;
 import java.time.Instant;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
- * Logs each rejected document as {@link LogRejectedDocuments} does and stores it in the configured
- * dead-letter target as a {@link DeadLetterRecord} of stage {@code elasticsearch}.
+ * Logs each rejected document as one WARN line, like the mapping's dead letters, and stores it in
+ * the configured dead-letter target as a {@link DeadLetterRecord} of stage {@code elasticsearch}.
  */
 public final class DeadLetterRejections implements RejectedDocumentHandler {
     private static final long serialVersionUID = 1L;
@@ -27,7 +29,14 @@ public final class DeadLetterRejections implements RejectedDocumentHandler {
 
     @Override
     public void rejected(RejectedDocument document) {
-        LogRejectedDocuments.log(document);
+        DeadLetterSink.DEAD_LETTERS.warn(
+                "Dead letter: key '{}' (index {}, id {}): the server rejected the document: {}"
+                        + " Value: {}",
+                document.origin(),
+                document.index(),
+                document.id(),
+                document.reason(),
+                document.excerpt());
         if (output != null) {
             output.add(DeadLetterRecord.rejected(document, Instant.now(), jobName));
         }

@@ -1,5 +1,6 @@
-package io.github.redisessync.connector.elasticsearch;
+package io.github.redisessync.job.deadletter;
 
+import io.github.redisessync.connector.elasticsearch.RejectedDocumentHandler;
 import java.io.IOException;
 
 /**
@@ -11,7 +12,7 @@ import java.io.IOException;
 public interface DeadLetterOutput extends AutoCloseable {
 
     /** Buffered records past which the task thread stores them at once, bounding the buffer. */
-    int FLUSH_AT = 500;
+    int FLUSH_AT = RejectedDocumentHandler.FLUSH_AT;
 
     /** Keeps nothing: the {@code log} target, where the log line is the record. */
     DeadLetterOutput NONE =
