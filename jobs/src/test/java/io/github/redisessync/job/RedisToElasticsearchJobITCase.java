@@ -12,7 +12,6 @@ import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -127,19 +126,15 @@ class RedisToElasticsearchJobITCase {
         assertThat(documents.get("awkward").get("zip").isTextual()).isTrue();
     }
 
+    /**
+     * Every value with Redis's very text: the sink writes the mapped JSON as it is (3.50 stays).
+     */
     private static void assertSameFields(String id, JsonNode document, Map<String, String> hash) {
         Map<String, String> fields = new HashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = document.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             JsonNode value = field.getValue();
             String text = value.isTextual() ? value.asText() : value.toString();
-            if (value.isFloatingPointNumber()) {
-                // The 7.x client re-encodes decimals as doubles (3.50 arrives as 3.5): same value.
-                assertThat(value.decimalValue())
-                        .as("document %s field %s", id, field.getKey())
-                        .isEqualByComparingTo(new BigDecimal(hash.get(field.getKey())));
-                text = hash.get(field.getKey());
-            }
             fields.put(field.getKey(), text);
         }
         assertThat(fields).as("document %s", id).isEqualTo(hash);

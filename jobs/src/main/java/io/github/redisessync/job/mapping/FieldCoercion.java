@@ -9,10 +9,9 @@ import java.util.regex.Pattern;
  * <p>Values are not reformatted: a number whose text is already a JSON number is written as that
  * very text; one that Elasticsearch can read but JSON cannot ({@code 007}, {@code +5}) is kept as
  * the original string for Elasticsearch to coerce; dates stay strings and are parsed by the
- * mapping's format. (The 7.x REST client re-encodes each bulk source, which writes decimals as the
- * shortest double: {@code 3.50} is stored as {@code 3.5}, the same double the field indexes.) Text
- * that is not a value of the declared type is refused, so that the record is dead-lettered instead
- * of failing the bulk request.
+ * mapping's format; the sink writes the document's bytes as they are, so {@code 3.50} stays {@code
+ * 3.50} in {@code _source}. Text that is not a value of the declared type is refused, so that the
+ * record is dead-lettered instead of failing the bulk request.
  */
 enum FieldCoercion {
     /** Written as the string it is: keyword, text, date, ip and anything undeclared. */
