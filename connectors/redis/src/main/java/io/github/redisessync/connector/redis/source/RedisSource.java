@@ -180,7 +180,9 @@ public class RedisSource
                             node,
                             database,
                             mode,
-                            config.get(RedisSourceOptions.TAIL_CHANNEL),
+                            mode == RedisTailMode.STREAM
+                                    ? config.get(RedisSourceOptions.TAIL_STREAM)
+                                    : config.get(RedisSourceOptions.TAIL_CHANNEL),
                             patterns,
                             false));
         }

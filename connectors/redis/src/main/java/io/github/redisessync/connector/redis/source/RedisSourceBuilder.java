@@ -98,13 +98,15 @@ public class RedisSourceBuilder {
     }
 
     /**
-     * Follows changes after the snapshot: keyspace notifications or an application channel. The
-     * subscription opens before the scan starts, so no change between the two is lost.
+     * Follows changes after the snapshot: keyspace notifications, an application channel or a
+     * stream. The subscription opens (or the stream's last entry is taken) before the scan starts,
+     * so no change between the two is lost.
      */
     public RedisSourceBuilder setTailMode(RedisTailMode mode) {
         if (mode == null) {
             throw new IllegalArgumentException(
-                    RedisSourceOptions.TAIL_MODE.key() + " must be NONE, KEYSPACE or CHANNEL.");
+                    RedisSourceOptions.TAIL_MODE.key()
+                            + " must be NONE, KEYSPACE, CHANNEL or STREAM.");
         }
         config.set(RedisSourceOptions.TAIL_MODE, mode);
         return this;
@@ -114,6 +116,16 @@ public class RedisSourceBuilder {
     public RedisSourceBuilder setTailChannel(String channel) {
         checkChannel(channel);
         config.set(RedisSourceOptions.TAIL_CHANNEL, channel);
+        return this;
+    }
+
+    /** The stream writers append their changes to, for {@link RedisTailMode#STREAM}. */
+    public RedisSourceBuilder setTailStream(String stream) {
+        if (stream == null || stream.isEmpty()) {
+            throw new IllegalArgumentException(
+                    RedisSourceOptions.TAIL_STREAM.key() + " must name a stream, was empty.");
+        }
+        config.set(RedisSourceOptions.TAIL_STREAM, stream);
         return this;
     }
 

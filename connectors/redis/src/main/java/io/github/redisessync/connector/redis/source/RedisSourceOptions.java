@@ -118,15 +118,26 @@ public final class RedisSourceOptions {
                     .withDescription(
                             "How changes are followed after and during the snapshot: NONE (a"
                                     + " bounded snapshot), KEYSPACE (keyspace notifications,"
-                                    + " which need notify-keyspace-events on the server) or"
+                                    + " which need notify-keyspace-events on the server),"
                                     + " CHANNEL (writers publish the changed key, or a JSON"
-                                    + " change record, on tail.channel).");
+                                    + " change record, on tail.channel) or STREAM (writers XADD"
+                                    + " the changed key to tail.stream, which a restored job"
+                                    + " reads on from its checkpointed entry).");
 
     public static final ConfigOption<String> TAIL_CHANNEL =
             ConfigOptions.key("tail.channel")
                     .stringType()
                     .defaultValue("mychannel")
                     .withDescription("The application channel of tail.mode CHANNEL.");
+
+    public static final ConfigOption<String> TAIL_STREAM =
+            ConfigOptions.key("tail.stream")
+                    .stringType()
+                    .defaultValue("redis-es-sync:changes")
+                    .withDescription(
+                            "The Redis Stream of tail.mode STREAM: writers XADD an entry whose"
+                                    + " field 'key' names the changed key, in the same atomic"
+                                    + " step as the write.");
 
     public static final ConfigOption<Integer> TAIL_BUFFER_SIZE =
             ConfigOptions.key("tail.buffer-size")

@@ -13,5 +13,12 @@ public enum RedisTailMode {
      * An application channel: writers {@code PUBLISH} the key they changed, or a JSON change record
      * naming it, on a channel of their choice; see {@code RedisChangePublisher}.
      */
-    CHANNEL
+    CHANNEL,
+    /**
+     * A change log on a Redis Stream: writers {@code XADD} an entry naming the changed key ({@code
+     * key}) in the same atomic step as their write. Unlike pub/sub it can be replayed: the tail
+     * checkpoints the last entry it handed on, and a restored job reads on from there instead of
+     * rescanning.
+     */
+    STREAM
 }

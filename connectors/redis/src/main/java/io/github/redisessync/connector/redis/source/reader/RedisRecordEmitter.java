@@ -3,13 +3,14 @@ package io.github.redisessync.connector.redis.source.reader;
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.connector.redis.source.split.RedisScanSplitState;
 import io.github.redisessync.connector.redis.source.split.RedisSourceSplitState;
+import io.github.redisessync.connector.redis.source.split.RedisTailSplitState;
 import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.connector.base.source.reader.RecordEmitter;
 import org.apache.flink.metrics.Counter;
 
 /**
- * Emits records and moves a scan split's state to each SCAN position the split reader reports (a
- * tail split has no position).
+ * Emits records and moves a split's state to each position the split reader reports: a scan split's
+ * SCAN position, a stream tail's last entry (a pub/sub tail has no position).
  *
  * <p>Timestamps: a tail split's record carries the Redis time of its read in milliseconds; a scan
  * split's record carries none, because a SCAN reads keys in hash order, not in time order. With
@@ -43,6 +44,8 @@ public class RedisRecordEmitter
             if (!element.record().isCatchUpMarker()) {
                 recordsEmitted.inc();
             }
+        } else if (element.streamPosition() != null) {
+            ((RedisTailSplitState) splitState).advanceTo(element.streamPosition());
         } else {
             ((RedisScanSplitState) splitState)
                     .advanceTo(element.patternIndex(), element.cursor(), element.keysScanned());

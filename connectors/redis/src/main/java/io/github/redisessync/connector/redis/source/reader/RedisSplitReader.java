@@ -11,6 +11,7 @@ import io.github.redisessync.connector.redis.source.split.RedisTailSplit;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -92,6 +93,8 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
     private RedisTailSplit tail;
     // Volatile: the tailSubscribed gauge reads it from the metrics reporter's thread.
     private volatile RedisTailSubscription subscription;
+    // Instead of the subscription for a stream tail; volatile for the same gauge.
+    private volatile RedisStreamTail streamTail;
     private RedisKeyScan rescan;
     private long rescanKeys;
     private long rescanStartVersion;
@@ -129,10 +132,14 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
     public RecordsWithSplitIds<RedisSplitElement> fetch() throws IOException {
         RecordsBySplits.Builder<RedisSplitElement> out = new RecordsBySplits.Builder<>();
         if (tail != null) {
-            healGaps();
+            if (tail.mode() == RedisTailMode.STREAM) {
+                openStream(out);
+            } else {
+                healGaps();
+            }
             if (changesTurn || (current == null && pendingScans.isEmpty() && rescan == null)) {
                 changesTurn = false;
-                if (readChanges(out)) {
+                if (readChanges(out, 0)) {
                     return out.build();
                 }
             }
@@ -181,7 +188,7 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
     /** Whether the tail's subscription is open (false without a tail, or after it ended). */
     boolean tailSubscribed() {
         RedisTailSubscription current = subscription;
-        return current != null && !current.isLost();
+        return streamTail != null || (current != null && !current.isLost());
     }
 
     /** The Redis client id of the tail's pub/sub connection, or -1 without one (or refused). */
@@ -247,6 +254,54 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
         }
     }
 
+    /**
+     * Opens a stream tail once: reads on from the checkpointed position, or, the first time, from
+     * the stream's last entry, taken before the first SCAN so that a write after it is in the
+     * stream and one before it is found by the scan. Entries removed after the position before they
+     * were read are a gap, healed by a rescan as for pub/sub. The position is handed to the split's
+     * state at once, so a checkpoint before the first entry records it.
+     */
+    private void openStream(RecordsBySplits.Builder<RedisSplitElement> out) throws IOException {
+        if (streamTail != null) {
+            return;
+        }
+        ensureConnection(tail.database());
+        String stream = tail.channel();
+        String position = tail.streamPosition();
+        String gap = null;
+        if (!position.isEmpty()) {
+            gap = RedisStreamTail.lossAfter(connection, stream, position);
+        } else if (tail.isResumed()) {
+            gap = "the tail was restored without a stream position";
+        }
+        String start =
+                position.isEmpty() || gap != null
+                        ? RedisStreamTail.lastId(connection, stream)
+                        : position;
+        if (gap != null) {
+            metrics.gaps.inc();
+            metrics.catchUps.inc();
+            LOG.warn(
+                    "Gap in the tail {}: {}. Reading on from {}, then rescanning {} from cursor 0.",
+                    tail.splitId(),
+                    gap,
+                    start,
+                    tail.keyPatterns());
+            rescan = RedisKeyScan.fromStart(tail.keyPatterns());
+            rescanKeys = 0;
+            rescanStartVersion = serverTimeMicros();
+        }
+        streamTail = RedisStreamTail.at(tail, start);
+        out.add(tail.splitId(), RedisSplitElement.streamPosition(start));
+        LOG.info(
+                "Reading {} from stream {} after entry {}{} on {}",
+                tail.splitId(),
+                stream,
+                start,
+                position.isEmpty() ? "" : " (restored position " + position + ")",
+                connection.description());
+    }
+
     /** The server's {@code TIME} in µs, the clock of every version. */
     private long serverTimeMicros() throws IOException {
         List<byte[]> time = connection.call(connection.async().time(), "TIME");
@@ -255,16 +310,35 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
         return seconds * 1_000_000L + micros;
     }
 
-    /** Re-reads a batch of dirty keys and of keys whose TTL ran out; false when there were none. */
-    private boolean readChanges(RecordsBySplits.Builder<RedisSplitElement> out) throws IOException {
-        List<byte[]> keys = changes.drain(batchSize);
+    /**
+     * Re-reads a batch of dirty keys (or of the keys of the next stream entries, waiting up to
+     * {@code blockMillis} for one) and of keys whose TTL ran out; false when there were none.
+     */
+    private boolean readChanges(RecordsBySplits.Builder<RedisSplitElement> out, long blockMillis)
+            throws IOException {
+        List<byte[]> keys;
+        String streamId = null;
+        if (streamTail != null) {
+            RedisStreamTail.Batch batch = streamTail.read(connection, batchSize, blockMillis);
+            metrics.changesReceived.inc(batch.entries);
+            keys = new ArrayList<>(batch.keys);
+            streamId = batch.lastId;
+        } else {
+            keys = changes.drain(batchSize);
+        }
         if (keys.size() < batchSize) {
             keys.addAll(expiryChecks.due(System.nanoTime(), batchSize - keys.size()));
         }
-        if (keys.isEmpty()) {
+        if (keys.isEmpty() && streamId == null) {
             return false;
         }
-        emitRecords(tail.splitId(), keyReader.read(keys), out);
+        if (!keys.isEmpty()) {
+            emitRecords(tail.splitId(), keyReader.read(keys), out);
+        }
+        if (streamId != null) {
+            // After the records of its entries: a checkpoint before it reads them again.
+            out.add(tail.splitId(), RedisSplitElement.streamPosition(streamId));
+        }
         idleOnce = false;
         return true;
     }
@@ -351,24 +425,30 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
     }
 
     private void waitForChanges(RecordsBySplits.Builder<RedisSplitElement> out) throws IOException {
+        long waitMillis =
+                Math.min(
+                        IDLE_WAIT_MILLIS,
+                        expiryChecks.nanosUntilNext(System.nanoTime()) / 1_000_000);
+        if (streamTail != null) {
+            // XREAD waits on the server (BLOCK 0 would wait forever, hence at least 1 ms).
+            if (!readChanges(out, stopWhenIdle ? 0 : Math.max(1, waitMillis)) && stopWhenIdle) {
+                if (idleOnce) {
+                    finishTail(out);
+                    return;
+                }
+                idleOnce = true;
+            }
+            return;
+        }
         if (stopWhenIdle && changes.isEmpty() && !changes.takeOverflow()) {
             if (idleOnce) {
-                // A second quiet look: the scan is done and nothing is pending.
-                LOG.info("Tail {} is idle and the scan is done; finishing it.", tail.splitId());
-                out.addFinishedSplit(tail.splitId());
-                closeSubscription();
-                tail = null;
-                tailFinished = true;
+                finishTail(out);
                 return;
             }
             idleOnce = true;
         } else {
             idleOnce = false;
         }
-        long waitMillis =
-                Math.min(
-                        IDLE_WAIT_MILLIS,
-                        expiryChecks.nanosUntilNext(System.nanoTime()) / 1_000_000);
         try {
             changes.await(waitMillis);
         } catch (InterruptedException e) {
@@ -377,11 +457,21 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
         }
     }
 
+    /** A second quiet look: the scan is done and nothing is pending. */
+    private void finishTail(RecordsBySplits.Builder<RedisSplitElement> out) {
+        LOG.info("Tail {} is idle and the scan is done; finishing it.", tail.splitId());
+        out.addFinishedSplit(tail.splitId());
+        closeSubscription();
+        streamTail = null;
+        tail = null;
+        tailFinished = true;
+    }
+
     private void emitRecords(
             String splitId,
             List<RedisRecord> records,
             RecordsBySplits.Builder<RedisSplitElement> out) {
-        boolean checkExpiry = tail != null && tail.mode() == RedisTailMode.CHANNEL;
+        boolean checkExpiry = tail != null && tail.mode() != RedisTailMode.KEYSPACE;
         long now = System.nanoTime();
         for (RedisRecord record : records) {
             out.add(splitId, RedisSplitElement.record(record));
@@ -414,7 +504,8 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
         // confirmed the subscription. A key that exists at this time is thus read by the scan or
         // changes later, which the tail reports; the time is read before the first SCAN.
         scanSweepVersion =
-                sweepsAfterScan(current, tail, stopWhenIdle) && subscription != null
+                sweepsAfterScan(current, tail, stopWhenIdle)
+                                && (subscription != null || streamTail != null)
                         ? serverTimeMicros()
                         : -1;
         LOG.info(
@@ -427,7 +518,7 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
                 scan.cursor(),
                 keysScanned,
                 databaseSize,
-                subscription != null ? "; the tail is subscribed" : "");
+                subscription != null || streamTail != null ? "; the tail is subscribed" : "");
         return true;
     }
 

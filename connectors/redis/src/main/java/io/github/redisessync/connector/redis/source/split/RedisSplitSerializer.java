@@ -48,12 +48,25 @@ public final class RedisSplitSerializer implements SimpleVersionedSerializer<Red
      */
     public static final int VERSION_2 = 2;
 
-    public static final int CURRENT_VERSION = VERSION_2;
+    /**
+     * Version 2 plus the stream tail; a scan split is written exactly as in version 1.
+     *
+     * <pre>
+     * tail split:
+     *   (as in version 2, where the mode byte may also be 3 = stream, whose "channel" is the
+     *    stream's key)
+     *   UTF     stream position: the last entry id handed downstream ("" for none)
+     * </pre>
+     */
+    public static final int VERSION_3 = 3;
+
+    public static final int CURRENT_VERSION = VERSION_3;
 
     public static final RedisSplitSerializer INSTANCE = new RedisSplitSerializer();
 
     private static final byte MODE_KEYSPACE = 1;
     private static final byte MODE_CHANNEL = 2;
+    private static final byte MODE_STREAM = 3;
 
     @Override
     public int getVersion() {
@@ -83,6 +96,7 @@ public final class RedisSplitSerializer implements SimpleVersionedSerializer<Red
         switch (version) {
             case VERSION_1:
             case VERSION_2:
+            case VERSION_3:
                 return deserialize(version, new DataInputDeserializer(serialized));
             default:
                 throw new IOException(
@@ -90,8 +104,8 @@ public final class RedisSplitSerializer implements SimpleVersionedSerializer<Red
                                 + version
                                 + " of a serialized Redis split; this build reads versions "
                                 + VERSION_1
-                                + " and "
-                                + VERSION_2
+                                + " to "
+                                + VERSION_3
                                 + ".");
         }
     }
@@ -113,13 +127,27 @@ public final class RedisSplitSerializer implements SimpleVersionedSerializer<Red
             throws IOException {
         out.writeUTF(split.node());
         out.writeInt(split.database());
-        out.writeByte(split.mode() == RedisTailMode.KEYSPACE ? MODE_KEYSPACE : MODE_CHANNEL);
+        out.writeByte(modeTag(split.mode()));
         out.writeUTF(split.channel());
         out.writeInt(split.keyPatterns().size());
         for (String pattern : split.keyPatterns()) {
             out.writeUTF(pattern);
         }
         out.writeBoolean(split.isResumed());
+        out.writeUTF(split.streamPosition());
+    }
+
+    private static byte modeTag(RedisTailMode mode) {
+        switch (mode) {
+            case KEYSPACE:
+                return MODE_KEYSPACE;
+            case CHANNEL:
+                return MODE_CHANNEL;
+            case STREAM:
+                return MODE_STREAM;
+            default:
+                throw new IllegalArgumentException("No tail split has mode " + mode);
+        }
     }
 
     private static RedisSourceSplit deserialize(int version, DataInputDeserializer in)
@@ -129,7 +157,7 @@ public final class RedisSplitSerializer implements SimpleVersionedSerializer<Red
         if (tag == RedisSplitKind.SCAN.tag()) {
             split = readScanSplit(in);
         } else if (tag == RedisSplitKind.TAIL.tag() && version >= VERSION_2) {
-            split = readTailSplit(in);
+            split = readTailSplit(in, version);
         } else {
             throw new IOException(
                     "Unknown split kind tag "
@@ -159,26 +187,30 @@ public final class RedisSplitSerializer implements SimpleVersionedSerializer<Red
         return new RedisScanSplit(node, database, patterns, patternIndex, cursor, keysScanned);
     }
 
-    private static RedisTailSplit readTailSplit(DataInputDeserializer in) throws IOException {
+    private static RedisTailSplit readTailSplit(DataInputDeserializer in, int version)
+            throws IOException {
         String node = in.readUTF();
         int database = in.readInt();
         byte mode = in.readByte();
-        if (mode != MODE_KEYSPACE && mode != MODE_CHANNEL) {
+        if (mode != MODE_KEYSPACE
+                && mode != MODE_CHANNEL
+                && (mode != MODE_STREAM || version < VERSION_3)) {
             throw new IOException(
                     "Unknown tail mode "
                             + mode
-                            + " in a Redis tail split; 1 is keyspace, 2 channel.");
+                            + " in a version "
+                            + version
+                            + " Redis tail split; 1 is keyspace, 2 channel, 3 stream (version 3).");
         }
         String channel = in.readUTF();
         List<String> patterns = readPatterns(in);
         boolean resumed = in.readBoolean();
-        return new RedisTailSplit(
-                node,
-                database,
-                mode == MODE_KEYSPACE ? RedisTailMode.KEYSPACE : RedisTailMode.CHANNEL,
-                channel,
-                patterns,
-                resumed);
+        String position = version >= VERSION_3 ? in.readUTF() : "";
+        RedisTailMode tailMode =
+                mode == MODE_KEYSPACE
+                        ? RedisTailMode.KEYSPACE
+                        : mode == MODE_CHANNEL ? RedisTailMode.CHANNEL : RedisTailMode.STREAM;
+        return new RedisTailSplit(node, database, tailMode, channel, patterns, resumed, position);
     }
 
     private static List<String> readPatterns(DataInputDeserializer in) throws IOException {

@@ -8,10 +8,14 @@ import java.util.Objects;
  * The change feed of one node and database: a pub/sub subscription (keyspace notifications for the
  * key patterns, or an application channel) that never finishes.
  *
- * <p>It has no position to checkpoint, since pub/sub cannot replay. {@code resumed} is what a
- * checkpoint records instead: a split that a reader held before (it comes back from a checkpoint or
- * a failover) has missed the notifications of the time in between, so the reader that gets it
- * treats it as a gap and catches up with a rescan.
+ * <p>A pub/sub tail has no position to checkpoint, since pub/sub cannot replay. {@code resumed} is
+ * what a checkpoint records instead: a split that a reader held before (it comes back from a
+ * checkpoint or a failover) has missed the notifications of the time in between, so the reader that
+ * gets it treats it as a gap and catches up with a rescan.
+ *
+ * <p>A stream tail ({@link RedisTailMode#STREAM}) has a position: the id of the last entry whose
+ * keys were handed downstream ({@link #streamPosition}), empty before the reader first took it.
+ * Restored with one, it reads on from there and is no gap, unless the stream was trimmed past it.
  */
 public final class RedisTailSplit extends RedisSourceSplit {
 
@@ -19,6 +23,7 @@ public final class RedisTailSplit extends RedisSourceSplit {
     private final String channel;
     private final List<String> keyPatterns;
     private final boolean resumed;
+    private final String streamPosition;
 
     public RedisTailSplit(
             String node,
@@ -27,21 +32,42 @@ public final class RedisTailSplit extends RedisSourceSplit {
             String channel,
             List<String> keyPatterns,
             boolean resumed) {
+        this(node, database, mode, channel, keyPatterns, resumed, "");
+    }
+
+    /**
+     * @param channel the application channel, or the stream's key for {@link RedisTailMode#STREAM}
+     * @param streamPosition the last stream entry id handed downstream, "" for none
+     */
+    public RedisTailSplit(
+            String node,
+            int database,
+            RedisTailMode mode,
+            String channel,
+            List<String> keyPatterns,
+            boolean resumed,
+            String streamPosition) {
         super(node, database);
         if (mode == null || mode == RedisTailMode.NONE) {
             throw new IllegalArgumentException(
-                    "A tail split needs a tail mode (KEYSPACE or CHANNEL), was " + mode);
+                    "A tail split needs a tail mode (KEYSPACE, CHANNEL or STREAM), was " + mode);
         }
-        if (mode == RedisTailMode.CHANNEL && (channel == null || channel.isEmpty())) {
-            throw new IllegalArgumentException("A channel tail split needs a channel name.");
+        if (mode != RedisTailMode.KEYSPACE && (channel == null || channel.isEmpty())) {
+            throw new IllegalArgumentException(
+                    "A " + mode + " tail split needs a channel or stream name.");
+        }
+        if (streamPosition == null || (mode != RedisTailMode.STREAM && !streamPosition.isEmpty())) {
+            throw new IllegalArgumentException(
+                    "Only a STREAM tail split has a position, got '" + streamPosition + "'.");
         }
         if (keyPatterns == null || keyPatterns.isEmpty()) {
             throw new IllegalArgumentException("A tail split needs at least one key pattern.");
         }
         this.mode = mode;
-        this.channel = mode == RedisTailMode.CHANNEL ? channel : "";
+        this.channel = mode == RedisTailMode.KEYSPACE ? "" : channel;
         this.keyPatterns = List.copyOf(keyPatterns);
         this.resumed = resumed;
+        this.streamPosition = streamPosition;
     }
 
     @Override
@@ -58,7 +84,7 @@ public final class RedisTailSplit extends RedisSourceSplit {
         return mode;
     }
 
-    /** The application channel; empty for keyspace notifications. */
+    /** The application channel, or the stream's key; empty for keyspace notifications. */
     public String channel() {
         return channel;
     }
@@ -73,11 +99,22 @@ public final class RedisTailSplit extends RedisSourceSplit {
         return resumed;
     }
 
+    /** The id of the last stream entry handed downstream; empty for none (or not a stream). */
+    public String streamPosition() {
+        return streamPosition;
+    }
+
     /** This split as a reader checkpoints it. */
     public RedisTailSplit asResumed() {
         return resumed
                 ? this
-                : new RedisTailSplit(node(), database(), mode, channel, keyPatterns, true);
+                : new RedisTailSplit(
+                        node(), database(), mode, channel, keyPatterns, true, streamPosition);
+    }
+
+    /** This split as a reader checkpoints it after handing on the stream entry {@code id}. */
+    public RedisTailSplit asResumedAt(String id) {
+        return new RedisTailSplit(node(), database(), mode, channel, keyPatterns, true, id);
     }
 
     @Override
@@ -94,12 +131,14 @@ public final class RedisTailSplit extends RedisSourceSplit {
                 && node().equals(that.node())
                 && mode == that.mode
                 && channel.equals(that.channel)
-                && keyPatterns.equals(that.keyPatterns);
+                && keyPatterns.equals(that.keyPatterns)
+                && streamPosition.equals(that.streamPosition);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(node(), database(), mode, channel, keyPatterns, resumed);
+        return Objects.hash(
+                node(), database(), mode, channel, keyPatterns, resumed, streamPosition);
     }
 
     @Override
@@ -113,6 +152,7 @@ public final class RedisTailSplit extends RedisSourceSplit {
                 + keyPatterns
                 + ", resumed="
                 + resumed
+                + (streamPosition.isEmpty() ? "" : ", position=" + streamPosition)
                 + '}';
     }
 }

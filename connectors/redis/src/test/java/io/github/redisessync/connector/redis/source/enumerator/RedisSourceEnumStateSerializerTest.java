@@ -60,9 +60,18 @@ class RedisSourceEnumStateSerializerTest {
 
     @Test
     void readsTheVersion1GoldenBytesWithSplitVersion2() throws IOException {
+        // The splits are now written in version 3: version 2's bytes are only read.
+        byte[] golden = GoldenFiles.read("golden/redis-enum-state-v1-split-v2.bin");
+
+        assertThat(serializer.deserialize(RedisSourceEnumStateSerializer.VERSION_1, golden))
+                .isEqualTo(goldenStateWithTail());
+    }
+
+    @Test
+    void readsTheVersion1GoldenBytesWithSplitVersion3() throws IOException {
         byte[] golden =
                 GoldenFiles.verifyOrWrite(
-                        "golden/redis-enum-state-v1-split-v2.bin",
+                        "golden/redis-enum-state-v1-split-v3.bin",
                         serializer.serialize(goldenStateWithTail()));
 
         assertThat(serializer.deserialize(RedisSourceEnumStateSerializer.VERSION_1, golden))
