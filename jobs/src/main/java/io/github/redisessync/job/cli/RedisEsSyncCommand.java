@@ -3,6 +3,7 @@ package io.github.redisessync.job.cli;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchAccessException;
 import io.github.redisessync.job.EndpointChecks;
 import io.github.redisessync.job.bench.BenchCommand;
+import org.elasticsearch.client.ResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -66,7 +67,14 @@ public class RedisEsSyncCommand implements Runnable {
                 (e, commandLine, parseResult) -> {
                     if (e instanceof EndpointChecks.EndpointException
                             || e instanceof ElasticsearchAccessException) {
-                        commandLine.getErr().println("error: " + e.getMessage());
+                        commandLine.getErr().println("error: " + oneLine(e.getMessage()));
+                        return EXIT_UNREACHABLE;
+                    }
+                    if (refused(e)) {
+                        // 401 or 403 to a request of the command's own: no retry cures it, and it
+                        // is no difference found; the server is named in the causes.
+                        TRACE.error("{} refused", commandLine.getCommandName(), e);
+                        commandLine.getErr().println("error: " + oneLine(causes(e)));
                         return EXIT_UNREACHABLE;
                     }
                     if (e instanceof IllegalArgumentException) {
@@ -75,10 +83,26 @@ public class RedisEsSyncCommand implements Runnable {
                     }
                     // The console gets the chain of causes; the stack trace goes to the log file.
                     TRACE.error("{} failed", commandLine.getCommandName(), e);
-                    commandLine.getErr().println("error: " + causes(e));
+                    commandLine.getErr().println("error: " + oneLine(causes(e)));
                     return EXIT_FAILED;
                 });
         return cli;
+    }
+
+    /** Whether a server answered 401 or 403 somewhere in the chain of causes. */
+    private static boolean refused(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ResponseException) {
+                int status = ((ResponseException) t).getResponse().getStatusLine().getStatusCode();
+                return status == 401 || status == 403;
+            }
+        }
+        return false;
+    }
+
+    /** The client's messages put the server's answer on a line of its own; the console gets one. */
+    private static String oneLine(String message) {
+        return message == null ? null : message.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
     /** "message: cause message: ..." without repeats, e.g. of Flink's wrapped job failures. */

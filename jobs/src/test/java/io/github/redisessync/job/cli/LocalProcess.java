@@ -29,6 +29,13 @@ final class LocalProcess implements AutoCloseable {
 
     /** Starts {@code redis-es-sync local <args>}; its console goes to {@code dir/console.txt}. */
     static LocalProcess start(Path dir, List<String> args) throws IOException {
+        return start(dir, "local", args);
+    }
+
+    /**
+     * Starts {@code redis-es-sync <subcommand> <args>}, its log in {@code dir/<subcommand>.log}.
+     */
+    static LocalProcess start(Path dir, String subcommand, List<String> args) throws IOException {
         Files.createDirectories(dir);
         Path target = Paths.get("target");
         List<String> command = new ArrayList<>();
@@ -44,11 +51,12 @@ final class LocalProcess implements AutoCloseable {
                 "-Dlog4j2.configurationFile="
                         + Paths.get("..", "conf", "log4j2-local.properties").toAbsolutePath());
         command.add("-Dredis-es-sync.log.dir=" + dir);
+        command.add("-Dredis-es-sync.log.name=" + subcommand);
         // The test JVM's own classpath: our classes and Flink (provided scope) with them.
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(RedisEsSyncCommand.class.getName());
-        command.add("local");
+        command.add(subcommand);
         command.addAll(args);
         command.removeIf(String::isEmpty);
         Path output = dir.resolve("console.txt");
@@ -57,7 +65,7 @@ final class LocalProcess implements AutoCloseable {
                         .redirectErrorStream(true)
                         .redirectOutput(output.toFile())
                         .start();
-        return new LocalProcess(process, output, dir.resolve("local.log"));
+        return new LocalProcess(process, output, dir.resolve(subcommand + ".log"));
     }
 
     /** What it printed so far (console: our lines and warnings). */
@@ -101,6 +109,16 @@ final class LocalProcess implements AutoCloseable {
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
         }
+    }
+
+    /**
+     * Waits for it to end by itself: its exit code; fails if it still runs after {@code timeout}.
+     */
+    int awaitExitCode(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("Still running after " + timeout + "\n" + output());
+        }
+        return process.exitValue();
     }
 
     boolean isAlive() {

@@ -6,7 +6,7 @@ import io.github.redisessync.connector.elasticsearch.SearchServerInfo;
  * The sink and tools suite on Elasticsearch 9.2.4, which refused every bulk of the 7.10 client
  * ({@code media_type_header_exception}) that this sink replaced.
  */
-class Elasticsearch9SinkITCase extends SearchServerSinkITCase {
+class Elasticsearch9SinkITCase extends SearchServerSinkITCase implements SweepAndReportSuite {
     Elasticsearch9SinkITCase() {
         super(SearchServerInfo.Kind.ELASTICSEARCH, "9.2.4");
     }

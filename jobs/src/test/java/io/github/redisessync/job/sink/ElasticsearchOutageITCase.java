@@ -184,7 +184,7 @@ class ElasticsearchOutageITCase {
     }
 
     /** A node of its own: the suite's kind, or the kind and version {@code server} names. */
-    private static PrivateElasticsearch privateServer(String server) {
+    static PrivateElasticsearch privateServer(String server) {
         if (!server.contains(" ") || server.startsWith("the suite")) {
             return TestServices.privateElasticsearch();
         }

@@ -15,6 +15,7 @@ import io.github.redisessync.job.mapping.RecordMappingFunction;
 import io.github.redisessync.job.mapping.SyncAction;
 import io.github.redisessync.job.mapping.SyncWrites;
 import io.github.redisessync.job.testing.MiniClusters;
+import io.github.redisessync.testing.PrivateElasticsearch;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -32,12 +34,16 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The job's own parts, Redis to Elasticsearch, with a failure injected after a checkpoint: the
- * restored job replays what followed the checkpoint and still leaves exactly Redis's documents.
+ * restored job replays what followed the checkpoint and still leaves exactly Redis's documents. On
+ * the suite's server, and on Elasticsearch 9.2.4 and OpenSearch 3.2.0 (a node of its own each, as
+ * in {@link ElasticsearchOutageITCase}): external versions and the replayed bulks are theirs.
  */
 class ReplayAfterFailureITCase {
 
@@ -45,9 +51,22 @@ class ReplayAfterFailureITCase {
 
     private static final int KEYS = 10_000;
 
-    @Test
-    void jobThatFailsOnceAfterACheckpointEndsEqualToRedisWithNoDuplicates() throws Exception {
-        String index = VersionedSinkITCase.createIndex("replay", IndexDefinition.dynamic());
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"the suite's server", "elasticsearch 9.2.4", "opensearch 3.2.0"})
+    // A private node starts in about 30 s here; the replay itself takes about as long.
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void jobThatFailsOnceAfterACheckpointEndsEqualToRedisWithNoDuplicates(String server)
+            throws Exception {
+        try (PrivateElasticsearch own =
+                server.startsWith("the suite")
+                        ? null
+                        : ElasticsearchOutageITCase.privateServer(server)) {
+            replay(own == null ? TestServices.elasticsearch().url() : own.url());
+        }
+    }
+
+    private static void replay(String url) throws Exception {
+        String index = VersionedSinkITCase.createIndex(url, "replay", IndexDefinition.dynamic());
         String prefix = index + ":user:";
         Map<String, Map<String, String>> written = writeHashes(prefix);
 
@@ -77,7 +96,8 @@ class ReplayAfterFailureITCase {
                                 .returns(TypeInformation.of(SyncAction.class)));
         RedisToElasticsearchJob.writeDocuments(
                 actions,
-                new CountingSink<>(VersionedSinkITCase.sink(index, "unused-" + index, 50), index));
+                new CountingSink<>(
+                        VersionedSinkITCase.sink(url, index, "unused-" + index, 50), index));
         env.execute("replay after failure");
 
         assertThat(FailOnceAfterCheckpoint.hasFailed(index))
@@ -85,11 +105,11 @@ class ReplayAfterFailureITCase {
                 .isTrue();
         // Records handed to the sink over both attempts exceed the documents: a replay happened.
         assertThat(CountingSink.count(index)).isGreaterThan(KEYS);
-        Map<String, JsonNode> documents =
-                new SearchClient(TestServices.elasticsearch().url()).allDocuments(index);
+        SearchClient search = new SearchClient(url);
+        Map<String, JsonNode> documents = search.allDocuments(index);
         assertThat(documents).hasSize(KEYS);
-        TestServices.elasticsearch().refresh(index);
-        assertThat(TestServices.elasticsearch().count(index)).isEqualTo(KEYS);
+        assertThat(search.send("GET", "/" + index + "/_count", null).path("count").asLong())
+                .isEqualTo(KEYS);
         for (Map.Entry<String, Map<String, String>> entry : written.entrySet()) {
             JsonNode document = documents.get(entry.getKey().substring(prefix.length()));
             assertThat(document).as(entry.getKey()).isNotNull();

@@ -78,6 +78,11 @@ abstract class SearchServerSinkITCase {
         }
     }
 
+    /** The server's URL; public for {@link SweepAndReportSuite}, which the newest ones run. */
+    public String url() {
+        return url;
+    }
+
     private SearchServerInfo expected() {
         return server;
     }
