@@ -67,6 +67,7 @@ public final class SyncJobFactory {
                         .setMaxValueBytes(settings.maxValueBytes())
                         .setTailMode(settings.tailMode())
                         .setTailChannel(settings.tailChannel())
+                        .setTailStream(settings.tailStream())
                         .setConfigureNotifications(settings.configureNotifications())
                         .setStopWhenIdle(settings.stopWhenIdle());
         if (settings.database() != null) {

@@ -53,6 +53,7 @@ public final class SyncJobSettings {
     private final int maxValueBytes;
     private final RedisTailMode tailMode;
     private final String tailChannel;
+    private final String tailStream;
     private final boolean configureNotifications;
     private final boolean stopWhenIdle;
     private final Configuration sinkOptions;
@@ -119,6 +120,7 @@ public final class SyncJobSettings {
         this.maxValueBytes = b.maxValueBytes;
         this.tailMode = b.tailMode;
         this.tailChannel = b.tailChannel;
+        this.tailStream = b.tailStream;
         this.configureNotifications = b.configureNotifications;
         this.stopWhenIdle = b.stopWhenIdle;
         this.sinkOptions = new Configuration(b.sinkOptions);
@@ -267,6 +269,7 @@ public final class SyncJobSettings {
         b.maxValueBytes = maxValueBytes;
         b.tailMode = tailMode;
         b.tailChannel = tailChannel;
+        b.tailStream = tailStream;
         b.configureNotifications = configureNotifications;
         b.stopWhenIdle = stopWhenIdle;
         b.sinkOptions = new Configuration(sinkOptions);
@@ -283,6 +286,11 @@ public final class SyncJobSettings {
 
     public String tailChannel() {
         return tailChannel;
+    }
+
+    /** The change log of tail mode STREAM. */
+    public String tailStream() {
+        return tailStream;
     }
 
     public boolean configureNotifications() {
@@ -311,6 +319,7 @@ public final class SyncJobSettings {
         private int maxValueBytes = RedisSourceOptions.READ_MAX_VALUE_BYTES.defaultValue();
         private RedisTailMode tailMode = RedisTailMode.NONE;
         private String tailChannel = RedisSourceOptions.TAIL_CHANNEL.defaultValue();
+        private String tailStream = RedisSourceOptions.TAIL_STREAM.defaultValue();
         private boolean configureNotifications;
         private boolean stopWhenIdle;
         private Configuration sinkOptions = new Configuration();
@@ -379,6 +388,11 @@ public final class SyncJobSettings {
             this.tailMode = mode;
             this.tailChannel = channel;
             this.configureNotifications = configureNotifications;
+            return this;
+        }
+
+        public Builder stream(String stream) {
+            this.tailStream = stream;
             return this;
         }
 

@@ -106,8 +106,10 @@ public class JobOptions {
                     "How changes are followed during and after the snapshot (source.tail):"
                             + " keyspace (keyspace notifications; the server needs"
                             + " notify-keyspace-events, e.g. KEA), channel (writers PUBLISH the"
-                            + " key or a JSON change record on --channel) or none (the snapshot"
-                            + " only). Default: keyspace.")
+                            + " key or a JSON change record on --channel), stream (writers XADD"
+                            + " the key to --stream in the same step as the write; a restored"
+                            + " job reads on from its checkpoint instead of rescanning) or none"
+                            + " (the snapshot only). Default: keyspace.")
     String tail;
 
     @Option(
@@ -115,6 +117,14 @@ public class JobOptions {
             paramLabel = "NAME",
             description = "The channel of --tail channel (source.channel). Default: mychannel.")
     String channel;
+
+    @Option(
+            names = "--stream",
+            paramLabel = "NAME",
+            description =
+                    "The Redis Stream of --tail stream (source.stream)."
+                            + " Default: redis-es-sync:changes.")
+    String stream;
 
     @Option(
             names = "--configure-notifications",
@@ -166,6 +176,7 @@ public class JobOptions {
         setText(loader, "source.read-batch-size", readBatchSize, "--read-batch-size");
         setText(loader, "source.tail", tail, "--tail");
         setText(loader, "source.channel", channel, "--channel");
+        setText(loader, "source.stream", stream, "--stream");
         setText(
                 loader,
                 "source.configure-notifications",

@@ -56,10 +56,11 @@ public final class JobConfig {
 
     /** {@code source}: how Redis is read. */
     public static final class Source {
-        /** keyspace, channel or none. */
+        /** keyspace, channel, stream or none. */
         public String tail;
 
         public String channel;
+        public String stream;
         public Boolean configureNotifications;
         public Integer scanCount;
         public Integer maxKeysPerSecond;

@@ -126,11 +126,15 @@ public final class SettingsFactory {
                                 Values.oneOf(
                                         s.tail,
                                         "keyspace",
-                                        List.of("keyspace", "channel", "none")));
+                                        List.of("keyspace", "channel", "stream", "none")));
         String channel =
                 s.channel != null ? s.channel : RedisSourceOptions.TAIL_CHANNEL.defaultValue();
         if ("channel".equals(tail) && channel.isEmpty()) {
             problems.add("source.channel", "expected a channel name for tail channel, was empty.");
+        }
+        String stream = s.stream != null ? s.stream : RedisSourceOptions.TAIL_STREAM.defaultValue();
+        if ("stream".equals(tail) && stream.isEmpty()) {
+            problems.add("source.stream", "expected a stream name for tail stream, was empty.");
         }
         int scanCount =
                 positive(problems, "source.scan-count", s.scanCount, RedisSourceOptions.SCAN_COUNT);
@@ -197,6 +201,7 @@ public final class SettingsFactory {
                             RedisTailMode.valueOf(tail.toUpperCase(Locale.ROOT)),
                             channel,
                             Boolean.TRUE.equals(s.configureNotifications))
+                    .stream(stream)
                     .stopWhenIdle(stopWhenIdle)
                     .sinkOptions(sink)
                     .rollups(rollups)

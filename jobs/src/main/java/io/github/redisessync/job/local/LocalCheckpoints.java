@@ -1,5 +1,6 @@
 package io.github.redisessync.job.local;
 
+import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.SyncJobSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -84,11 +85,14 @@ final class LocalCheckpoints implements AutoCloseable {
             } else {
                 out.printf(
                         Locale.ROOT,
-                        "Resuming from checkpoint %d in %s (written %d s ago); the source rescans"
-                                + " Redis, as after any gap in the tail.%n",
+                        "Resuming from checkpoint %d in %s (written %d s ago); %s.%n",
                         latest.id(),
                         latest.directory(),
-                        Duration.between(latest.written(), Instant.now()).toSeconds());
+                        Duration.between(latest.written(), Instant.now()).toSeconds(),
+                        settings.tailMode() == RedisTailMode.STREAM
+                                ? "the source reads on from the stream entry it checkpointed"
+                                        + " (a rescan only if the stream was trimmed past it)"
+                                : "the source rescans Redis, as after any gap in the tail");
             }
             return new LocalCheckpoints(state.path(), state, latest);
         } catch (IOException | RuntimeException e) {

@@ -63,7 +63,7 @@ class LocalResumeITCase {
     @AfterEach
     void removeWhatThisTestMade() throws Exception {
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            List<String> keys = new ArrayList<>(redisHashes(connection.sync()).keySet());
+            List<String> keys = new ArrayList<>(redisHashes(connection.sync(), prefix).keySet());
             for (int i = 0; i < keys.size(); i += 500) {
                 List<String> batch = keys.subList(i, Math.min(keys.size(), i + 500));
                 connection
@@ -200,7 +200,7 @@ class LocalResumeITCase {
     }
 
     /** The highest {@code chk-N} with its {@code _metadata}, found independently of the job. */
-    private static OptionalLong latestCheckpoint(Path state) throws IOException {
+    static OptionalLong latestCheckpoint(Path state) throws IOException {
         if (!Files.isDirectory(state)) {
             return OptionalLong.empty();
         }
@@ -216,10 +216,21 @@ class LocalResumeITCase {
 
     /** Polls until every hash under the prefix is a document with the same fields, no more. */
     private void awaitEqual(Duration timeout, LocalProcess run) throws Exception {
+        awaitEqual(timeout, run, client, search, prefix);
+    }
+
+    /** Polls until every hash under {@code prefix} is a document of index {@code prefix}. */
+    static void awaitEqual(
+            Duration timeout,
+            LocalProcess run,
+            RedisClient client,
+            SearchClient search,
+            String prefix)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         String difference;
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            while ((difference = difference(connection.sync())) != null) {
+            while ((difference = difference(connection.sync(), search, prefix)) != null) {
                 if (System.nanoTime() - deadline > 0) {
                     throw new AssertionError(
                             "Still differing after "
@@ -235,8 +246,10 @@ class LocalResumeITCase {
     }
 
     /** The first difference between Redis and Elasticsearch, or null when they are equal. */
-    private String difference(RedisCommands<String, String> redis) throws Exception {
-        Map<String, Map<String, String>> hashes = redisHashes(redis);
+    private static String difference(
+            RedisCommands<String, String> redis, SearchClient search, String prefix)
+            throws Exception {
+        Map<String, Map<String, String>> hashes = redisHashes(redis, prefix);
         Map<String, JsonNode> documents = search.allDocuments(prefix);
         if (!documents.keySet().equals(hashes.keySet())) {
             List<String> missing = new ArrayList<>(hashes.keySet());
@@ -276,7 +289,8 @@ class LocalResumeITCase {
     }
 
     /** Every hash under the prefix by id, read with SCAN and HGETALL. */
-    private Map<String, Map<String, String>> redisHashes(RedisCommands<String, String> redis) {
+    static Map<String, Map<String, String>> redisHashes(
+            RedisCommands<String, String> redis, String prefix) {
         Map<String, Map<String, String>> hashes = new TreeMap<>();
         ScanArgs args = ScanArgs.Builder.matches(prefix + ":*").limit(1000);
         KeyScanCursor<String> cursor = redis.scan(args);

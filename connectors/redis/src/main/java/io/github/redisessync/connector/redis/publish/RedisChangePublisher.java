@@ -12,38 +12,67 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The writer-side helper of the channel tail: writes a hash, deletes or expires a key and publishes
- * the change on the channel in one atomic Lua call ({@code publish-change.lua}), so no write goes
- * unpublished and no message announces a write that did not happen.
+ * The writer-side helper of the channel and stream tails: writes a hash, deletes or expires a key
+ * and publishes the change on the channel, or appends it to the stream, in one atomic Lua call
+ * ({@code publish-change.lua}), so no write goes unannounced and no change is announced that did
+ * not happen.
  *
  * <pre>{@code
  * RedisChangePublisher publisher = new RedisChangePublisher(connection, "mychannel");
+ * // or RedisChangePublisher.toStream(connection, "redis-es-sync:changes", 1_000_000)
  * long version = publisher.hset("user:42", Map.of("name", "Ada", "city", "London"));
  * publisher.pexpire("session:7", 30_000);
  * publisher.del("user:41");
  * }</pre>
  *
- * <p>The message is a JSON change record, {@code {"version":...,"key":...,"op":...,"fields":...}},
- * its version the server's {@code TIME} in microseconds, the same clock the source versions its
- * reads with. Thread-safe as far as the connection is.
+ * <p>The message is a JSON change record, {@code {"version":...,"key":...,"op":...,"fields":...}};
+ * a stream entry has the fields {@code key}, {@code op} and {@code version}. The version is the
+ * server's {@code TIME} in microseconds, the same clock the source versions its reads with. A
+ * stream is trimmed to about {@code maxLength} entries as it grows ({@code XADD MAXLEN ~}): size it
+ * to hold the changes of the longest time a job may be down, or its restore becomes a rescan.
+ * Thread-safe as far as the connection is.
  */
 public final class RedisChangePublisher {
 
     static final String SCRIPT_RESOURCE = "publish-change.lua";
 
     private final RedisCommands<String, String> redis;
-    private final String channel;
+    private final String target;
+    private final String name;
+    private final String maxLength;
     private final String script;
     private volatile String sha;
 
+    /** Publishes each change on {@code channel}. */
     public RedisChangePublisher(
             StatefulRedisConnection<String, String> connection, String channel) {
-        if (channel == null || channel.isEmpty()) {
-            throw new IllegalArgumentException("The change channel must be named, was empty.");
+        this(connection, "channel", channel, 0);
+    }
+
+    private RedisChangePublisher(
+            StatefulRedisConnection<String, String> connection,
+            String target,
+            String name,
+            long maxLength) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "The change " + target + " must be named, was empty.");
+        }
+        if (maxLength < 0) {
+            throw new IllegalArgumentException(
+                    "The stream's maximum length must not be negative, was " + maxLength);
         }
         this.redis = connection.sync();
-        this.channel = channel;
+        this.target = target;
+        this.name = name;
+        this.maxLength = Long.toString(maxLength);
         this.script = loadScript();
+    }
+
+    /** Appends each change to {@code stream}, trimmed to about {@code maxLength} (0: never). */
+    public static RedisChangePublisher toStream(
+            StatefulRedisConnection<String, String> connection, String stream, long maxLength) {
+        return new RedisChangePublisher(connection, "stream", stream, maxLength);
     }
 
     /** HSETs the fields and publishes the change; returns its version. */
@@ -51,9 +80,8 @@ public final class RedisChangePublisher {
         if (fields.isEmpty()) {
             throw new IllegalArgumentException("hset of key " + key + " needs at least one field.");
         }
-        List<String> args = new ArrayList<>(2 + 2 * fields.size());
-        args.add(channel);
-        args.add("hset");
+        List<String> args = new ArrayList<>(4 + 2 * fields.size());
+        args.addAll(target("hset"));
         fields.forEach(
                 (field, value) -> {
                     args.add(field);
@@ -64,7 +92,7 @@ public final class RedisChangePublisher {
 
     /** DELs the key and publishes the change; returns its version. */
     public long del(String key) {
-        return run(key, List.of(channel, "del"));
+        return run(key, target("del"));
     }
 
     /**
@@ -72,7 +100,13 @@ public final class RedisChangePublisher {
      * published by anyone: the source re-reads keys with a TTL when it runs out.
      */
     public long pexpire(String key, long millis) {
-        return run(key, List.of(channel, "pexpire", Long.toString(millis)));
+        List<String> args = new ArrayList<>(target("pexpire"));
+        args.add(Long.toString(millis));
+        return run(key, args);
+    }
+
+    private List<String> target(String op) {
+        return List.of(target, name, maxLength, op);
     }
 
     private long run(String key, List<String> args) {

@@ -266,39 +266,30 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
             return;
         }
         ensureConnection(tail.database());
-        String stream = tail.channel();
-        String position = tail.streamPosition();
-        String gap = null;
-        if (!position.isEmpty()) {
-            gap = RedisStreamTail.lossAfter(connection, stream, position);
-        } else if (tail.isResumed()) {
-            gap = "the tail was restored without a stream position";
-        }
-        String start =
-                position.isEmpty() || gap != null
-                        ? RedisStreamTail.lastId(connection, stream)
-                        : position;
-        if (gap != null) {
+        RedisStreamTail opened = RedisStreamTail.open(connection, tail);
+        if (opened.gap() != null) {
             metrics.gaps.inc();
             metrics.catchUps.inc();
             LOG.warn(
                     "Gap in the tail {}: {}. Reading on from {}, then rescanning {} from cursor 0.",
                     tail.splitId(),
-                    gap,
-                    start,
+                    opened.gap(),
+                    opened.position(),
                     tail.keyPatterns());
             rescan = RedisKeyScan.fromStart(tail.keyPatterns());
             rescanKeys = 0;
             rescanStartVersion = serverTimeMicros();
         }
-        streamTail = RedisStreamTail.at(tail, start);
-        out.add(tail.splitId(), RedisSplitElement.streamPosition(start));
+        streamTail = opened;
+        out.add(tail.splitId(), RedisSplitElement.streamPosition(opened.position()));
         LOG.info(
                 "Reading {} from stream {} after entry {}{} on {}",
                 tail.splitId(),
-                stream,
-                start,
-                position.isEmpty() ? "" : " (restored position " + position + ")",
+                tail.channel(),
+                opened.position(),
+                tail.streamPosition().isEmpty()
+                        ? ""
+                        : " (restored position " + tail.streamPosition() + ")",
                 connection.description());
     }
 

@@ -35,6 +35,7 @@ final class RedisStreamTail {
     private final String name;
     private final List<byte[]> patterns;
     private String position;
+    @Nullable private String gap;
 
     private RedisStreamTail(RedisTailSplit split, String position) {
         this.name = split.channel();
@@ -46,9 +47,41 @@ final class RedisStreamTail {
         this.position = position;
     }
 
-    /** Reads on from {@code position}. */
-    static RedisStreamTail at(RedisTailSplit split, String position) {
-        return new RedisStreamTail(split, position);
+    /**
+     * Opens the tail of {@code split}: at its checkpointed position, or, the first time (and after
+     * a {@link #gap}), at the stream's last entry, which a caller takes before its first SCAN so
+     * that a write after it is in the stream and one before it is found by the scan.
+     */
+    static RedisStreamTail open(RedisConnection connection, RedisTailSplit split)
+            throws IOException {
+        String stream = split.channel();
+        String position = split.streamPosition();
+        String gap = null;
+        if (!position.isEmpty()) {
+            gap = lossAfter(connection, stream, position);
+        } else if (split.isResumed()) {
+            gap = "the tail was restored without a stream position";
+        }
+        RedisStreamTail tail =
+                new RedisStreamTail(
+                        split,
+                        position.isEmpty() || gap != null ? lastId(connection, stream) : position);
+        tail.gap = gap;
+        return tail;
+    }
+
+    /** The entry read last (or the one to read on from). */
+    String position() {
+        return position;
+    }
+
+    /**
+     * Why entries after the checkpointed position may be lost (the caller rescans), or null when
+     * the tail reads on without one.
+     */
+    @Nullable
+    String gap() {
+        return gap;
     }
 
     /** The keys of the entries read by one {@link #read}, and the id of the last of them. */
