@@ -30,19 +30,35 @@ public final class SearchClient {
         this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
-    /** Every document of {@code index} by id (refreshes first; fine up to 10,000 documents). */
+    /** Every document of {@code index} by id (refreshes first; scrolls, so any number of them). */
     public Map<String, JsonNode> allDocuments(String index)
             throws IOException, InterruptedException {
         send("POST", "/" + index + "/_refresh", null);
-        JsonNode hits =
-                send(
-                                "POST",
-                                "/" + index + "/_search",
-                                "{\"size\":10000,\"query\":{\"match_all\":{}}}")
-                        .path("hits")
-                        .path("hits");
         Map<String, JsonNode> documents = new LinkedHashMap<>();
-        hits.forEach(hit -> documents.put(hit.path("_id").asText(), hit.path("_source")));
+        JsonNode page =
+                send(
+                        "POST",
+                        "/" + index + "/_search?scroll=1m",
+                        "{\"size\":5000,\"query\":{\"match_all\":{}}}");
+        String scrollId = page.path("_scroll_id").asText();
+        try {
+            while (page.path("hits").path("hits").size() > 0) {
+                page.path("hits")
+                        .path("hits")
+                        .forEach(
+                                hit ->
+                                        documents.put(
+                                                hit.path("_id").asText(), hit.path("_source")));
+                page =
+                        send(
+                                "POST",
+                                "/_search/scroll",
+                                "{\"scroll\":\"1m\",\"scroll_id\":\"" + scrollId + "\"}");
+                scrollId = page.path("_scroll_id").asText(scrollId);
+            }
+        } finally {
+            send("DELETE", "/_search/scroll", "{\"scroll_id\":\"" + scrollId + "\"}");
+        }
         return documents;
     }
 

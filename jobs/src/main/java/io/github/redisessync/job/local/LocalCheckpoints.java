@@ -101,6 +101,11 @@ final class LocalCheckpoints implements AutoCloseable {
         }
     }
 
+    /** Whether the run restores a checkpoint. */
+    boolean resumes() {
+        return resume != null;
+    }
+
     /** The MiniCluster's checkpoint storage, and the checkpoint to restore, if any. */
     void configure(Configuration conf) {
         // The version gate keeps one entry per document: past ~200k documents its state outgrows

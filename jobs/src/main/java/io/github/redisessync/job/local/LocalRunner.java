@@ -121,7 +121,12 @@ public final class LocalRunner implements AutoCloseable {
                         out);
         started.push(checkpoints);
 
-        if (request.demoUsers > 0) {
+        if (request.demoUsers > 0 && checkpoints.resumes()) {
+            // Loading it again would overwrite, unannounced to any tail, what changed since.
+            out.printf(
+                    "Not loading the demo data again: the run being resumed loaded it (--fresh"
+                            + " starts over and loads it anew).%n");
+        } else if (request.demoUsers > 0) {
             long t0 = System.nanoTime();
             long keys =
                     "shop".equals(request.dataset)

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code local --tail stream}, killed with SIGKILL mid-tail and started again on its state
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with {@code MULTI}/{@code HSET}/{@code XADD}/{@code EXEC}, as the README shows writers to do.
  */
 class LocalStreamResumeITCase {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStreamResumeITCase.class);
     private static final int KEYS = 20_000;
     private static final Pattern KEYS_READ = Pattern.compile("(\\d+) keys read");
 
@@ -132,6 +135,12 @@ class LocalStreamResumeITCase {
                         .doesNotContain("Gap in the tail")
                         .doesNotContain("Starting scan");
                 long read = lastKeysRead(second.output());
+                LOG.info(
+                        "Resumed from the stream after kill -9: {} keys read by the second run, of"
+                                + " {} keys; {} changes written in all",
+                        read,
+                        KEYS,
+                        writer.changes.get());
                 assertThat(read)
                         .as(
                                 "keys read after the restore, of %d (%d changes in all)",

@@ -102,9 +102,15 @@ public final class ElasticsearchCredentials implements Serializable {
      */
     public String hint(Throwable error) {
         for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof ResponseException response
-                    && response.getResponse().getStatusLine().getStatusCode() == 401) {
+            int status =
+                    t instanceof ResponseException response
+                            ? response.getResponse().getStatusLine().getStatusCode()
+                            : 0;
+            if (status == 401) {
                 return " (401: Elasticsearch did not accept the credentials, " + kind + ")";
+            }
+            if (status == 403) {
+                return " (403: the credentials lack a privilege this needs, " + kind + ")";
             }
         }
         return "";

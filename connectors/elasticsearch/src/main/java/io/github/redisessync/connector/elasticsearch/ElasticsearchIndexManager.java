@@ -75,7 +75,7 @@ public final class ElasticsearchIndexManager implements AutoCloseable {
                     "Elasticsearch at "
                             + ElasticsearchUrls.redact(url)
                             + " refused to read the server version: "
-                            + body(e.getResponse().getEntity())
+                            + refusal(e)
                             + credentials.hint(e),
                     e);
         } catch (IOException e) {
@@ -129,7 +129,14 @@ public final class ElasticsearchIndexManager implements AutoCloseable {
                 return false;
             }
             throw new ElasticsearchAccessException(
-                    "Cannot check index " + index + ": " + e.getMessage(), e);
+                    "Elasticsearch at "
+                            + ElasticsearchUrls.redact(url)
+                            + " refused to check index "
+                            + index
+                            + ": "
+                            + refusal(e)
+                            + credentials.hint(e),
+                    e);
         } catch (IOException e) {
             throw unreachable("check index " + index, e);
         }
@@ -158,7 +165,7 @@ public final class ElasticsearchIndexManager implements AutoCloseable {
                             + " refused to "
                             + what
                             + ": "
-                            + body(e.getResponse().getEntity())
+                            + refusal(e)
                             + credentials.hint(e),
                     e);
         } catch (IOException e) {
@@ -176,6 +183,35 @@ public final class ElasticsearchIndexManager implements AutoCloseable {
                         + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
                         + ElasticsearchTls.hint(e),
                 e);
+    }
+
+    /**
+     * One line for a refused request: the status and, where the server sent its usual error body,
+     * its type and reason ({@code HTTP 401: security_exception: unable to authenticate user ...}),
+     * else the start of the body.
+     */
+    static String refusal(ResponseException e) {
+        String status = "HTTP " + e.getResponse().getStatusLine().getStatusCode();
+        String body = body(e.getResponse().getEntity());
+        try {
+            JsonNode error = body.isEmpty() ? null : JSON.readTree(body).path("error");
+            if (error != null && error.isObject()) {
+                return status
+                        + ": "
+                        + error.path("type").asText()
+                        + ": "
+                        + error.path("reason").asText();
+            }
+            if (error != null && error.isTextual()) {
+                return status + ": " + error.asText();
+            }
+        } catch (IOException notJson) {
+            // reported as it is below
+        }
+        String line = body.replaceAll("\\s+", " ").trim();
+        return line.isEmpty()
+                ? status + " " + e.getResponse().getStatusLine().getReasonPhrase()
+                : status + ": " + (line.length() > 300 ? line.substring(0, 300) + "..." : line);
     }
 
     private static String body(HttpEntity entity) {
