@@ -1,5 +1,6 @@
 package io.github.redisessync.job.cluster;
 
+import io.github.redisessync.connector.redis.publish.RedisChangePublisher;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
@@ -23,14 +24,19 @@ import java.util.concurrent.locks.LockSupport;
  * changes, creates and deletes users and orders of a {@link FaultData} at a fixed rate, until it
  * has made {@code changes} changes or {@code seconds} have passed, then exits by itself.
  *
- * <p>Arguments: {@code redisUri prefix users orders perSecond changes seconds seed}. It prints
- * {@code progress N} lines and ends with {@code done changes=N failed=F}. A write Redis refuses
- * (while it restarts) is counted as failed and not retried: only what Redis acknowledged counts. It
- * exits when its standard input closes, so that it never outlives a killed test JVM.
+ * <p>Arguments: {@code redisUri prefix users orders perSecond changes seconds seed [stream
+ * maxLength]}. With a stream, every change goes through {@link RedisChangePublisher#toStream} (the
+ * write and its entry in one Lua call), one at a time, as a user's application of the stream tail
+ * writes. It prints {@code progress N} lines and ends with {@code done changes=N failed=F}. A write
+ * Redis refuses (while it restarts) is counted as failed and not retried: only what Redis
+ * acknowledged counts. A line on its standard input ends it early, as if its time were up; it exits
+ * when its standard input closes, so that it never outlives a killed test JVM.
  */
 public final class ChangeWriter {
 
     private static final long CATCH_UP = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private static volatile boolean stopped;
 
     private ChangeWriter() {}
 
@@ -42,6 +48,8 @@ public final class ChangeWriter {
         long changes = Long.parseLong(args[5]);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(args[6]));
         SplittableRandom random = new SplittableRandom(Long.parseLong(args[7]));
+        String stream = args.length > 8 ? args[8] : null;
+        long maxLength = args.length > 9 ? Long.parseLong(args[9]) : 0;
         watchStandardInput();
 
         RedisURI redisUri = RedisURI.create(uri);
@@ -59,14 +67,23 @@ public final class ChangeWriter {
         Semaphore inFlight = new Semaphore(256);
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             RedisAsyncCommands<String, String> redis = connection.async();
+            RedisChangePublisher publisher =
+                    stream == null
+                            ? null
+                            : RedisChangePublisher.toStream(connection, stream, maxLength);
             long interval = TimeUnit.SECONDS.toNanos(1) / perSecond;
             long next = System.nanoTime();
             long lastReport = System.nanoTime();
-            for (long issued = 0; issued < changes && System.nanoTime() - deadline < 0; issued++) {
+            for (long issued = 0;
+                    issued < changes && System.nanoTime() - deadline < 0 && !stopped;
+                    issued++) {
                 inFlight.acquire();
                 CompletionStage<?> write;
                 try {
-                    write = change(redis, data, random);
+                    write =
+                            publisher == null
+                                    ? change(redis, data, random)
+                                    : publish(publisher, data, random);
                 } catch (RedisException e) {
                     write = CompletableFuture.failedFuture(e);
                 }
@@ -128,13 +145,49 @@ public final class ChangeWriter {
         }
     }
 
+    /** The same change as {@link #change}, written and appended to the stream by the publisher. */
+    private static CompletionStage<?> publish(
+            RedisChangePublisher publisher, FaultData data, SplittableRandom random) {
+        int dice = random.nextInt(100);
+        String user = data.userKey(1 + random.nextInt(data.users() + data.users() / 10));
+        String order = data.orderKey(1 + random.nextInt(data.orders() + data.orders() / 10));
+        if (dice < 30) {
+            publisher.hset(
+                    user,
+                    Map.of(
+                            "city", FaultData.city(random),
+                            "age", String.valueOf(18 + random.nextInt(70))));
+        } else if (dice < 35) {
+            publisher.hdel(user, "email");
+        } else if (dice < 45) {
+            publisher.del(user);
+        } else if (dice < 55) {
+            publisher.hset(user, FaultData.user(random));
+        } else if (dice < 80) {
+            publisher.hset(
+                    order,
+                    Map.of(
+                            "status", FaultData.status(random),
+                            "amount", FaultData.amount(random),
+                            "created_at", FaultData.createdAt(random)));
+        } else if (dice < 90) {
+            publisher.del(order);
+        } else {
+            publisher.hset(order, FaultData.order(random, data.users()));
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
     private static void watchStandardInput() {
         Thread watcher =
                 new Thread(
                         () -> {
                             try (InputStream in = System.in) {
-                                while (in.read() >= 0) {
-                                    // the parent writes nothing; only its end matters
+                                int read;
+                                while ((read = in.read()) >= 0) {
+                                    if (read == '\n') {
+                                        stopped = true; // the parent asks for an early end
+                                    }
                                 }
                             } catch (IOException e) {
                                 // closed: the same as EOF

@@ -68,6 +68,11 @@ final class FaultData {
         return prefix + ":order:" + id;
     }
 
+    /** The change stream of a stream-tail case, outside the users' and orders' patterns. */
+    String stream() {
+        return prefix + ":changes";
+    }
+
     int users() {
         return users;
     }

@@ -68,6 +68,26 @@ final class FaultRun implements AutoCloseable {
             FaultData data,
             int maxKeysPerSecond)
             throws Exception {
+        return submit(
+                name, cluster, jarId, directory, redisUri, esUrl, data, maxKeysPerSecond, null);
+    }
+
+    /**
+     * As {@link #submit(String, StandaloneFlinkCluster, String, Path, String, String, FaultData,
+     * int)}, the job tailing {@code stream} ({@code tail: stream}) instead of keyspace
+     * notifications when it is not null.
+     */
+    static FaultRun submit(
+            String name,
+            StandaloneFlinkCluster cluster,
+            String jarId,
+            Path directory,
+            String redisUri,
+            String esUrl,
+            FaultData data,
+            int maxKeysPerSecond,
+            String stream)
+            throws Exception {
         String users = TestServices.uniqueName("users");
         String orders = TestServices.uniqueName("orders");
         String userRollups = TestServices.uniqueName("rollup-users");
@@ -85,7 +105,9 @@ final class FaultRun implements AutoCloseable {
                         "redis: {url: '" + redisUri + "'}",
                         "elasticsearch: {url: '" + esUrl + "', mappings-dir: '" + mappings + "'}",
                         "source:",
-                        "  tail: keyspace",
+                        stream == null
+                                ? "  tail: keyspace"
+                                : "  tail: stream\n  stream: '" + stream + "'",
                         "  scan-count: 1000",
                         "  read-batch-size: 500",
                         "  max-keys-per-second: " + maxKeysPerSecond,
@@ -221,16 +243,17 @@ final class FaultRun implements AutoCloseable {
      * The common ending, once the writer stopped: Elasticsearch equal to Redis and the rollups to
      * the aggregation within {@link #CONVERGENCE} of the last write; more checkpoints completed
      * than {@code checkpointsAtFault}; the figures logged and kept in {@code
-     * target/fault-figures.txt}. Cancels the job.
+     * target/fault-figures.txt}. Returns the nanoTime at which the oracle saw them equal.
      */
-    void finish(WriterProcess.Result written, long checkpointsAtFault) throws Exception {
+    long finish(WriterProcess.Result written, long checkpointsAtFault) throws Exception {
         Duration waited;
         try {
             waited = oracle.awaitEqual(CONVERGENCE);
         } catch (AssertionError e) {
             throw new AssertionError(name + ": " + e.getMessage() + "\n" + diagnosis(), e);
         }
-        double converged = (System.nanoTime() - written.endNanos()) / 1e9;
+        long equalAt = System.nanoTime();
+        double converged = (equalAt - written.endNanos()) / 1e9;
         await(
                 "checkpoints completing after the fault (" + checkpointsAtFault + ")",
                 Duration.ofSeconds(60),
@@ -261,6 +284,7 @@ final class FaultRun implements AutoCloseable {
         assertThat(checkpoints)
                 .as(name + ": checkpoints after the fault")
                 .isGreaterThan(checkpointsAtFault);
+        return equalAt;
     }
 
     /** Polls the job until it runs (after a restart, its tasks deployed again). */

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A Flink session cluster as users run one: a JobManager and a TaskManager in JVMs of their own,
@@ -302,6 +304,19 @@ final class StandaloneFlinkCluster implements AutoCloseable {
 
     private URI uri(String path) {
         return URI.create("http://localhost:" + restPort + path);
+    }
+
+    /** The lines of the current TaskManager's log that contain {@code text}. */
+    List<String> taskManagerLog(String text) throws IOException {
+        String name =
+                logNames.stream()
+                        .filter(n -> n.startsWith("taskmanager"))
+                        .reduce((a, b) -> b)
+                        .orElseThrow(
+                                () -> new IllegalStateException("No TaskManager was started."));
+        try (Stream<String> lines = Files.lines(directory.resolve(name + ".log"))) {
+            return lines.filter(line -> line.contains(text)).collect(Collectors.toList());
+        }
     }
 
     /** The last lines of each process's output, for failure messages. */

@@ -41,7 +41,44 @@ final class WriterProcess implements AutoCloseable {
     static WriterProcess start(
             String redisUri, FaultData data, int perSecond, long changes, Duration time, long seed)
             throws IOException {
-        List<String> command =
+        return start(redisUri, data, perSecond, changes, time, seed, List.of());
+    }
+
+    /**
+     * As {@link #start(String, FaultData, int, long, Duration, long)}, every change appended to
+     * {@code stream} (trimmed to about {@code maxLength}, 0: never) by the change publisher.
+     */
+    static WriterProcess startPublishing(
+            String redisUri,
+            FaultData data,
+            int perSecond,
+            long changes,
+            Duration time,
+            long seed,
+            String stream,
+            long maxLength)
+            throws IOException {
+        return start(
+                redisUri,
+                data,
+                perSecond,
+                changes,
+                time,
+                seed,
+                List.of(stream, String.valueOf(maxLength)));
+    }
+
+    private static WriterProcess start(
+            String redisUri,
+            FaultData data,
+            int perSecond,
+            long changes,
+            Duration time,
+            long seed,
+            List<String> streamArgs)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.addAll(
                 List.of(
                         Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                         "-Xmx128m",
@@ -56,7 +93,8 @@ final class WriterProcess implements AutoCloseable {
                         String.valueOf(perSecond),
                         String.valueOf(changes),
                         String.valueOf(time.toSeconds()),
-                        String.valueOf(seed));
+                        String.valueOf(seed)));
+        command.addAll(streamArgs);
         return new WriterProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     }
 
@@ -91,6 +129,12 @@ final class WriterProcess implements AutoCloseable {
     /** Changes acknowledged so far, as last reported (once a second). */
     long progress() {
         return progress;
+    }
+
+    /** Asks the writer to end now, as if its time were up; {@link #awaitDone} then returns. */
+    void stop() throws IOException {
+        process.getOutputStream().write('\n');
+        process.getOutputStream().flush();
     }
 
     boolean isRunning() {

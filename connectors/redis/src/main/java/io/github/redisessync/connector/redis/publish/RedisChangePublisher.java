@@ -90,6 +90,19 @@ public final class RedisChangePublisher {
         return run(key, args);
     }
 
+    /**
+     * HDELs the fields and publishes the change; returns its version. The source re-reads the key,
+     * so the document loses the fields too (and is deleted when the hash is gone).
+     */
+    public long hdel(String key, String... fields) {
+        if (fields.length == 0) {
+            throw new IllegalArgumentException("hdel of key " + key + " needs at least one field.");
+        }
+        List<String> args = new ArrayList<>(target("hdel"));
+        args.addAll(List.of(fields));
+        return run(key, args);
+    }
+
     /** DELs the key and publishes the change; returns its version. */
     public long del(String key) {
         return run(key, target("del"));

@@ -2,7 +2,8 @@
 -- microseconds: the clock the source's reads are versioned with, so both compare.
 -- KEYS[1]: the key. ARGV[1]: 'channel' or 'stream'. ARGV[2]: the channel or stream name.
 -- ARGV[3]: for a stream, its approximate maximum length (0: untrimmed). ARGV[4]: the op, 'hset',
--- 'del' or 'pexpire'. hset: ARGV[5..] field, value, field, value... pexpire: ARGV[5] milliseconds.
+-- 'hdel', 'del' or 'pexpire'. hset: ARGV[5..] field, value, field, value... hdel: ARGV[5..] fields.
+-- pexpire: ARGV[5] milliseconds.
 -- A channel gets {"version":<µs>,"key":...,"op":...[,"fields":{...}]}; a stream an entry with the
 -- fields key, op and version (the source re-reads the key, so the values need not travel).
 -- Returns the version.
@@ -22,12 +23,17 @@ if op == 'hset' then
     fields[ARGV[i]] = ARGV[i + 1]
   end
   change.fields = fields
+elseif op == 'hdel' then
+  if #ARGV < 5 then
+    return redis.error_reply('hdel needs at least one field')
+  end
+  redis.call('HDEL', key, unpack(ARGV, 5))
 elseif op == 'del' then
   redis.call('DEL', key)
 elseif op == 'pexpire' then
   redis.call('PEXPIRE', key, ARGV[5])
 else
-  return redis.error_reply('unknown op ' .. tostring(op) .. '; expected hset, del or pexpire')
+  return redis.error_reply('unknown op ' .. tostring(op) .. '; expected hset, hdel, del or pexpire')
 end
 local now = redis.call('TIME')
 -- Built as text: cjson prints numbers with 14 digits, too few for microseconds since 1970.

@@ -27,7 +27,9 @@ class RedisChangePublisherITCase {
             RedisCommands<String, String> redis = connection.sync();
             RedisChangePublisher publisher = RedisChangePublisher.toStream(connection, stream, 0);
 
-            long written = publisher.hset(prefix + "1", Map.of("name", "Ada"));
+            long written = publisher.hset(prefix + "1", Map.of("name", "Ada", "city", "Oslo"));
+            long removed = publisher.hdel(prefix + "1", "city");
+            assertThat(redis.hgetall(prefix + "1")).isEqualTo(Map.of("name", "Ada"));
             long deleted = publisher.del(prefix + "1");
 
             assertThat(redis.exists(prefix + "1")).isZero();
@@ -47,11 +49,22 @@ class RedisChangePublisherITCase {
                                     "key",
                                     prefix + "1",
                                     "op",
+                                    "hdel",
+                                    "version",
+                                    Long.toString(removed)),
+                            Map.of(
+                                    "key",
+                                    prefix + "1",
+                                    "op",
                                     "del",
                                     "version",
                                     Long.toString(deleted)));
-            assertThat(deleted).isGreaterThan(written);
+            assertThat(removed).isGreaterThan(written);
+            assertThat(deleted).isGreaterThan(removed);
+            assertThatThrownBy(() -> publisher.hdel(prefix + "1"))
+                    .hasMessageContaining("needs at least one field");
         } finally {
+            cleanUp(client, stream);
             client.shutdown();
         }
     }
@@ -73,7 +86,22 @@ class RedisChangePublisherITCase {
             assertThatThrownBy(() -> RedisChangePublisher.toStream(connection, "", 10))
                     .hasMessageContaining("stream must be named");
         } finally {
+            cleanUp(client, stream, prefix + "*");
             client.shutdown();
+        }
+    }
+
+    /** Deletes the stream and the keys under {@code patterns} this test wrote. */
+    private static void cleanUp(RedisClient client, String stream, String... patterns) {
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            RedisCommands<String, String> redis = connection.sync();
+            redis.del(stream);
+            for (String pattern : patterns) {
+                List<String> keys = redis.keys(pattern);
+                if (!keys.isEmpty()) {
+                    redis.del(keys.toArray(new String[0]));
+                }
+            }
         }
     }
 }
