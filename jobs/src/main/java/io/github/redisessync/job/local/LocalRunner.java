@@ -167,9 +167,7 @@ public final class LocalRunner implements AutoCloseable {
         if (tailing) {
             out.printf(
                     "Syncing the snapshot, then every change (tail: %s); press Ctrl-C to stop.%n",
-                    settings.tailMode() == RedisTailMode.KEYSPACE
-                            ? "keyspace notifications"
-                            : "channel " + settings.tailChannel());
+                    describeTail(settings));
             // The job never ends by itself: cancel it when the JVM is asked to stop.
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(() -> job.cancel(), "cancel-local-job"));
@@ -178,9 +176,13 @@ public final class LocalRunner implements AutoCloseable {
         JobExecutionResult result;
         // A bounded run's tail and readers end by design (--until-synced): no stall then.
         StallCheck stalls = new StallCheck(settings.checkpointInterval(), tailing, t0);
+        // A stream tail resumed from a checkpoint reads only what changed: no share of DBSIZE.
+        long estimate =
+                checkpoints.resumes() && settings.tailMode() == RedisTailMode.STREAM
+                        ? 0
+                        : databaseSize(redisUri);
         try (ProgressReporter progress =
-                new ProgressReporter(
-                        job, Duration.ofSeconds(2), databaseSize(redisUri), liveness, stalls)) {
+                new ProgressReporter(job, Duration.ofSeconds(2), estimate, liveness, stalls)) {
             result = job.getJobExecutionResult().get();
         } catch (ExecutionException e) {
             throw checkpoints.restoreFailureOr(e);
@@ -272,6 +274,17 @@ public final class LocalRunner implements AutoCloseable {
                             request.rollupTimeout,
                             Duration.ofSeconds(1))
                     .await(out);
+        }
+    }
+
+    private static String describeTail(SyncJobSettings settings) {
+        switch (settings.tailMode()) {
+            case KEYSPACE:
+                return "keyspace notifications";
+            case STREAM:
+                return "stream " + settings.tailStream();
+            default:
+                return "channel " + settings.tailChannel();
         }
     }
 

@@ -134,6 +134,10 @@ class LocalStreamResumeITCase {
                 assertThat(second.log())
                         .doesNotContain("Gap in the tail")
                         .doesNotContain("Starting scan");
+                // It says what it tails, and counts no share of DBSIZE: it scans nothing.
+                assertThat(second.output())
+                        .contains("(tail: stream " + stream + ")")
+                        .doesNotContain("keys read of ~");
                 long read = lastKeysRead(second.output());
                 LOG.info(
                         "Resumed from the stream after kill -9: {} keys read by the second run, of"
