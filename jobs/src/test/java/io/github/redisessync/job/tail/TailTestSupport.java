@@ -28,10 +28,10 @@ final class TailTestSupport {
         String differences;
         int polls = 0;
         do {
-            Map<String, Map<String, String>> inRedis = SyncedState.redis(redis, prefix);
+            Map<String, Map<String, String>> inRedis = TailOracle.redis(redis, prefix);
             Map<String, Map<String, String>> inIndex =
-                    SyncedState.elasticsearch(TestServices.elasticsearch().url(), index);
-            differences = SyncedState.differences(inRedis, inIndex);
+                    TailOracle.elasticsearch(TestServices.elasticsearch().url(), index);
+            differences = TailOracle.differences(inRedis, inIndex);
             polls++;
             if (differences.isEmpty()) {
                 LOG.info(

@@ -23,16 +23,17 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What Redis holds under a prefix and what an index holds, both as document id to fields, and the
+ * The tail tests' oracle, made of raw Lettuce and HTTP calls rather than the product's code: what
+ * Redis holds under a prefix and what an index holds, both as document id to fields, and the
  * differences: missing, extra and stale documents.
  */
-final class SyncedState {
+final class TailOracle {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private SyncedState() {}
+    private TailOracle() {}
 
     /** Every hash under {@code prefix}, by the rest of its key (SCAN, then pipelined HGETALL). */
     static Map<String, Map<String, String>> redis(
