@@ -9,12 +9,10 @@ import io.github.redisessync.connector.redis.source.split.RedisSourceSplit;
 import io.github.redisessync.connector.redis.source.split.RedisSplitKind;
 import io.github.redisessync.connector.redis.source.split.RedisTailSplit;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import javax.annotation.Nullable;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
@@ -60,6 +58,8 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
 
     private final ReadableConfig config;
     private final RedisSourceMetrics metrics;
+    private final RedisReaderConnection connection;
+    private final RedisScanRateLimit rateLimit;
     private final String tailClientName;
     private final int scanCount;
     private final int batchSize;
@@ -70,14 +70,6 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
     private final RedisExpiryChecks expiryChecks;
 
     private volatile boolean wakeUp;
-
-    private RedisConnection connection;
-    private int connectedDatabase = -1;
-    private RedisKeyReader keyReader;
-
-    // scan.max-keys-per-second: the earliest time the next scan batch may be read.
-    private final long nanosPerKey;
-    private long nextScanNanos = System.nanoTime();
 
     // The scan split being read and its position; the emitter keeps the checkpointed copy.
     private RedisScanSplit current;
@@ -118,8 +110,9 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
         this.tailClientName = tailClientName;
         this.scanCount = config.get(RedisSourceOptions.SCAN_COUNT);
         this.batchSize = config.get(RedisSourceOptions.READ_BATCH_SIZE);
-        int keysPerSecond = config.get(RedisSourceOptions.SCAN_MAX_KEYS_PER_SECOND);
-        this.nanosPerKey = keysPerSecond > 0 ? 1_000_000_000L / keysPerSecond : 0;
+        this.connection = new RedisReaderConnection(config);
+        this.rateLimit =
+                new RedisScanRateLimit(config.get(RedisSourceOptions.SCAN_MAX_KEYS_PER_SECOND));
         this.stopWhenIdle = config.get(RedisSourceOptions.TAIL_STOP_WHEN_IDLE);
         this.tailed = config.get(RedisSourceOptions.TAIL_MODE) != RedisTailMode.NONE;
         int bufferSize = config.get(RedisSourceOptions.TAIL_BUFFER_SIZE);
@@ -149,7 +142,7 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
             return out.build();
         }
         boolean scanning = current != null || startNextScan();
-        if ((scanning || rescan != null) && !scanAllowed()) {
+        if ((scanning || rescan != null) && !rateLimit.allowsNextBatch()) {
             return out.build(); // paced: the fetcher calls again, and changes keep their turn
         }
         if (scanning) {
@@ -206,7 +199,7 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
     @Override
     public void close() {
         closeSubscription();
-        closeConnection();
+        connection.close();
     }
 
     /** Opens the subscription first; reopens it and rescans after a gap. */
@@ -233,7 +226,7 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
         }
         if (subscription == null || gap != null) {
             closeSubscription();
-            ensureConnection(tail.database());
+            connection.ensure(tail.database());
             subscription =
                     RedisTailSubscription.open(
                             config, tail, changes, metrics.changesReceived, tailClientName);
@@ -241,7 +234,7 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
                     "Subscribed {} to {} on {} (client id {})",
                     tail.splitId(),
                     RedisTailSubscription.describe(tail),
-                    connection.description(),
+                    connection.connection().description(),
                     subscription.clientId());
         }
         if (gap != null) {
@@ -250,7 +243,7 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
             rescanKeys = 0;
             // After the subscription: a key that exists now is either read by the rescan (with a
             // later version) or changed later, which the new subscription reports.
-            rescanStartVersion = serverTimeMicros();
+            rescanStartVersion = connection.serverTimeMicros();
         }
     }
 
@@ -265,8 +258,8 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
         if (streamTail != null) {
             return;
         }
-        ensureConnection(tail.database());
-        RedisStreamTail opened = RedisStreamTail.open(connection, tail);
+        connection.ensure(tail.database());
+        RedisStreamTail opened = RedisStreamTail.open(connection.connection(), tail);
         if (opened.gap() != null) {
             metrics.gaps.inc();
             metrics.catchUps.inc();
@@ -278,7 +271,7 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
                     tail.keyPatterns());
             rescan = RedisKeyScan.fromStart(tail.keyPatterns());
             rescanKeys = 0;
-            rescanStartVersion = serverTimeMicros();
+            rescanStartVersion = connection.serverTimeMicros();
         }
         streamTail = opened;
         out.add(tail.splitId(), RedisSplitElement.streamPosition(opened.position()));
@@ -290,15 +283,7 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
                 tail.streamPosition().isEmpty()
                         ? ""
                         : " (restored position " + tail.streamPosition() + ")",
-                connection.description());
-    }
-
-    /** The server's {@code TIME} in µs, the clock of every version. */
-    private long serverTimeMicros() throws IOException {
-        List<byte[]> time = connection.call(connection.async().time(), "TIME");
-        long seconds = Long.parseLong(new String(time.get(0), StandardCharsets.US_ASCII));
-        long micros = Long.parseLong(new String(time.get(1), StandardCharsets.US_ASCII));
-        return seconds * 1_000_000L + micros;
+                connection.connection().description());
     }
 
     /**
@@ -310,7 +295,8 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
         List<byte[]> keys;
         String streamId = null;
         if (streamTail != null) {
-            RedisStreamTail.Batch batch = streamTail.read(connection, batchSize, blockMillis);
+            RedisStreamTail.Batch batch =
+                    streamTail.read(connection.connection(), batchSize, blockMillis);
             metrics.changesReceived.inc(batch.entries);
             keys = new ArrayList<>(batch.keys);
             streamId = batch.lastId;
@@ -324,7 +310,7 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
             return false;
         }
         if (!keys.isEmpty()) {
-            emitRecords(tail.splitId(), keyReader.read(keys), out);
+            emitRecords(tail.splitId(), connection.keyReader().read(keys), out);
         }
         if (streamId != null) {
             // After the records of its entries: a checkpoint before it reads them again.
@@ -334,32 +320,14 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
         return true;
     }
 
-    /**
-     * Whether the scan rate allows the next scan batch now; if not, waits up to 50 ms (on the
-     * fetcher thread, not Flink's mailbox) so that an idle fetch loop does not spin.
-     */
-    private boolean scanAllowed() {
-        long wait = nextScanNanos - System.nanoTime();
-        if (wait <= 0) {
-            return true;
-        }
-        LockSupport.parkNanos(Math.min(wait, 50_000_000L));
-        return nextScanNanos - System.nanoTime() <= 0;
-    }
-
-    private void paceScan(int keys) {
-        if (nanosPerKey > 0) {
-            nextScanNanos = Math.max(nextScanNanos, System.nanoTime()) + keys * nanosPerKey;
-        }
-    }
-
     private void readScanBatch(RecordsBySplits.Builder<RedisSplitElement> out) throws IOException {
         String splitId = current.splitId();
-        List<byte[]> keys = scan.next(connection, batchSize, scanCount, this::takeWakeUp);
-        paceScan(keys.size());
+        List<byte[]> keys =
+                scan.next(connection.connection(), batchSize, scanCount, this::takeWakeUp);
+        rateLimit.scanned(keys.size());
         for (int from = 0; from < keys.size(); from += batchSize) {
             List<byte[]> batch = keys.subList(from, Math.min(keys.size(), from + batchSize));
-            emitRecords(splitId, keyReader.read(batch), out);
+            emitRecords(splitId, connection.keyReader().read(batch), out);
         }
         keysScanned += keys.size();
         metrics.scanProgress(keysScanned - keysAtStart, databaseSize);
@@ -392,9 +360,10 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
 
     private void readRescanBatch(RecordsBySplits.Builder<RedisSplitElement> out)
             throws IOException {
-        List<byte[]> keys = rescan.next(connection, batchSize, scanCount, this::takeWakeUp);
-        paceScan(keys.size());
-        List<RedisRecord> records = keyReader.read(keys);
+        List<byte[]> keys =
+                rescan.next(connection.connection(), batchSize, scanCount, this::takeWakeUp);
+        rateLimit.scanned(keys.size());
+        List<RedisRecord> records = connection.keyReader().read(keys);
         emitRecords(tail.splitId(), records, out);
         rescanKeys += keys.size();
         metrics.keysScanned.inc(keys.size());
@@ -484,12 +453,13 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
         if (current == null) {
             return false;
         }
-        ensureConnection(current.database());
+        connection.ensure(current.database());
         scan = new RedisKeyScan(current.keyPatterns(), current.patternIndex(), current.cursor());
         keysScanned = current.keysScanned();
         keysAtStart = keysScanned;
         startNanos = System.nanoTime();
-        databaseSize = connection.call(connection.async().dbsize(), "DBSIZE");
+        RedisConnection redis = connection.connection();
+        databaseSize = redis.call(redis.async().dbsize(), "DBSIZE");
         // The subscription is open here: fetch() never scans without the tail split of its node
         // when tailed, and healGaps(), earlier in this fetch, returned only once the server
         // confirmed the subscription. A key that exists at this time is thus read by the scan or
@@ -497,13 +467,13 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
         scanSweepVersion =
                 sweepsAfterScan(current, tail, stopWhenIdle)
                                 && (subscription != null || streamTail != null)
-                        ? serverTimeMicros()
+                        ? connection.serverTimeMicros()
                         : -1;
         LOG.info(
                 "Starting {} on {}: patterns {} from pattern {} cursor {}, {} keys scanned"
                         + " before; the database holds {} keys{}",
                 current.splitId(),
-                connection.description(),
+                connection.connection().description(),
                 current.keyPatterns(),
                 scan.patternIndex(),
                 scan.cursor(),
@@ -545,33 +515,10 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
         scanSweepVersion = -1;
     }
 
-    private void ensureConnection(int database) throws IOException {
-        if (database != connectedDatabase) {
-            closeConnection();
-            connection = RedisConnection.open(config, database);
-            connectedDatabase = database;
-            keyReader =
-                    new RedisKeyReader(
-                            connection,
-                            database,
-                            config.get(RedisSourceOptions.READ_MAX_VALUE_ELEMENTS),
-                            config.get(RedisSourceOptions.READ_MAX_VALUE_BYTES));
-        }
-    }
-
     private void closeSubscription() {
         if (subscription != null) {
             subscription.close();
             subscription = null;
-        }
-    }
-
-    private void closeConnection() {
-        if (connection != null) {
-            connection.close();
-            connection = null;
-            keyReader = null;
-            connectedDatabase = -1;
         }
     }
 }
