@@ -66,20 +66,11 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
     private final boolean stopWhenIdle;
     private final boolean tailed;
     private final Deque<RedisScanSplit> pendingScans = new ArrayDeque<>();
+    private final RedisScanSplitReader scanReader;
     private final RedisChangeBuffer changes;
     private final RedisExpiryChecks expiryChecks;
 
     private volatile boolean wakeUp;
-
-    // The scan split being read and its position; the emitter keeps the checkpointed copy.
-    private RedisScanSplit current;
-    private RedisKeyScan scan;
-    private long keysScanned;
-    private long keysAtStart;
-    private long databaseSize;
-    private long startNanos;
-    // The server time (µs) when the scan began if its end asks for a sweep (a fresh start), or -1.
-    private long scanSweepVersion = -1;
 
     // The tail split, its subscription, and a catch-up pass in progress.
     private RedisTailSplit tail;
@@ -119,6 +110,15 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
         this.changes = new RedisChangeBuffer(bufferSize);
         this.expiryChecks = new RedisExpiryChecks(bufferSize);
         metrics.pendingChanges(changes);
+        this.scanReader =
+                new RedisScanSplitReader(
+                        connection,
+                        metrics,
+                        rateLimit,
+                        scanCount,
+                        batchSize,
+                        this::takeWakeUp,
+                        this::watchExpiries);
     }
 
     @Override
@@ -130,7 +130,8 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
             } else {
                 healGaps();
             }
-            if (changesTurn || (current == null && pendingScans.isEmpty() && rescan == null)) {
+            if (changesTurn
+                    || (!scanReader.isReading() && pendingScans.isEmpty() && rescan == null)) {
                 changesTurn = false;
                 if (readChanges(out, 0)) {
                     return out.build();
@@ -141,12 +142,12 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
             // The tail split of this node comes with the scan split; never scan unsubscribed.
             return out.build();
         }
-        boolean scanning = current != null || startNextScan();
+        boolean scanning = scanReader.isReading() || startNextScan();
         if ((scanning || rescan != null) && !rateLimit.allowsNextBatch()) {
             return out.build(); // paced: the fetcher calls again, and changes keep their turn
         }
         if (scanning) {
-            readScanBatch(out);
+            scanReader.readBatch(out);
         } else if (rescan != null) {
             readRescanBatch(out);
         } else if (tail != null) {
@@ -320,44 +321,6 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
         return true;
     }
 
-    private void readScanBatch(RecordsBySplits.Builder<RedisSplitElement> out) throws IOException {
-        String splitId = current.splitId();
-        List<byte[]> keys =
-                scan.next(connection.connection(), batchSize, scanCount, this::takeWakeUp);
-        rateLimit.scanned(keys.size());
-        for (int from = 0; from < keys.size(); from += batchSize) {
-            List<byte[]> batch = keys.subList(from, Math.min(keys.size(), from + batchSize));
-            emitRecords(splitId, connection.keyReader().read(batch), out);
-        }
-        keysScanned += keys.size();
-        metrics.scanProgress(keysScanned - keysAtStart, databaseSize);
-        out.add(
-                splitId,
-                RedisSplitElement.position(
-                        scan.patternIndex(), scan.cursor(), keysScanned, keys.size()));
-        if (scan.isFinished()) {
-            if (scanSweepVersion >= 0) {
-                // After the scan's last records and its final position, before the split ends.
-                LOG.info(
-                        "{} was the first scan of a fresh start: emitting the marker that asks for"
-                                + " a sweep of {} (keys deleted while no job ran), read since"
-                                + " server time {}.",
-                        splitId,
-                        current.keyPatterns(),
-                        scanSweepVersion);
-                out.add(
-                        splitId,
-                        RedisSplitElement.record(
-                                RedisRecord.catchUpFinished(
-                                        current.keyPatterns(),
-                                        scanSweepVersion,
-                                        current.database())));
-            }
-            finishCurrentScan();
-            out.addFinishedSplit(splitId);
-        }
-    }
-
     private void readRescanBatch(RecordsBySplits.Builder<RedisSplitElement> out)
             throws IOException {
         List<byte[]> keys =
@@ -431,12 +394,24 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
             String splitId,
             List<RedisRecord> records,
             RecordsBySplits.Builder<RedisSplitElement> out) {
-        boolean checkExpiry = tail != null && tail.mode() != RedisTailMode.KEYSPACE;
-        long now = System.nanoTime();
         for (RedisRecord record : records) {
             out.add(splitId, RedisSplitElement.record(record));
-            if (checkExpiry && record.getTtlMillis() >= 0) {
-                // No writer publishes an expiry: look again when the TTL is over.
+        }
+        watchExpiries(records);
+    }
+
+    /**
+     * Schedules a re-read of each of {@code records} (of the tail or of a scan) that has a TTL, for
+     * when it runs out: no writer publishes an expiry. Keyspace notifications report expiries
+     * themselves.
+     */
+    private void watchExpiries(List<RedisRecord> records) {
+        if (tail == null || tail.mode() == RedisTailMode.KEYSPACE) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (RedisRecord record : records) {
+            if (record.getTtlMillis() >= 0) {
                 expiryChecks.schedule(record.getKey(), record.getTtlMillis(), now);
             }
         }
@@ -449,37 +424,16 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
     }
 
     private boolean startNextScan() throws IOException {
-        current = pendingScans.poll();
-        if (current == null) {
+        RedisScanSplit next = pendingScans.poll();
+        if (next == null) {
             return false;
         }
-        connection.ensure(current.database());
-        scan = new RedisKeyScan(current.keyPatterns(), current.patternIndex(), current.cursor());
-        keysScanned = current.keysScanned();
-        keysAtStart = keysScanned;
-        startNanos = System.nanoTime();
-        RedisConnection redis = connection.connection();
-        databaseSize = redis.call(redis.async().dbsize(), "DBSIZE");
         // The subscription is open here: fetch() never scans without the tail split of its node
         // when tailed, and healGaps(), earlier in this fetch, returned only once the server
         // confirmed the subscription. A key that exists at this time is thus read by the scan or
         // changes later, which the tail reports; the time is read before the first SCAN.
-        scanSweepVersion =
-                sweepsAfterScan(current, tail, stopWhenIdle)
-                                && (subscription != null || streamTail != null)
-                        ? connection.serverTimeMicros()
-                        : -1;
-        LOG.info(
-                "Starting {} on {}: patterns {} from pattern {} cursor {}, {} keys scanned"
-                        + " before; the database holds {} keys{}",
-                current.splitId(),
-                connection.connection().description(),
-                current.keyPatterns(),
-                scan.patternIndex(),
-                scan.cursor(),
-                keysScanned,
-                databaseSize,
-                subscription != null || streamTail != null ? "; the tail is subscribed" : "");
+        boolean tailOpen = subscription != null || streamTail != null;
+        scanReader.start(next, sweepsAfterScan(next, tail, stopWhenIdle) && tailOpen, tailOpen);
         return true;
     }
 
@@ -497,22 +451,6 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
                 && scan.isAtStart()
                 && tail.database() == scan.database()
                 && tail.keyPatterns().containsAll(scan.keyPatterns());
-    }
-
-    private void finishCurrentScan() {
-        double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
-        long scanned = keysScanned - keysAtStart;
-        LOG.info(
-                "Finished {}: {} keys scanned in {} s ({} keys/s); {} keys scanned in total",
-                current.splitId(),
-                scanned,
-                String.format("%.1f", seconds),
-                Math.round(scanned / seconds),
-                keysScanned);
-        metrics.scanProgress(1, 1);
-        current = null;
-        scan = null;
-        scanSweepVersion = -1;
     }
 
     private void closeSubscription() {
