@@ -1,0 +1,376 @@
+package io.github.redisessync.connector.redis.source.reader;
+
+import io.github.redisessync.connector.redis.source.RedisRecord;
+import io.github.redisessync.connector.redis.source.RedisSourceOptions;
+import io.github.redisessync.connector.redis.source.RedisTailMode;
+import io.github.redisessync.connector.redis.source.split.RedisTailSplit;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import javax.annotation.Nullable;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.connector.base.source.reader.RecordsBySplits;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the tail split for {@link RedisSplitReader}: keys marked dirty by pub/sub ({@link
+ * RedisTailSubscription}) or named by the entries of a stream ({@link RedisStreamTail}), re-read in
+ * pipelined batches, and keys re-read when their TTL runs out.
+ *
+ * <p>A gap (lost connection, full buffer, restored split, trimmed stream) is counted, logged and
+ * healed: a new subscription (or the stream read on from where it can be) first, then a rescan pass
+ * from cursor 0 under the tail split. Keys deleted during a gap are not found by a rescan, so a
+ * finished rescan emits a {@link RedisRecord#catchUpFinished catch-up marker} after its last
+ * record: the consumer sweeps the copies of these patterns whose keys are gone (the job does it in
+ * its {@code CatchUpSweep}). The source does not sweep itself: it knows Redis, not where or how the
+ * copies are kept. Used by the fetcher thread only, except for the gauges.
+ */
+final class RedisTailSplitReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisTailSplitReader.class);
+
+    /** The longest a fetch waits for a change when there is nothing else to do. */
+    private static final long IDLE_WAIT_MILLIS = 100;
+
+    private final ReadableConfig config;
+    private final RedisReaderConnection connection;
+    private final RedisSourceMetrics metrics;
+    private final RedisScanRateLimit rateLimit;
+    private final String clientName;
+    private final int scanCount;
+    private final int batchSize;
+    private final boolean stopWhenIdle;
+    private final BooleanSupplier wokenUp;
+    private final RedisChangeBuffer changes;
+    private final RedisExpiryChecks expiryChecks;
+
+    private RedisTailSplit tail;
+    // Volatile: the tailSubscribed gauge reads it from the metrics reporter's thread.
+    private volatile RedisTailSubscription subscription;
+    // Instead of the subscription for a stream tail; volatile for the same gauge.
+    private volatile RedisStreamTail streamTail;
+    private RedisKeyScan rescan;
+    private long rescanKeys;
+    private long rescanStartVersion;
+    private boolean idleOnce;
+    private boolean finished;
+
+    /**
+     * {@code clientName}: the client name of the pub/sub connections. {@code wokenUp}: whether the
+     * fetch should return early (read and cleared by each SCAN call of a rescan).
+     */
+    RedisTailSplitReader(
+            ReadableConfig config,
+            RedisReaderConnection connection,
+            RedisSourceMetrics metrics,
+            RedisScanRateLimit rateLimit,
+            String clientName,
+            BooleanSupplier wokenUp) {
+        this.config = config;
+        this.connection = connection;
+        this.metrics = metrics;
+        this.rateLimit = rateLimit;
+        this.clientName = clientName;
+        this.scanCount = config.get(RedisSourceOptions.SCAN_COUNT);
+        this.batchSize = config.get(RedisSourceOptions.READ_BATCH_SIZE);
+        this.stopWhenIdle = config.get(RedisSourceOptions.TAIL_STOP_WHEN_IDLE);
+        this.wokenUp = wokenUp;
+        int bufferSize = config.get(RedisSourceOptions.TAIL_BUFFER_SIZE);
+        this.changes = new RedisChangeBuffer(bufferSize);
+        this.expiryChecks = new RedisExpiryChecks(bufferSize);
+        metrics.pendingChanges(changes);
+    }
+
+    /** Follows {@code split}; a reader follows one tail. */
+    void add(RedisTailSplit split) {
+        if (tail != null) {
+            throw new IllegalStateException(
+                    "A reader follows one tail, got "
+                            + split.splitId()
+                            + " while following "
+                            + tail.splitId());
+        }
+        tail = split;
+        metrics.tail(tail.splitId(), this::isSubscribed);
+    }
+
+    /** The tail split followed, or null before it came or after it finished. */
+    @Nullable
+    RedisTailSplit split() {
+        return tail;
+    }
+
+    /** Whether the tail split came and finished (a bounded tail that went idle). */
+    boolean isFinished() {
+        return finished;
+    }
+
+    /** Whether the subscription or stream was opened, lost or not, and not closed since. */
+    boolean isOpen() {
+        return subscription != null || streamTail != null;
+    }
+
+    /** Whether the tail's subscription is open (false without a tail, or after it ended). */
+    boolean isSubscribed() {
+        RedisTailSubscription current = subscription;
+        return streamTail != null || (current != null && !current.isLost());
+    }
+
+    /** The Redis client id of the tail's pub/sub connection, or -1 without one (or refused). */
+    long clientId() {
+        RedisTailSubscription current = subscription;
+        return current == null ? -1 : current.clientId();
+    }
+
+    boolean isRescanning() {
+        return rescan != null;
+    }
+
+    /** Ends a wait for changes early. */
+    void wakeUp() {
+        changes.signal();
+    }
+
+    /**
+     * Opens the tail if it is not open and heals a gap found since the last fetch; on return the
+     * server has confirmed the subscription, or the stream's position is known.
+     */
+    void open(RecordsBySplits.Builder<RedisSplitElement> out) throws IOException {
+        if (tail.mode() == RedisTailMode.STREAM) {
+            openStream(out);
+        } else {
+            healGaps();
+        }
+    }
+
+    /** Opens the subscription first; reopens it and rescans after a gap. */
+    private void healGaps() throws IOException {
+        String gap = null;
+        if (subscription == null) {
+            if (tail.isResumed()) {
+                gap =
+                        "the tail was restored from a checkpoint (notifications sent while the job"
+                                + " was down are lost)";
+            }
+        } else if (subscription.isLost()) {
+            gap = "the pub/sub connection was lost (killed, output buffer limit or network)";
+        } else if (changes.takeOverflow()) {
+            gap = "the change buffer was full (" + RedisSourceOptions.TAIL_BUFFER_SIZE.key() + ")";
+        }
+        if (gap != null) {
+            metrics.gaps.inc();
+            LOG.warn(
+                    "Gap in the tail {}: {}. Resubscribing, then rescanning {} from cursor 0.",
+                    tail.splitId(),
+                    gap,
+                    tail.keyPatterns());
+        }
+        if (subscription == null || gap != null) {
+            closeSubscription();
+            connection.ensure(tail.database());
+            subscription =
+                    RedisTailSubscription.open(
+                            config, tail, changes, metrics.changesReceived, clientName);
+            LOG.info(
+                    "Subscribed {} to {} on {} (client id {})",
+                    tail.splitId(),
+                    RedisTailSubscription.describe(tail),
+                    connection.connection().description(),
+                    subscription.clientId());
+        }
+        if (gap != null) {
+            metrics.catchUps.inc();
+            rescan = RedisKeyScan.fromStart(tail.keyPatterns());
+            rescanKeys = 0;
+            // After the subscription: a key that exists now is either read by the rescan (with a
+            // later version) or changed later, which the new subscription reports.
+            rescanStartVersion = connection.serverTimeMicros();
+        }
+    }
+
+    /**
+     * Opens a stream tail once: reads on from the checkpointed position, or, the first time, from
+     * the stream's last entry, taken before the first SCAN so that a write after it is in the
+     * stream and one before it is found by the scan. Entries removed after the position before they
+     * were read are a gap, healed by a rescan as for pub/sub. The position is handed to the split's
+     * state at once, so a checkpoint before the first entry records it.
+     */
+    private void openStream(RecordsBySplits.Builder<RedisSplitElement> out) throws IOException {
+        if (streamTail != null) {
+            return;
+        }
+        connection.ensure(tail.database());
+        RedisStreamTail opened = RedisStreamTail.open(connection.connection(), tail);
+        if (opened.gap() != null) {
+            metrics.gaps.inc();
+            metrics.catchUps.inc();
+            LOG.warn(
+                    "Gap in the tail {}: {}. Reading on from {}, then rescanning {} from cursor 0.",
+                    tail.splitId(),
+                    opened.gap(),
+                    opened.position(),
+                    tail.keyPatterns());
+            rescan = RedisKeyScan.fromStart(tail.keyPatterns());
+            rescanKeys = 0;
+            rescanStartVersion = connection.serverTimeMicros();
+        }
+        streamTail = opened;
+        out.add(tail.splitId(), RedisSplitElement.streamPosition(opened.position()));
+        LOG.info(
+                "Reading {} from stream {} after entry {}{} on {}",
+                tail.splitId(),
+                tail.channel(),
+                opened.position(),
+                tail.streamPosition().isEmpty()
+                        ? ""
+                        : " (restored position " + tail.streamPosition() + ")",
+                connection.connection().description());
+    }
+
+    /**
+     * Re-reads a batch of dirty keys (or of the keys of the next stream entries, waiting up to
+     * {@code blockMillis} for one) and of keys whose TTL ran out; false when there were none.
+     */
+    boolean readChanges(RecordsBySplits.Builder<RedisSplitElement> out, long blockMillis)
+            throws IOException {
+        List<byte[]> keys;
+        String streamId = null;
+        if (streamTail != null) {
+            RedisStreamTail.Batch batch =
+                    streamTail.read(connection.connection(), batchSize, blockMillis);
+            metrics.changesReceived.inc(batch.entries);
+            keys = new ArrayList<>(batch.keys);
+            streamId = batch.lastId;
+        } else {
+            keys = changes.drain(batchSize);
+        }
+        if (keys.size() < batchSize) {
+            keys.addAll(expiryChecks.due(System.nanoTime(), batchSize - keys.size()));
+        }
+        if (keys.isEmpty() && streamId == null) {
+            return false;
+        }
+        if (!keys.isEmpty()) {
+            emitRecords(connection.keyReader().read(keys), out);
+        }
+        if (streamId != null) {
+            // After the records of its entries: a checkpoint before it reads them again.
+            out.add(tail.splitId(), RedisSplitElement.streamPosition(streamId));
+        }
+        idleOnce = false;
+        return true;
+    }
+
+    /**
+     * Reads the next batch of the catch-up rescan; at its end, the marker that asks for a sweep.
+     */
+    void readRescanBatch(RecordsBySplits.Builder<RedisSplitElement> out) throws IOException {
+        List<byte[]> keys = rescan.next(connection.connection(), batchSize, scanCount, wokenUp);
+        rateLimit.scanned(keys.size());
+        List<RedisRecord> records = connection.keyReader().read(keys);
+        emitRecords(records, out);
+        rescanKeys += keys.size();
+        metrics.keysScanned.inc(keys.size());
+        if (rescan.isFinished()) {
+            LOG.info(
+                    "Catch-up rescan of {} finished: {} keys re-read since server time {}; emitting"
+                            + " the marker that asks for a sweep of {}.",
+                    tail.splitId(),
+                    rescanKeys,
+                    rescanStartVersion,
+                    tail.keyPatterns());
+            out.add(
+                    tail.splitId(),
+                    RedisSplitElement.record(
+                            RedisRecord.catchUpFinished(
+                                    tail.keyPatterns(), rescanStartVersion, tail.database())));
+            rescan = null;
+        }
+    }
+
+    /**
+     * Waits a little for a change when there is nothing else to do; a bounded tail ({@code
+     * tail.stop-when-idle}) finishes at its second quiet look.
+     */
+    void waitForChanges(RecordsBySplits.Builder<RedisSplitElement> out) throws IOException {
+        long waitMillis =
+                Math.min(
+                        IDLE_WAIT_MILLIS,
+                        expiryChecks.nanosUntilNext(System.nanoTime()) / 1_000_000);
+        if (streamTail != null) {
+            // XREAD waits on the server (BLOCK 0 would wait forever, hence at least 1 ms).
+            if (!readChanges(out, stopWhenIdle ? 0 : Math.max(1, waitMillis)) && stopWhenIdle) {
+                if (idleOnce) {
+                    finish(out);
+                    return;
+                }
+                idleOnce = true;
+            }
+            return;
+        }
+        if (stopWhenIdle && changes.isEmpty() && !changes.takeOverflow()) {
+            if (idleOnce) {
+                finish(out);
+                return;
+            }
+            idleOnce = true;
+        } else {
+            idleOnce = false;
+        }
+        try {
+            changes.await(waitMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while waiting for changes on " + tail.splitId(), e);
+        }
+    }
+
+    /** A second quiet look: the scan is done and nothing is pending. */
+    private void finish(RecordsBySplits.Builder<RedisSplitElement> out) {
+        LOG.info("Tail {} is idle and the scan is done; finishing it.", tail.splitId());
+        out.addFinishedSplit(tail.splitId());
+        closeSubscription();
+        streamTail = null;
+        tail = null;
+        finished = true;
+    }
+
+    private void emitRecords(
+            List<RedisRecord> records, RecordsBySplits.Builder<RedisSplitElement> out) {
+        for (RedisRecord record : records) {
+            out.add(tail.splitId(), RedisSplitElement.record(record));
+        }
+        watchExpiries(records);
+    }
+
+    /**
+     * Schedules a re-read of each of {@code records} (of this tail or of a scan) that has a TTL,
+     * for when it runs out: no writer publishes an expiry. Keyspace notifications report expiries
+     * themselves.
+     */
+    void watchExpiries(List<RedisRecord> records) {
+        if (tail == null || tail.mode() == RedisTailMode.KEYSPACE) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (RedisRecord record : records) {
+            if (record.getTtlMillis() >= 0) {
+                expiryChecks.schedule(record.getKey(), record.getTtlMillis(), now);
+            }
+        }
+    }
+
+    /** Closes the subscription; the connection belongs to the split reader. */
+    void close() {
+        closeSubscription();
+    }
+
+    private void closeSubscription() {
+        if (subscription != null) {
+            subscription.close();
+            subscription = null;
+        }
+    }
+}
