@@ -10,14 +10,11 @@ import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -60,7 +57,7 @@ class ClusterFaultsITCase {
     @BeforeAll
     static void startCluster() throws Exception {
         cluster = StandaloneFlinkCluster.start(shared.resolve("flink"));
-        jarId = cluster.uploadJar(shadedJar());
+        jarId = cluster.uploadJar(StandaloneFlinkCluster.shadedJar());
     }
 
     @AfterAll
@@ -336,18 +333,6 @@ class ClusterFaultsITCase {
             return run.oracle.missingDocuments();
         } catch (Exception e) {
             return Long.MAX_VALUE; // not reachable now: not there yet
-        }
-    }
-
-    private static Path shadedJar() throws Exception {
-        try (Stream<Path> files = Files.list(Paths.get("target"))) {
-            return files.filter(p -> p.getFileName().toString().endsWith("-job.jar"))
-                    .findFirst()
-                    .orElseThrow(
-                            () ->
-                                    new IllegalStateException(
-                                            "No shaded *-job.jar in jobs/target: run this test"
-                                                    + " with `mvn verify`, after `package`."));
         }
     }
 }

@@ -9,15 +9,12 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +42,7 @@ class StandaloneClusterITCase {
                 written.put(String.valueOf(i), user);
             }
         }
-        Path jobJar = shadedJar();
+        Path jobJar = StandaloneFlinkCluster.shadedJar();
 
         SearchClient es = new SearchClient(TestServices.elasticsearch().url());
         try (StandaloneFlinkCluster cluster =
@@ -137,17 +134,5 @@ class StandaloneClusterITCase {
                         + last
                         + ")"
                         + cluster.logTails());
-    }
-
-    private static Path shadedJar() throws Exception {
-        try (Stream<Path> files = Files.list(Paths.get("target"))) {
-            return files.filter(p -> p.getFileName().toString().endsWith("-job.jar"))
-                    .findFirst()
-                    .orElseThrow(
-                            () ->
-                                    new IllegalStateException(
-                                            "No shaded *-job.jar in jobs/target: run this test"
-                                                    + " with `mvn verify`, after `package`."));
-        }
     }
 }

@@ -190,6 +190,19 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         return process;
     }
 
+    /** The job module's shaded jar, which {@code mvn verify} builds in its package phase. */
+    static Path shadedJar() throws IOException {
+        try (Stream<Path> files = Files.list(Paths.get("target"))) {
+            return files.filter(p -> p.getFileName().toString().endsWith("-job.jar"))
+                    .findFirst()
+                    .orElseThrow(
+                            () ->
+                                    new IllegalStateException(
+                                            "No shaded *-job.jar in jobs/target: run this test"
+                                                    + " with `mvn verify`, after `package`."));
+        }
+    }
+
     /** Uploads a job jar; returns the id the cluster gave it. */
     String uploadJar(Path jar) throws IOException, InterruptedException {
         String boundary = "----redis-es-sync-" + UUID.randomUUID();

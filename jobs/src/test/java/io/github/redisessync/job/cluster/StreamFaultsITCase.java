@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -68,7 +67,7 @@ class StreamFaultsITCase {
     @BeforeAll
     static void startCluster() throws Exception {
         cluster = StandaloneFlinkCluster.start(shared.resolve("flink"));
-        jarId = cluster.uploadJar(shadedJar());
+        jarId = cluster.uploadJar(StandaloneFlinkCluster.shadedJar());
     }
 
     @AfterAll
@@ -317,17 +316,5 @@ class StreamFaultsITCase {
 
     private static String seconds(long sinceNanos) {
         return String.format("%.1f", (System.nanoTime() - sinceNanos) / 1e9);
-    }
-
-    private static Path shadedJar() throws Exception {
-        try (Stream<Path> files = Files.list(Paths.get("target"))) {
-            return files.filter(p -> p.getFileName().toString().endsWith("-job.jar"))
-                    .findFirst()
-                    .orElseThrow(
-                            () ->
-                                    new IllegalStateException(
-                                            "No shaded *-job.jar in jobs/target: run this test"
-                                                    + " with `mvn verify`, after `package`."));
-        }
     }
 }

@@ -11,7 +11,6 @@ import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -63,7 +62,7 @@ class SyncResumeITCase {
             for (int i = 0; i < KEYS; i++) {
                 redis.hset(prefix + i, Map.of("name", "user " + i, "v", "0"));
             }
-            String jarId = cluster.uploadJar(shadedJar());
+            String jarId = cluster.uploadJar(StandaloneFlinkCluster.shadedJar());
             String first = cluster.run(jarId, ENTRY, args);
             awaitEqual(redis, es, prefix, index, cluster);
             awaitCheckpoint(checkpoints.resolve(first), cluster);
@@ -169,18 +168,6 @@ class SyncResumeITCase {
                     .max(
                             Comparator.comparingLong(
                                     p -> Long.parseLong(p.getFileName().toString().substring(4))));
-        }
-    }
-
-    private static Path shadedJar() throws IOException {
-        try (Stream<Path> files = Files.list(Paths.get("target"))) {
-            return files.filter(p -> p.getFileName().toString().endsWith("-job.jar"))
-                    .findFirst()
-                    .orElseThrow(
-                            () ->
-                                    new IllegalStateException(
-                                            "No shaded *-job.jar in jobs/target: run this test"
-                                                    + " with `mvn verify`, after `package`."));
         }
     }
 }
