@@ -15,11 +15,14 @@ import io.github.redisessync.job.rollup.RollupIndexes;
 import io.github.redisessync.job.rollup.RollupSpec;
 import io.github.redisessync.job.sweep.CatchUpSweep;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -166,5 +169,65 @@ public final class SyncJobFactory {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.checkpointDir());
         }
         return conf;
+    }
+
+    /**
+     * Every problem of the {@link SyncJobOptions} {@code options} holds, in their order; empty when
+     * the job takes them all. The one place they are checked.
+     */
+    public static List<SyncJobOptionException> problems(ReadableConfig options) {
+        List<SyncJobOptionException> problems = new ArrayList<>();
+        positive(problems, options, SyncJobOptions.CHECKPOINT_INTERVAL);
+        positive(problems, options, SyncJobOptions.CHECKPOINT_TIMEOUT);
+        options.getOptional(SyncJobOptions.CHECKPOINT_TOLERABLE_FAILURES)
+                .filter(failures -> failures < 0)
+                .ifPresent(
+                        failures ->
+                                problems.add(
+                                        new SyncJobOptionException(
+                                                SyncJobOptions.CHECKPOINT_TOLERABLE_FAILURES,
+                                                "zero or more",
+                                                SyncJobOptions.CHECKPOINT_TOLERABLE_FAILURES.key()
+                                                        + " must not be negative, was "
+                                                        + failures
+                                                        + ".")));
+        options.getOptional(SyncJobOptions.CHECKPOINT_DIR)
+                .filter(String::isBlank)
+                .ifPresent(
+                        dir ->
+                                problems.add(
+                                        new SyncJobOptionException(
+                                                SyncJobOptions.CHECKPOINT_DIR,
+                                                "a directory",
+                                                SyncJobOptions.CHECKPOINT_DIR.key()
+                                                        + " must name a directory, was empty.")));
+        if (options.getOptional(SyncJobOptions.DEAD_LETTERS_INDEX).isPresent()
+                && options.getOptional(SyncJobOptions.DEAD_LETTERS_FILE).isPresent()) {
+            problems.add(
+                    new SyncJobOptionException(
+                            SyncJobOptions.DEAD_LETTERS_FILE,
+                            "one target: keep either index or file",
+                            "dead-letters.index and dead-letters.file are both set; dead letters"
+                                    + " go to one."));
+        }
+        return problems;
+    }
+
+    private static void positive(
+            List<SyncJobOptionException> problems,
+            ReadableConfig options,
+            ConfigOption<Duration> option) {
+        options.getOptional(option)
+                .filter(d -> d.isZero() || d.isNegative())
+                .ifPresent(
+                        d ->
+                                problems.add(
+                                        new SyncJobOptionException(
+                                                option,
+                                                "a positive duration",
+                                                option.key()
+                                                        + " must be a positive duration, was "
+                                                        + d
+                                                        + ".")));
     }
 }
