@@ -3,7 +3,6 @@ package io.github.redisessync.job;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchDocumentSinkFactory;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchIndexManager;
 import io.github.redisessync.connector.redis.source.RedisSource;
-import io.github.redisessync.connector.redis.source.RedisSourceBuilder;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.deadletter.DeadLetterOutputs;
 import io.github.redisessync.job.deadletter.DeadLetterRecord;
@@ -59,24 +58,11 @@ public final class SyncJobFactory {
                         .map(rule -> rule.pattern().glob())
                         .distinct()
                         .collect(Collectors.toList());
-        RedisSourceBuilder builder =
+        RedisSource source =
                 RedisSource.builder()
-                        .setRedisUri(settings.redisUri())
+                        .setConfiguration(settings.sourceOptions())
                         .setKeyPatterns(patterns)
-                        .setScanCount(settings.scanCount())
-                        .setScanMaxKeysPerSecond(settings.scanMaxKeysPerSecond())
-                        .setReadBatchSize(settings.readBatchSize())
-                        .setMaxValueElements(settings.maxValueElements())
-                        .setMaxValueBytes(settings.maxValueBytes())
-                        .setTailMode(settings.tailMode())
-                        .setTailChannel(settings.tailChannel())
-                        .setTailStream(settings.tailStream())
-                        .setConfigureNotifications(settings.configureNotifications())
-                        .setStopWhenIdle(settings.stopWhenIdle());
-        if (settings.database() != null) {
-            builder.setDatabase(settings.database());
-        }
-        RedisSource source = builder.build();
+                        .build();
         Configuration sinkOptions = settings.sinkOptions();
         DeadLetterOutputs deadLetters = deadLetterOutputs(settings);
         RedisToElasticsearchJob job =

@@ -252,18 +252,9 @@ public final class Reindexer {
 
     /** Runs the job graph bounded (snapshot only) into {@code newIndex}; documents written. */
     private long load(List<IndexRule> rules, String newIndex) throws Exception {
+        // The job's own source, sink and dead-letter settings; only the tail and the rules differ.
         SyncJobSettings load =
-                SyncJobSettings.builder(settings.redisUri(), settings.elasticsearchUrl(), rules)
-                        .scanCount(settings.scanCount())
-                        .readBatchSize(settings.readBatchSize())
-                        .checkpointInterval(settings.checkpointInterval())
-                        .database(settings.database())
-                        .readLimits(settings.maxValueElements(), settings.maxValueBytes())
-                        .sinkOptions(settings.sinkOptions())
-                        .deadLetterIndex(settings.deadLetterIndex())
-                        .deadLetterFile(settings.deadLetterFile())
-                        .tail(RedisTailMode.NONE, channel(), false)
-                        .build();
+                settings.withRules(rules).withTail(RedisTailMode.NONE, channel(), false, false);
         StreamExecutionEnvironment env = environments.get();
         // No checkpoints: the load is bounded and the sink flushes at the end of input; a failure
         // fails the reindex, which leaves the alias alone (no version-gate state to store).
