@@ -13,7 +13,7 @@ import io.github.redisessync.job.RedisSecrets;
 import io.github.redisessync.job.SyncJobFactory;
 import io.github.redisessync.job.SyncJobOptionException;
 import io.github.redisessync.job.SyncJobOptions;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.rollup.RollupSpec;
 import java.nio.file.Path;
@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 
 /**
- * Turns a {@link LoadedConfig} into {@link SyncJobSettings}: the source's, the sink's and the job's
+ * Turns a {@link LoadedConfig} into {@link SyncJobSetup}: the source's, the sink's and the job's
  * configurations, each checked by its own component, and the mapping rules and rollups. Every
  * problem names its setting, and all of them are reported at once, before any connection is made.
  *
@@ -62,7 +62,7 @@ public final class SettingsFactory {
      * The settings, with {@code redisFallback} / {@code esFallback} where the configuration names
      * no endpoint ({@code local}'s embedded servers); a null fallback makes the endpoint required.
      */
-    public SyncJobSettings settings(String redisFallback, String esFallback, boolean stopWhenIdle) {
+    public SyncJobSetup settings(String redisFallback, String esFallback, boolean stopWhenIdle) {
         JobConfig c = loaded.config();
         Problems problems = new Problems(loaded);
         String redis =
@@ -160,7 +160,7 @@ public final class SettingsFactory {
             sourceOptions.set(RedisSourceOptions.URI, RedisSecrets.resolve(redis, System.getenv()));
             Configuration sinkOptions = sink.options();
             sinkOptions.set(ElasticsearchSinkOptions.HOSTS, List.of(es));
-            return SyncJobSettings.of(rules, rollups, sourceOptions, sinkOptions, job.options());
+            return SyncJobSetup.of(rules, rollups, sourceOptions, sinkOptions, job.options());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(
                     (loaded.file() != null ? loaded.file() + ": " : "") + e.getMessage());

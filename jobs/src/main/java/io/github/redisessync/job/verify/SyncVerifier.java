@@ -3,7 +3,8 @@ package io.github.redisessync.job.verify;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
 import io.github.redisessync.connector.redis.source.RedisRecord;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.connector.redis.source.RedisSourceOptions;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
 import io.github.redisessync.job.mapping.MappingResult;
@@ -26,13 +27,13 @@ import java.util.Map;
  * clock, like the job's own writes, so a repair never overwrites a newer change.
  */
 public final class SyncVerifier {
-    private final SyncJobSettings settings;
+    private final SyncJobSetup settings;
     private final RecordMapper mapper;
     private final int batchSize;
     private final int sampleSize;
     private final boolean repair;
 
-    public SyncVerifier(SyncJobSettings settings, int batchSize, int sampleSize, boolean repair) {
+    public SyncVerifier(SyncJobSetup settings, int batchSize, int sampleSize, boolean repair) {
         this.settings = settings;
         this.mapper = new RecordMapper(settings.rules());
         this.batchSize = batchSize;
@@ -51,7 +52,10 @@ public final class SyncVerifier {
         try (RedisKeyProbe redis =
                         new RedisKeyProbe(settings.redisUri())
                                 .withReadLimits(
-                                        settings.maxValueElements(), settings.maxValueBytes());
+                                        settings.source()
+                                                .get(RedisSourceOptions.READ_MAX_VALUE_ELEMENTS),
+                                        settings.source()
+                                                .get(RedisSourceOptions.READ_MAX_VALUE_BYTES));
                 ElasticsearchDocuments es =
                         new ElasticsearchDocuments(settings.elasticsearchUrl())) {
             for (String index : reports.keySet()) {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchSinkOptions;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.job.SyncJobOptions;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ class ComponentSettingsTest {
 
     @Test
     void eachSectionBecomesItsComponentsOptions() throws IOException {
-        SyncJobSettings settings =
+        SyncJobSetup settings =
                 load(
                         USERS
                                 + "source: {scan-count: 50, tail: stream, stream: changes}\n"
@@ -39,14 +39,13 @@ class ComponentSettingsTest {
                                 + "checkpoint: {interval: 2s}\n",
                         Map.of());
 
-        assertThat(settings.sourceOptions().get(RedisSourceOptions.SCAN_COUNT)).isEqualTo(50);
-        assertThat(settings.sourceOptions().get(RedisSourceOptions.TAIL_STREAM))
-                .isEqualTo("changes");
-        assertThat(settings.sinkOptions().get(ElasticsearchSinkOptions.BULK_FLUSH_MAX_ACTIONS))
+        assertThat(settings.source().get(RedisSourceOptions.SCAN_COUNT)).isEqualTo(50);
+        assertThat(settings.source().get(RedisSourceOptions.TAIL_STREAM)).isEqualTo("changes");
+        assertThat(settings.sink().get(ElasticsearchSinkOptions.BULK_FLUSH_MAX_ACTIONS))
                 .isEqualTo(-1);
-        assertThat(settings.sinkOptions().get(ElasticsearchSinkOptions.SOCKET_TIMEOUT))
+        assertThat(settings.sink().get(ElasticsearchSinkOptions.SOCKET_TIMEOUT))
                 .isEqualTo(Duration.ofSeconds(30));
-        assertThat(settings.jobOptions().get(SyncJobOptions.CHECKPOINT_INTERVAL))
+        assertThat(settings.job().get(SyncJobOptions.CHECKPOINT_INTERVAL))
                 .isEqualTo(Duration.ofSeconds(2));
     }
 
@@ -88,7 +87,7 @@ class ComponentSettingsTest {
         return dir.resolve("job.yaml");
     }
 
-    private SyncJobSettings load(String yaml, Map<String, String> env) throws IOException {
+    private SyncJobSetup load(String yaml, Map<String, String> env) throws IOException {
         Files.writeString(file(), yaml);
         return new SettingsFactory(ConfigLoader.read(file()).applyEnvironment(env).load(), dir)
                 .settings(null, "http://127.0.0.1:9200", false);
