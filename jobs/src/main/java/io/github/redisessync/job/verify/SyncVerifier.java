@@ -2,7 +2,9 @@ package io.github.redisessync.job.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
+import io.github.redisessync.connector.redis.client.RedisKeyReader;
 import io.github.redisessync.connector.redis.source.RedisRecord;
+import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.job.SyncJobSettings;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.configuration.Configuration;
 
 /**
  * Compares Redis with Elasticsearch for every configured key pattern, in two streaming passes, so
@@ -48,10 +51,12 @@ public final class SyncVerifier {
                         r ->
                                 reports.putIfAbsent(
                                         r.index(), new VerifyReport(r.index(), sampleSize)));
-        try (RedisKeyProbe redis =
-                        new RedisKeyProbe(settings.redisUri())
-                                .withReadLimits(
-                                        settings.maxValueElements(), settings.maxValueBytes());
+        Configuration redisConfig = new Configuration();
+        redisConfig.set(RedisSourceOptions.URI, settings.redisUri());
+        // The job's source reads no bigger value (its record is a dead letter); verify reads alike.
+        redisConfig.set(RedisSourceOptions.READ_MAX_VALUE_ELEMENTS, settings.maxValueElements());
+        redisConfig.set(RedisSourceOptions.READ_MAX_VALUE_BYTES, settings.maxValueBytes());
+        try (RedisKeyReader redis = RedisKeyReader.open(redisConfig);
                 ElasticsearchDocuments es =
                         new ElasticsearchDocuments(settings.elasticsearchUrl())) {
             for (String index : reports.keySet()) {
@@ -74,9 +79,10 @@ public final class SyncVerifier {
     private void compareKeys(
             IndexRule rule,
             List<byte[]> keys,
-            RedisKeyProbe redis,
+            RedisKeyReader redis,
             ElasticsearchDocuments es,
-            VerifyReport report) {
+            VerifyReport report)
+            throws IOException {
         Map<String, DocumentAction> expected = new LinkedHashMap<>();
         for (RedisRecord record : redis.read(keys)) {
             String key = new String(record.getKey(), StandardCharsets.UTF_8);
@@ -127,7 +133,10 @@ public final class SyncVerifier {
     }
 
     private void findExtras(
-            List<String> ids, RedisKeyProbe redis, ElasticsearchDocuments es, VerifyReport report) {
+            List<String> ids,
+            RedisKeyReader redis,
+            ElasticsearchDocuments es,
+            VerifyReport report) {
         report.documents += ids.size();
         List<KeyPattern> patterns = new ArrayList<>();
         for (IndexRule rule : settings.rules()) {

@@ -1,5 +1,6 @@
 package io.github.redisessync.connector.redis.source.reader;
 
+import io.github.redisessync.connector.redis.source.metrics.RedisSourceMetrics;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -18,7 +19,7 @@ import java.util.function.LongSupplier;
  * <p>Each key keeps the time its first waiting change arrived, so that the age of the oldest
  * pending change (how far the tail lags behind Redis) can be read at any time.
  */
-final class RedisChangeBuffer {
+final class RedisChangeBuffer implements RedisSourceMetrics.PendingChanges {
 
     private final int capacity;
     private final LongSupplier nanoClock;
@@ -64,12 +65,14 @@ final class RedisChangeBuffer {
         return drained;
     }
 
-    synchronized int size() {
+    @Override
+    public synchronized long size() {
         return keys.size();
     }
 
     /** Nanoseconds since the oldest waiting change arrived; 0 when none waits. */
-    synchronized long oldestAgeNanos() {
+    @Override
+    public synchronized long oldestAgeNanos() {
         if (keys.isEmpty()) {
             return 0;
         }

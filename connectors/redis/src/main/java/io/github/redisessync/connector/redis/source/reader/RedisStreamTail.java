@@ -1,5 +1,7 @@
 package io.github.redisessync.connector.redis.source.reader;
 
+import io.github.redisessync.connector.redis.client.RedisConnection;
+import io.github.redisessync.connector.redis.client.RedisGlob;
 import io.github.redisessync.connector.redis.source.split.RedisTailSplit;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;

@@ -1,8 +1,10 @@
 package io.github.redisessync.connector.redis.source.reader;
 
+import io.github.redisessync.connector.redis.client.RedisChangeFeed;
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
+import io.github.redisessync.connector.redis.source.metrics.RedisSourceMetrics;
 import io.github.redisessync.connector.redis.source.split.RedisTailSplit;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -16,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the tail split for {@link RedisSplitReader}: keys marked dirty by pub/sub ({@link
- * RedisTailSubscription}) or named by the entries of a stream ({@link RedisStreamTail}), re-read in
+ * RedisChangeFeed}) or named by the entries of a stream ({@link RedisStreamTail}), re-read in
  * pipelined batches, and keys re-read when their TTL runs out.
  *
  * <p>A gap (lost connection, full buffer, restored split, trimmed stream) is counted, logged and
@@ -48,7 +50,7 @@ final class RedisTailSplitReader {
 
     private RedisTailSplit tail;
     // Volatile: the tailSubscribed gauge reads it from the metrics reporter's thread.
-    private volatile RedisTailSubscription subscription;
+    private volatile RedisChangeFeed subscription;
     // Instead of the subscription for a stream tail; volatile for the same gauge.
     private volatile RedisStreamTail streamTail;
     private RedisKeyScan rescan;
@@ -114,13 +116,13 @@ final class RedisTailSplitReader {
 
     /** Whether the tail's subscription is open (false without a tail, or after it ended). */
     boolean isSubscribed() {
-        RedisTailSubscription current = subscription;
+        RedisChangeFeed current = subscription;
         return streamTail != null || (current != null && !current.isLost());
     }
 
     /** The Redis client id of the tail's pub/sub connection, or -1 without one (or refused). */
     long clientId() {
-        RedisTailSubscription current = subscription;
+        RedisChangeFeed current = subscription;
         return current == null ? -1 : current.clientId();
     }
 
@@ -160,7 +162,7 @@ final class RedisTailSplitReader {
             gap = "the change buffer was full (" + RedisSourceOptions.TAIL_BUFFER_SIZE.key() + ")";
         }
         if (gap != null) {
-            metrics.gaps.inc();
+            metrics.gaps().inc();
             LOG.warn(
                     "Gap in the tail {}: {}. Resubscribing, then rescanning {} from cursor 0.",
                     tail.splitId(),
@@ -171,17 +173,35 @@ final class RedisTailSplitReader {
             closeSubscription();
             connection.ensure(tail.database());
             subscription =
-                    RedisTailSubscription.open(
-                            config, tail, changes, metrics.changesReceived, clientName);
+                    RedisChangeFeed.open(
+                            config,
+                            tail.database(),
+                            tail.mode(),
+                            tail.keyPatterns(),
+                            tail.channel(),
+                            clientName,
+                            new RedisChangeFeed.Listener() {
+                                @Override
+                                public void changed(byte[] key, boolean mayBeRemoved) {
+                                    metrics.changesReceived().inc();
+                                    changes.offer(key);
+                                }
+
+                                @Override
+                                public void lost() {
+                                    changes.signal();
+                                }
+                            });
             LOG.info(
                     "Subscribed {} to {} on {} (client id {})",
                     tail.splitId(),
-                    RedisTailSubscription.describe(tail),
+                    RedisChangeFeed.describe(
+                            tail.mode(), tail.database(), tail.keyPatterns(), tail.channel()),
                     connection.connection().description(),
                     subscription.clientId());
         }
         if (gap != null) {
-            metrics.catchUps.inc();
+            metrics.catchUps().inc();
             rescan = RedisKeyScan.fromStart(tail.keyPatterns());
             rescanKeys = 0;
             // After the subscription: a key that exists now is either read by the rescan (with a
@@ -204,8 +224,8 @@ final class RedisTailSplitReader {
         connection.ensure(tail.database());
         RedisStreamTail opened = RedisStreamTail.open(connection.connection(), tail);
         if (opened.gap() != null) {
-            metrics.gaps.inc();
-            metrics.catchUps.inc();
+            metrics.gaps().inc();
+            metrics.catchUps().inc();
             LOG.warn(
                     "Gap in the tail {}: {}. Reading on from {}, then rescanning {} from cursor 0.",
                     tail.splitId(),
@@ -240,7 +260,7 @@ final class RedisTailSplitReader {
         if (streamTail != null) {
             RedisStreamTail.Batch batch =
                     streamTail.read(connection.connection(), batchSize, blockMillis);
-            metrics.changesReceived.inc(batch.entries);
+            metrics.changesReceived().inc(batch.entries);
             keys = new ArrayList<>(batch.keys);
             streamId = batch.lastId;
         } else {
@@ -272,7 +292,7 @@ final class RedisTailSplitReader {
         List<RedisRecord> records = connection.keyReader().read(keys);
         emitRecords(records, out);
         rescanKeys += keys.size();
-        metrics.keysScanned.inc(keys.size());
+        metrics.keysScanned().inc(keys.size());
         if (rescan.isFinished()) {
             LOG.info(
                     "Catch-up rescan of {} finished: {} keys re-read since server time {}; emitting"
