@@ -185,6 +185,7 @@ public final class Reindexer {
                                 settings.redisUri(),
                                 settings.tailMode(),
                                 settings.tailChannel(),
+                                settings.tailStream(),
                                 patterns,
                                 settings.configureNotifications(),
                                 maxPendingChanges)) {

@@ -1,5 +1,6 @@
 package io.github.redisessync.connector.redis.source.reader;
 
+import io.github.redisessync.connector.redis.client.RedisChangeFeed;
 import io.github.redisessync.connector.redis.source.metrics.RedisSourceMetrics;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.LongSupplier;
+import org.apache.flink.metrics.Counter;
 
 /**
  * The keys marked dirty by the tail and not re-read yet: bounded, de-duplicated, in arrival order.
@@ -36,6 +38,25 @@ final class RedisChangeBuffer implements RedisSourceMetrics.PendingChanges {
     RedisChangeBuffer(int capacity, LongSupplier nanoClock) {
         this.capacity = capacity;
         this.nanoClock = nanoClock;
+    }
+
+    /**
+     * What a {@link RedisChangeFeed} tells the buffer: each change marks its key dirty (counted in
+     * {@code received}); a lost feed wakes the fetcher, which heals the gap.
+     */
+    RedisChangeFeed.Listener feedListener(Counter received) {
+        return new RedisChangeFeed.Listener() {
+            @Override
+            public void changed(byte[] key, boolean mayBeRemoved) {
+                received.inc();
+                offer(key);
+            }
+
+            @Override
+            public void lost() {
+                signal();
+            }
+        };
     }
 
     /** Marks a key dirty; false when the buffer was full and the key was dropped. */
