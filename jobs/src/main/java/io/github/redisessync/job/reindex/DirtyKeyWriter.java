@@ -1,11 +1,11 @@
 package io.github.redisessync.job.reindex;
 
+import io.github.redisessync.connector.elasticsearch.ElasticsearchDocuments;
 import io.github.redisessync.connector.redis.client.RedisKeyReader;
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.job.mapping.MappingResult;
 import io.github.redisessync.job.mapping.RecordMapper;
-import io.github.redisessync.job.verify.ElasticsearchDocuments;
 import java.io.IOException;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
@@ -56,7 +56,7 @@ final class DirtyKeyWriter implements AutoCloseable {
             if (bulk.length() == 0) {
                 continue;
             }
-            ElasticsearchDocuments.BulkOutcome outcome = elasticsearch.bulk(bulk.toString());
+            ElasticsearchDocuments.BulkResult outcome = elasticsearch.bulk(bulk.toString());
             written += outcome.written();
             newerKept += outcome.newerKept(); // Elasticsearch holds a newer write of those
             if (outcome.failed() > 0) {

@@ -2,6 +2,7 @@ package io.github.redisessync.job.sweep;
 
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchCredentials;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchDocuments;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchTls;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchUrls;
 import io.github.redisessync.connector.redis.client.RedisKeyReader;
@@ -10,8 +11,6 @@ import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
 import io.github.redisessync.job.mapping.SyncAction;
-import io.github.redisessync.job.verify.ElasticsearchDocuments;
-import io.github.redisessync.job.verify.ExtraDocuments;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

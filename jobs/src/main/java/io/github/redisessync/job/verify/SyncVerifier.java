@@ -2,6 +2,7 @@ package io.github.redisessync.job.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchDocuments;
 import io.github.redisessync.connector.redis.client.RedisKeyReader;
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
@@ -10,6 +11,7 @@ import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
 import io.github.redisessync.job.mapping.MappingResult;
 import io.github.redisessync.job.mapping.RecordMapper;
+import io.github.redisessync.job.sweep.ExtraDocuments;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -160,15 +162,15 @@ public final class SyncVerifier {
         if (!repair || repairs.length() == 0) {
             return;
         }
-        ElasticsearchDocuments.BulkOutcome outcome = es.bulk(repairs.toString());
-        report.repairsLeftToNewerWrites += outcome.newerKept;
-        report.repairFailures += outcome.failed;
-        if (outcome.firstError != null) {
-            report.sample("repair failed", outcome.firstError);
+        ElasticsearchDocuments.BulkResult outcome = es.bulk(repairs.toString());
+        report.repairsLeftToNewerWrites += outcome.newerKept();
+        report.repairFailures += outcome.failed();
+        if (outcome.firstError() != null) {
+            report.sample("repair failed", outcome.firstError());
         }
         long deletes = repairs.toString().lines().filter(l -> l.startsWith("{\"delete\"")).count();
-        report.repairedDeletes += Math.min(deletes, outcome.written);
-        report.repairedWrites += Math.max(0, outcome.written - deletes);
+        report.repairedDeletes += Math.min(deletes, outcome.written());
+        report.repairedWrites += Math.max(0, outcome.written() - deletes);
     }
 
     private IndexRule firstRuleFor(String key) {

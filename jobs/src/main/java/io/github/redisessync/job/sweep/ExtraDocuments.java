@@ -1,4 +1,4 @@
-package io.github.redisessync.job.verify;
+package io.github.redisessync.job.sweep;
 
 import io.github.redisessync.connector.redis.client.RedisKeyReader;
 import io.github.redisessync.job.mapping.KeyPattern;
