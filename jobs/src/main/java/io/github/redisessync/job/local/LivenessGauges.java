@@ -1,6 +1,6 @@
 package io.github.redisessync.job.local;
 
-import io.github.redisessync.connector.redis.source.reader.RedisSourceMetrics;
+import io.github.redisessync.connector.redis.source.metrics.RedisSourceMetrics;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;

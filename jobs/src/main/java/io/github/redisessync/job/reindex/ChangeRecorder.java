@@ -1,59 +1,45 @@
 package io.github.redisessync.job.reindex;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.github.redisessync.connector.redis.source.RedisClients;
+import io.github.redisessync.connector.redis.client.RedisChangeFeed;
+import io.github.redisessync.connector.redis.client.RedisChangeStream;
+import io.github.redisessync.connector.redis.client.RedisConnection;
+import io.github.redisessync.connector.redis.client.RedisKeyspaceNotifications;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
-import io.github.redisessync.connector.redis.source.reader.RedisKeyspaceNotifications;
 import io.github.redisessync.job.EndpointChecks;
-import io.github.redisessync.job.RedisSecrets;
 import io.github.redisessync.job.mapping.KeyPattern;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import javax.annotation.Nullable;
 import org.apache.flink.configuration.Configuration;
 
 /**
- * Records which keys change while a reindex runs, from a subscription made before its scan starts
- * (keyspace notifications or the application channel), so they can be re-read afterwards.
+ * Records which keys change while a reindex runs, so they can be re-read afterwards: from a {@link
+ * RedisChangeFeed} opened before its scan starts (keyspace notifications or the application
+ * channel), or from the change stream's entries after its last one before the scan.
  *
- * <p>{@link #awaitBarrier} publishes a token on a private channel of the same subscription and
- * waits for it to come back: Redis writes a subscriber's messages in the order it generates them,
- * so once the token is back, the change of every command that ran before the PUBLISH is recorded.
- * The connection does not reconnect: messages sent while it is down are lost, so a drop is a
- * failure ({@link #awaitBarrier} throws) rather than a silent gap.
+ * <p>A lost feed or stream entries removed before they were read are failures ({@link
+ * #awaitBarrier} throws), never a silent gap: the feed does not reconnect.
  */
 final class ChangeRecorder implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final Set<String> REMOVALS = Set.of("del", "expired", "evicted", "rename_from");
 
-    private final RedisClient client;
-    private final StatefulRedisPubSubConnection<byte[], byte[]> subscription;
-    private final StatefulRedisConnection<byte[], byte[]> publisher;
-    private final byte[] barrierChannel;
+    @Nullable private final RedisChangeFeed feed;
+    // Instead of the feed for --tail stream: the stream's entries after the scan started.
+    @Nullable private final RedisConnection streamConnection;
+    @Nullable private final RedisChangeStream stream;
     private final int maxPending;
     private final Object lock = new Object();
     // Guarded by lock.
     private Set<ByteBuffer> dirty = new HashSet<>();
     private boolean overflowed;
-    private long lastBarrierSeen;
-    private final AtomicLong barriers = new AtomicLong();
     private final AtomicLong changes = new AtomicLong();
     private final AtomicLong removals = new AtomicLong();
 
@@ -62,99 +48,53 @@ final class ChangeRecorder implements AutoCloseable {
             String redisUri,
             RedisTailMode mode,
             String channel,
+            String streamName,
             List<KeyPattern> patterns,
             boolean configureNotifications,
             int maxPending) {
         if (mode == RedisTailMode.NONE) {
             throw new IllegalArgumentException(
-                    "reindex needs --tail keyspace or channel to catch the changes made while it"
-                            + " runs; --tail none would let them go missing.");
+                    "reindex needs --tail keyspace, channel or stream to catch the changes made"
+                            + " while it runs; --tail none would let them go missing.");
         }
         this.maxPending = maxPending;
-        if (mode == RedisTailMode.KEYSPACE) {
-            checkNotifications(redisUri, configureNotifications);
-        }
-        RedisURI uri = EndpointChecks.parseRedisUri(redisUri);
-        this.client =
-                RedisClients.create(
-                        RedisSecrets.resolve(redisUri, System.getenv()),
-                        ClientOptions.builder().autoReconnect(false));
-        this.barrierChannel = utf8("redis-es-sync:reindex-barrier:" + UUID.randomUUID().toString());
-        this.subscription = client.connectPubSub(ByteArrayCodec.INSTANCE);
-        this.publisher = client.connect(ByteArrayCodec.INSTANCE);
-        String prefix = "__keyspace@" + uri.getDatabase() + "__:";
-        byte[] prefixBytes = utf8(prefix);
-        subscription.addListener(
-                new RedisPubSubAdapter<>() {
-                    @Override
-                    public void message(byte[] pattern, byte[] fullChannel, byte[] event) {
-                        byte[] key = new byte[fullChannel.length - prefixBytes.length];
-                        System.arraycopy(fullChannel, prefixBytes.length, key, 0, key.length);
-                        record(key, REMOVALS.contains(text(event)));
-                    }
-
-                    @Override
-                    public void message(byte[] from, byte[] message) {
-                        if (Arrays.equals(from, barrierChannel)) {
-                            synchronized (lock) {
-                                lastBarrierSeen =
-                                        Math.max(lastBarrierSeen, Long.parseLong(text(message)));
-                                lock.notifyAll();
-                            }
-                            return;
-                        }
-                        String key = keyOf(text(message));
-                        if (key != null && patterns.stream().anyMatch(p -> p.matches(key))) {
-                            // A channel message does not say whether the key was removed.
-                            record(utf8(key), true);
-                        }
-                    }
-                });
-        try {
-            subscription
-                    .async()
-                    .subscribe(barrierChannel)
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (mode == RedisTailMode.KEYSPACE) {
-                byte[][] channels =
-                        patterns.stream().map(p -> utf8(prefix + p.glob())).toArray(byte[][]::new);
-                subscription
-                        .async()
-                        .psubscribe(channels)
-                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } else {
-                subscription
-                        .async()
-                        .subscribe(utf8(channel))
-                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (Exception e) {
-            close();
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            throw new IllegalStateException(
-                    "Could not subscribe to the changes of "
-                            + patterns
-                            + " on "
-                            + EndpointChecks.redact(redisUri)
-                            + ": "
-                            + e,
-                    e);
-        }
-    }
-
-    /** The same check (and, when allowed, CONFIG SET) the job's keyspace tail makes. */
-    private static void checkNotifications(String redisUri, boolean configure) {
+        int database = EndpointChecks.parseRedisUri(redisUri).getDatabase();
         Configuration config = new Configuration();
         config.set(RedisSourceOptions.URI, redisUri);
-        config.set(RedisSourceOptions.TAIL_CONFIGURE_NOTIFICATIONS, configure);
+        config.set(RedisSourceOptions.TAIL_CONFIGURE_NOTIFICATIONS, configureNotifications);
+        List<String> globs = patterns.stream().map(KeyPattern::glob).collect(Collectors.toList());
+        RedisConnection opened = null;
         try {
-            RedisKeyspaceNotifications.ensure(
-                    config, EndpointChecks.parseRedisUri(redisUri).getDatabase());
+            if (mode == RedisTailMode.STREAM) {
+                opened = RedisConnection.open(config, database);
+                this.stream = RedisChangeStream.open(opened, streamName, globs, "");
+                this.streamConnection = opened;
+                this.feed = null;
+                return;
+            }
+            if (mode == RedisTailMode.KEYSPACE) {
+                // The same check (and, when allowed, CONFIG SET) the job's keyspace tail makes.
+                RedisKeyspaceNotifications.ensure(config, database);
+            }
+            this.feed =
+                    RedisChangeFeed.open(
+                            config,
+                            database,
+                            mode,
+                            globs,
+                            channel,
+                            "redis-es-sync-reindex",
+                            this::record);
+            this.stream = null;
+            this.streamConnection = null;
         } catch (IOException e) {
+            if (opened != null) {
+                opened.close();
+            }
             throw new IllegalStateException(
-                    "Cannot read notify-keyspace-events at "
+                    "Could not follow the changes of "
+                            + patterns
+                            + " at "
                             + EndpointChecks.redact(redisUri)
                             + ": "
                             + e.getMessage(),
@@ -162,9 +102,9 @@ final class ChangeRecorder implements AutoCloseable {
         }
     }
 
-    private void record(byte[] key, boolean removal) {
+    private void record(byte[] key, boolean mayBeRemoved) {
         changes.incrementAndGet();
-        if (removal) {
+        if (mayBeRemoved) {
             removals.incrementAndGet();
         }
         synchronized (lock) {
@@ -180,27 +120,13 @@ final class ChangeRecorder implements AutoCloseable {
      * Waits until every change made before this call is recorded; fails when the subscription was
      * lost or more than the allowed number of distinct keys are pending.
      */
-    void awaitBarrier() throws InterruptedException {
-        if (!subscription.isOpen()) {
-            throw new IllegalStateException(
-                    "The subscription to Redis changes was lost; changes made since may be"
-                            + " missing.");
+    void awaitBarrier() throws IOException, InterruptedException {
+        if (feed != null) {
+            feed.awaitDelivered(TIMEOUT);
+        } else {
+            readStream();
         }
-        long token = barriers.incrementAndGet();
-        publisher.sync().publish(barrierChannel, utf8(Long.toString(token)));
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
         synchronized (lock) {
-            while (lastBarrierSeen < token) {
-                long left = deadline - System.nanoTime();
-                if (!subscription.isOpen() || left <= 0) {
-                    throw new IllegalStateException(
-                            "The subscription to Redis changes did not deliver its barrier within "
-                                    + TIMEOUT
-                                    + "; changes may be missing.");
-                }
-                // Woken by the token's arrival; the slice re-checks the connection.
-                lock.wait(Math.max(1, Math.min(1_000, TimeUnit.NANOSECONDS.toMillis(left))));
-            }
             if (overflowed) {
                 throw new IllegalStateException(
                         "More than "
@@ -209,6 +135,23 @@ final class ChangeRecorder implements AutoCloseable {
                                 + " (--max-pending-changes); they cannot all be re-read.");
             }
         }
+    }
+
+    /** Records the keys of every entry added so far: the stream is its own barrier. */
+    private void readStream() throws IOException {
+        RedisChangeStream.Batch batch;
+        do {
+            batch = stream.read(streamConnection, 1_000, 0);
+            if (batch.gap() != null) {
+                throw new IllegalStateException(
+                        "Changes made while reindexing may be missing: "
+                                + batch.gap()
+                                + " (the stream was trimmed before reindex read it; keep it"
+                                + " longer).");
+            }
+            // An entry's op is not trusted (the key is re-read), so each may be a removal.
+            batch.keys().forEach(key -> record(key, true));
+        } while (batch.entries() > 0);
     }
 
     /** The keys recorded since the last call, and a fresh empty record. */
@@ -223,49 +166,26 @@ final class ChangeRecorder implements AutoCloseable {
         return keys;
     }
 
-    /** Changes received so far (one per notification or message). */
+    /** Changes received so far (one per notification, message, or key of a stream batch). */
     long changes() {
         return changes.get();
     }
 
     /**
-     * Changes that may have removed a key (deletes, expiries, evictions; every channel message).
+     * Changes that may have removed a key (deletes, expiries, evictions; every channel message and
+     * stream entry).
      */
     long removals() {
         return removals.get();
     }
 
-    /** The key a channel message names: the raw key, or the {@code key} of a JSON change record. */
-    static String keyOf(String message) {
-        if (message.startsWith("{") && message.endsWith("}")) {
-            try {
-                JsonNode key = ElasticsearchAliases.JSON.readTree(message).get("key");
-                if (key != null && key.isTextual() && !key.asText().isEmpty()) {
-                    return key.asText();
-                }
-            } catch (IOException notJson) {
-                // A key that merely looks like JSON, e.g. a hash tag.
-            }
-        }
-        return message.isEmpty() ? null : message;
-    }
-
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String text(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
-
     @Override
     public void close() {
-        if (subscription != null) {
-            subscription.close();
+        if (feed != null) {
+            feed.close();
         }
-        if (publisher != null) {
-            publisher.close();
+        if (streamConnection != null) {
+            streamConnection.close();
         }
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 }

@@ -1,12 +1,14 @@
 package io.github.redisessync.job.reindex;
 
+import io.github.redisessync.connector.elasticsearch.ElasticsearchDocuments;
+import io.github.redisessync.connector.redis.client.RedisKeyReader;
 import io.github.redisessync.connector.redis.source.RedisRecord;
+import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.job.mapping.MappingResult;
 import io.github.redisessync.job.mapping.RecordMapper;
-import io.github.redisessync.job.verify.ElasticsearchDocuments;
-import io.github.redisessync.job.verify.RedisKeyProbe;
 import java.io.IOException;
 import java.util.List;
+import org.apache.flink.configuration.Configuration;
 
 /**
  * Re-reads changed keys, each atomically with Redis's clock as its version (as {@code verify} reads
@@ -14,7 +16,7 @@ import java.util.List;
  * what the index holds is refused (409) and left alone, so concurrent writers are safe.
  */
 final class DirtyKeyWriter implements AutoCloseable {
-    private final RedisKeyProbe redis;
+    private final RedisKeyReader redis;
     private final ElasticsearchDocuments elasticsearch;
     private final RecordMapper mapper;
 
@@ -27,8 +29,13 @@ final class DirtyKeyWriter implements AutoCloseable {
             String elasticsearchUrl,
             RecordMapper mapper,
             int maxValueElements,
-            int maxValueBytes) {
-        this.redis = new RedisKeyProbe(redisUri).withReadLimits(maxValueElements, maxValueBytes);
+            int maxValueBytes)
+            throws IOException {
+        Configuration config = new Configuration();
+        config.set(RedisSourceOptions.URI, redisUri);
+        config.set(RedisSourceOptions.READ_MAX_VALUE_ELEMENTS, maxValueElements);
+        config.set(RedisSourceOptions.READ_MAX_VALUE_BYTES, maxValueBytes);
+        this.redis = RedisKeyReader.open(config);
         this.elasticsearch = new ElasticsearchDocuments(elasticsearchUrl);
         this.mapper = mapper;
     }
@@ -49,7 +56,7 @@ final class DirtyKeyWriter implements AutoCloseable {
             if (bulk.length() == 0) {
                 continue;
             }
-            ElasticsearchDocuments.BulkOutcome outcome = elasticsearch.bulk(bulk.toString());
+            ElasticsearchDocuments.BulkResult outcome = elasticsearch.bulk(bulk.toString());
             written += outcome.written();
             newerKept += outcome.newerKept(); // Elasticsearch holds a newer write of those
             if (outcome.failed() > 0) {

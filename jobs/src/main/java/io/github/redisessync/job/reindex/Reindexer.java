@@ -185,6 +185,7 @@ public final class Reindexer {
                                 settings.redisUri(),
                                 settings.source().get(RedisSourceOptions.TAIL_MODE),
                                 settings.source().get(RedisSourceOptions.TAIL_CHANNEL),
+                                settings.source().get(RedisSourceOptions.TAIL_STREAM),
                                 patterns,
                                 settings.source()
                                         .get(RedisSourceOptions.TAIL_CONFIGURE_NOTIFICATIONS),

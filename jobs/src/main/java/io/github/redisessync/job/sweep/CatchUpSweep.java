@@ -2,21 +2,22 @@ package io.github.redisessync.job.sweep;
 
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchCredentials;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchDocuments;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchTls;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchUrls;
+import io.github.redisessync.connector.redis.client.RedisKeyReader;
 import io.github.redisessync.connector.redis.source.RedisRecord;
+import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
 import io.github.redisessync.job.mapping.SyncAction;
-import io.github.redisessync.job.verify.ElasticsearchDocuments;
-import io.github.redisessync.job.verify.ExtraDocuments;
-import io.github.redisessync.job.verify.RedisKeyProbe;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.configuration.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,7 +96,9 @@ public final class CatchUpSweep implements Sweeper {
         }
         List<SyncAction> actions = new ArrayList<>();
         long start = System.nanoTime();
-        try (RedisKeyProbe redis = new RedisKeyProbe(redisUri);
+        Configuration redisConfig = new Configuration();
+        redisConfig.set(RedisSourceOptions.URI, redisUri);
+        try (RedisKeyReader redis = RedisKeyReader.open(redisConfig);
                 ElasticsearchDocuments es =
                         new ElasticsearchDocuments(
                                 elasticsearchUrl, elasticsearchCredentials, elasticsearchTls)) {

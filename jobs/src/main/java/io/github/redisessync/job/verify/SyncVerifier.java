@@ -2,13 +2,15 @@ package io.github.redisessync.job.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
+import io.github.redisessync.connector.elasticsearch.ElasticsearchDocuments;
+import io.github.redisessync.connector.redis.client.RedisKeyReader;
 import io.github.redisessync.connector.redis.source.RedisRecord;
-import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
 import io.github.redisessync.job.mapping.MappingResult;
 import io.github.redisessync.job.mapping.RecordMapper;
+import io.github.redisessync.job.sweep.ExtraDocuments;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -49,13 +51,8 @@ public final class SyncVerifier {
                         r ->
                                 reports.putIfAbsent(
                                         r.index(), new VerifyReport(r.index(), sampleSize)));
-        try (RedisKeyProbe redis =
-                        new RedisKeyProbe(settings.redisUri())
-                                .withReadLimits(
-                                        settings.source()
-                                                .get(RedisSourceOptions.READ_MAX_VALUE_ELEMENTS),
-                                        settings.source()
-                                                .get(RedisSourceOptions.READ_MAX_VALUE_BYTES));
+        // The job's source options: verify reads every key as the source does, with its limits.
+        try (RedisKeyReader redis = RedisKeyReader.open(settings.source());
                 ElasticsearchDocuments es =
                         new ElasticsearchDocuments(settings.elasticsearchUrl())) {
             for (String index : reports.keySet()) {
@@ -78,9 +75,10 @@ public final class SyncVerifier {
     private void compareKeys(
             IndexRule rule,
             List<byte[]> keys,
-            RedisKeyProbe redis,
+            RedisKeyReader redis,
             ElasticsearchDocuments es,
-            VerifyReport report) {
+            VerifyReport report)
+            throws IOException {
         Map<String, DocumentAction> expected = new LinkedHashMap<>();
         for (RedisRecord record : redis.read(keys)) {
             String key = new String(record.getKey(), StandardCharsets.UTF_8);
@@ -131,7 +129,10 @@ public final class SyncVerifier {
     }
 
     private void findExtras(
-            List<String> ids, RedisKeyProbe redis, ElasticsearchDocuments es, VerifyReport report) {
+            List<String> ids,
+            RedisKeyReader redis,
+            ElasticsearchDocuments es,
+            VerifyReport report) {
         report.documents += ids.size();
         List<KeyPattern> patterns = new ArrayList<>();
         for (IndexRule rule : settings.rules()) {
@@ -155,15 +156,15 @@ public final class SyncVerifier {
         if (!repair || repairs.length() == 0) {
             return;
         }
-        ElasticsearchDocuments.BulkOutcome outcome = es.bulk(repairs.toString());
-        report.repairsLeftToNewerWrites += outcome.newerKept;
-        report.repairFailures += outcome.failed;
-        if (outcome.firstError != null) {
-            report.sample("repair failed", outcome.firstError);
+        ElasticsearchDocuments.BulkResult outcome = es.bulk(repairs.toString());
+        report.repairsLeftToNewerWrites += outcome.newerKept();
+        report.repairFailures += outcome.failed();
+        if (outcome.firstError() != null) {
+            report.sample("repair failed", outcome.firstError());
         }
         long deletes = repairs.toString().lines().filter(l -> l.startsWith("{\"delete\"")).count();
-        report.repairedDeletes += Math.min(deletes, outcome.written);
-        report.repairedWrites += Math.max(0, outcome.written - deletes);
+        report.repairedDeletes += Math.min(deletes, outcome.written());
+        report.repairedWrites += Math.max(0, outcome.written() - deletes);
     }
 
     private IndexRule firstRuleFor(String key) {

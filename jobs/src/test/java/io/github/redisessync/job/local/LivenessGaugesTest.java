@@ -2,7 +2,7 @@ package io.github.redisessync.job.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.redisessync.connector.redis.source.reader.RedisSourceMetrics;
+import io.github.redisessync.connector.redis.source.metrics.RedisSourceMetrics;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;

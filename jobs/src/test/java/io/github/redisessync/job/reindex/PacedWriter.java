@@ -1,5 +1,6 @@
 package io.github.redisessync.job.reindex;
 
+import io.github.redisessync.connector.redis.publish.RedisChangePublisher;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -11,7 +12,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One thread changing hashes at a steady rate: updates most, deletes some and creates new ones (ids
- * up to {@code idRange}), each a plain Redis command as an application would send it.
+ * up to {@code idRange}), each a plain Redis command as an application would send it, or, with a
+ * stream, through {@link RedisChangePublisher} (the write and its entry in one atomic call).
  */
 final class PacedWriter implements AutoCloseable {
     private final Thread thread;
@@ -24,31 +26,65 @@ final class PacedWriter implements AutoCloseable {
     final AtomicLong creates = new AtomicLong();
 
     PacedWriter(RedisClient client, String prefix, int opsPerSecond, int keys, int idRange) {
+        this(client, prefix, opsPerSecond, keys, idRange, null);
+    }
+
+    /** With {@code stream} not null, every change also appends an entry to it. */
+    PacedWriter(
+            RedisClient client,
+            String prefix,
+            int opsPerSecond,
+            int keys,
+            int idRange,
+            String stream) {
         thread =
                 new Thread(
-                        () -> run(client, prefix, opsPerSecond, keys, idRange),
+                        () -> run(client, prefix, opsPerSecond, keys, idRange, stream),
                         "paced-writer-" + prefix);
         thread.start();
     }
 
-    private void run(RedisClient client, String prefix, int opsPerSecond, int keys, int idRange) {
+    private void run(
+            RedisClient client,
+            String prefix,
+            int opsPerSecond,
+            int keys,
+            int idRange,
+            String stream) {
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            RedisCommands<String, String> redis = connection.sync();
+            RedisCommands<String, String> plain = connection.sync();
+            RedisChangePublisher published =
+                    stream == null ? null : RedisChangePublisher.toStream(connection, stream, 0);
             SplittableRandom random = new SplittableRandom(42);
             long interval = TimeUnit.SECONDS.toNanos(1) / opsPerSecond;
             long next = System.nanoTime();
             for (long op = 0; !stopped; op++) {
                 int dice = random.nextInt(100);
                 if (dice < 80) {
-                    redis.hset(prefix + random.nextInt(keys), Map.of("v", "changed " + op));
+                    String key = prefix + random.nextInt(keys);
+                    Map<String, String> fields = Map.of("v", "changed " + op);
+                    if (published == null) {
+                        plain.hset(key, fields);
+                    } else {
+                        published.hset(key, fields);
+                    }
                     updates.incrementAndGet();
                 } else if (dice < 90) {
-                    redis.del(prefix + random.nextInt(idRange));
+                    String key = prefix + random.nextInt(idRange);
+                    if (published == null) {
+                        plain.del(key);
+                    } else {
+                        published.del(key);
+                    }
                     deletes.incrementAndGet();
                 } else {
-                    redis.hset(
-                            prefix + (keys + random.nextInt(idRange - keys)),
-                            Map.of("name", "created " + op, "v", "new"));
+                    String key = prefix + (keys + random.nextInt(idRange - keys));
+                    Map<String, String> fields = Map.of("name", "created " + op, "v", "new");
+                    if (published == null) {
+                        plain.hset(key, fields);
+                    } else {
+                        published.hset(key, fields);
+                    }
                     creates.incrementAndGet();
                 }
                 // Pacing, not waiting for a condition: a steady rate whatever the reindex does.

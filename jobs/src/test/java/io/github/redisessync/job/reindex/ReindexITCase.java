@@ -135,6 +135,56 @@ class ReindexITCase {
     }
 
     @Test
+    void withAStreamTailTheChangesNamedByItsEntriesAreReReadIntoTheNewIndex() throws Exception {
+        String prefix = TestServices.uniqueName("reindex-stream") + ":user:";
+        String alias = TestServices.uniqueName("reindex-stream-users");
+        String stream = prefix + "changes";
+        int keys = 20_000;
+        load(prefix, keys);
+        SyncJobSetup settings =
+                TestSetups.builder(
+                                TestServices.redis().uri(),
+                                TestServices.elasticsearch().url(),
+                                List.of(
+                                        new IndexRule(
+                                                KeyPattern.of(prefix + "*"),
+                                                alias,
+                                                IndexDefinition.dynamic())))
+                        .tail(RedisTailMode.STREAM, "mychannel", false)
+                        .stream(stream)
+                        .build();
+        ReindexResult result;
+        PacedWriter writer = new PacedWriter(client, prefix, 500, keys, keys + 1_000, stream);
+        try {
+            result =
+                    reindexer(settings, 2, 1)
+                            .withStepListener(
+                                    step -> {
+                                        if (step == Reindexer.Step.CATCH_UP_AFTER_SWAP) {
+                                            stopQuietly(writer);
+                                        }
+                                    })
+                            .run()
+                            .get(0);
+        } finally {
+            writer.stop();
+        }
+        LOG.info("Reindex with a stream tail: {}; writer: {} ops", result, writer.operations());
+
+        assertThat(writer.operations()).isPositive();
+        assertThat(result.keysReRead).as("keys named by entries after the scan").isPositive();
+        assertThat(result.caughtUp).isTrue();
+        List<VerifyReport> reports = new SyncVerifier(settings, 500, 10, false).run();
+        StringWriter printed = new StringWriter();
+        reports.forEach(report -> report.print(new PrintWriter(printed, true), false));
+        assertThat(reports)
+                .allSatisfy(report -> assertThat(report.isEqual()).as("%s", printed).isTrue());
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            connection.sync().del(stream);
+        }
+    }
+
+    @Test
     void aConcreteIndexUnderTheAliasNameIsReplacedByTheAliasInTheSwap() throws Exception {
         String prefix = TestServices.uniqueName("reindex-migrate") + ":user:";
         String name = TestServices.uniqueName("reindex-migrate");

@@ -1,11 +1,11 @@
 package io.github.redisessync.connector.redis.source;
 
+import io.github.redisessync.connector.redis.client.RedisKeyspaceNotifications;
 import io.github.redisessync.connector.redis.source.enumerator.RedisSourceEnumState;
 import io.github.redisessync.connector.redis.source.enumerator.RedisSourceEnumStateSerializer;
 import io.github.redisessync.connector.redis.source.enumerator.RedisSourceEnumerator;
-import io.github.redisessync.connector.redis.source.reader.RedisKeyspaceNotifications;
+import io.github.redisessync.connector.redis.source.metrics.RedisSourceMetrics;
 import io.github.redisessync.connector.redis.source.reader.RedisRecordEmitter;
-import io.github.redisessync.connector.redis.source.reader.RedisSourceMetrics;
 import io.github.redisessync.connector.redis.source.reader.RedisSourceReader;
 import io.github.redisessync.connector.redis.source.reader.RedisSplitReader;
 import io.github.redisessync.connector.redis.source.split.RedisScanSplit;

@@ -1,11 +1,14 @@
 package io.github.redisessync.connector.redis.source.reader;
 
+import io.github.redisessync.connector.redis.client.RedisChangeFeed;
+import io.github.redisessync.connector.redis.source.metrics.RedisSourceMetrics;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.LongSupplier;
+import org.apache.flink.metrics.Counter;
 
 /**
  * The keys marked dirty by the tail and not re-read yet: bounded, de-duplicated, in arrival order.
@@ -18,7 +21,7 @@ import java.util.function.LongSupplier;
  * <p>Each key keeps the time its first waiting change arrived, so that the age of the oldest
  * pending change (how far the tail lags behind Redis) can be read at any time.
  */
-final class RedisChangeBuffer {
+final class RedisChangeBuffer implements RedisSourceMetrics.PendingChanges {
 
     private final int capacity;
     private final LongSupplier nanoClock;
@@ -35,6 +38,25 @@ final class RedisChangeBuffer {
     RedisChangeBuffer(int capacity, LongSupplier nanoClock) {
         this.capacity = capacity;
         this.nanoClock = nanoClock;
+    }
+
+    /**
+     * What a {@link RedisChangeFeed} tells the buffer: each change marks its key dirty (counted in
+     * {@code received}); a lost feed wakes the fetcher, which heals the gap.
+     */
+    RedisChangeFeed.Listener feedListener(Counter received) {
+        return new RedisChangeFeed.Listener() {
+            @Override
+            public void changed(byte[] key, boolean mayBeRemoved) {
+                received.inc();
+                offer(key);
+            }
+
+            @Override
+            public void lost() {
+                signal();
+            }
+        };
     }
 
     /** Marks a key dirty; false when the buffer was full and the key was dropped. */
@@ -64,12 +86,14 @@ final class RedisChangeBuffer {
         return drained;
     }
 
-    synchronized int size() {
+    @Override
+    public synchronized long size() {
         return keys.size();
     }
 
     /** Nanoseconds since the oldest waiting change arrived; 0 when none waits. */
-    synchronized long oldestAgeNanos() {
+    @Override
+    public synchronized long oldestAgeNanos() {
         if (keys.isEmpty()) {
             return 0;
         }

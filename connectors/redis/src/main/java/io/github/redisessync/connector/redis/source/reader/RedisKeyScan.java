@@ -1,5 +1,6 @@
 package io.github.redisessync.connector.redis.source.reader;
 
+import io.github.redisessync.connector.redis.client.RedisConnection;
 import io.github.redisessync.connector.redis.source.split.RedisScanSplit;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;

@@ -1,5 +1,7 @@
 package io.github.redisessync.connector.redis.source.reader;
 
+import io.github.redisessync.connector.redis.client.RedisConnection;
+import io.github.redisessync.connector.redis.client.RedisKeyReader;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,7 @@
 package io.github.redisessync.connector.redis.source.reader;
 
 import io.github.redisessync.connector.redis.source.RedisRecord;
+import io.github.redisessync.connector.redis.source.metrics.RedisSourceMetrics;
 import io.github.redisessync.connector.redis.source.split.RedisScanSplitState;
 import io.github.redisessync.connector.redis.source.split.RedisSourceSplit;
 import io.github.redisessync.connector.redis.source.split.RedisSourceSplitState;

@@ -3,6 +3,7 @@ package io.github.redisessync.connector.redis.source.reader;
 import io.github.redisessync.connector.redis.source.RedisSource;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
+import io.github.redisessync.connector.redis.source.metrics.RedisSourceMetrics;
 import io.github.redisessync.connector.redis.source.split.RedisScanSplit;
 import io.github.redisessync.connector.redis.source.split.RedisSourceSplit;
 import io.github.redisessync.connector.redis.source.split.RedisSplitKind;

@@ -1,8 +1,11 @@
 package io.github.redisessync.connector.redis.source.reader;
 
+import io.github.redisessync.connector.redis.client.RedisChangeFeed;
+import io.github.redisessync.connector.redis.client.RedisChangeStream;
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
+import io.github.redisessync.connector.redis.source.metrics.RedisSourceMetrics;
 import io.github.redisessync.connector.redis.source.split.RedisTailSplit;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -16,16 +19,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the tail split for {@link RedisSplitReader}: keys marked dirty by pub/sub ({@link
- * RedisTailSubscription}) or named by the entries of a stream ({@link RedisStreamTail}), re-read in
+ * RedisChangeFeed}) or named by the entries of a stream ({@link RedisChangeStream}), re-read in
  * pipelined batches, and keys re-read when their TTL runs out.
  *
- * <p>A gap (lost connection, full buffer, restored split, trimmed stream) is counted, logged and
- * healed: a new subscription (or the stream read on from where it can be) first, then a rescan pass
- * from cursor 0 under the tail split. Keys deleted during a gap are not found by a rescan, so a
- * finished rescan emits a {@link RedisRecord#catchUpFinished catch-up marker} after its last
- * record: the consumer sweeps the copies of these patterns whose keys are gone (the job does it in
- * its {@code CatchUpSweep}). The source does not sweep itself: it knows Redis, not where or how the
- * copies are kept. Used by the fetcher thread only, except for the gauges.
+ * <p>A gap (lost connection, full buffer, restored split, stream entries trimmed before they were
+ * read) is counted, logged and healed: a new subscription (or the stream read on) first, then a
+ * rescan from cursor 0. Keys deleted during a gap are not found by a rescan, so a finished rescan
+ * emits a {@link RedisRecord#catchUpFinished catch-up marker}: the consumer sweeps the copies whose
+ * keys are gone (the source knows Redis, not where the copies are). Fetcher thread only, except for
+ * the gauges.
  */
 final class RedisTailSplitReader {
 
@@ -48,19 +50,16 @@ final class RedisTailSplitReader {
 
     private RedisTailSplit tail;
     // Volatile: the tailSubscribed gauge reads it from the metrics reporter's thread.
-    private volatile RedisTailSubscription subscription;
+    private volatile RedisChangeFeed subscription;
     // Instead of the subscription for a stream tail; volatile for the same gauge.
-    private volatile RedisStreamTail streamTail;
+    private volatile RedisChangeStream streamTail;
     private RedisKeyScan rescan;
     private long rescanKeys;
     private long rescanStartVersion;
     private boolean idleOnce;
     private boolean finished;
 
-    /**
-     * {@code clientName}: the client name of the pub/sub connections. {@code wokenUp}: whether the
-     * fetch should return early (read and cleared by each SCAN call of a rescan).
-     */
+    /** {@code wokenUp}: whether the fetch should return early (read by each SCAN of a rescan). */
     RedisTailSplitReader(
             ReadableConfig config,
             RedisReaderConnection connection,
@@ -114,13 +113,13 @@ final class RedisTailSplitReader {
 
     /** Whether the tail's subscription is open (false without a tail, or after it ended). */
     boolean isSubscribed() {
-        RedisTailSubscription current = subscription;
+        RedisChangeFeed current = subscription;
         return streamTail != null || (current != null && !current.isLost());
     }
 
     /** The Redis client id of the tail's pub/sub connection, or -1 without one (or refused). */
     long clientId() {
-        RedisTailSubscription current = subscription;
+        RedisChangeFeed current = subscription;
         return current == null ? -1 : current.clientId();
     }
 
@@ -160,7 +159,7 @@ final class RedisTailSplitReader {
             gap = "the change buffer was full (" + RedisSourceOptions.TAIL_BUFFER_SIZE.key() + ")";
         }
         if (gap != null) {
-            metrics.gaps.inc();
+            metrics.gaps().inc();
             LOG.warn(
                     "Gap in the tail {}: {}. Resubscribing, then rescanning {} from cursor 0.",
                     tail.splitId(),
@@ -171,50 +170,51 @@ final class RedisTailSplitReader {
             closeSubscription();
             connection.ensure(tail.database());
             subscription =
-                    RedisTailSubscription.open(
-                            config, tail, changes, metrics.changesReceived, clientName);
+                    RedisChangeFeed.open(
+                            config,
+                            tail.database(),
+                            tail.mode(),
+                            tail.keyPatterns(),
+                            tail.channel(),
+                            clientName,
+                            changes.feedListener(metrics.changesReceived()));
             LOG.info(
                     "Subscribed {} to {} on {} (client id {})",
                     tail.splitId(),
-                    RedisTailSubscription.describe(tail),
+                    RedisChangeFeed.describe(
+                            tail.mode(), tail.database(), tail.keyPatterns(), tail.channel()),
                     connection.connection().description(),
                     subscription.clientId());
         }
         if (gap != null) {
-            metrics.catchUps.inc();
-            rescan = RedisKeyScan.fromStart(tail.keyPatterns());
-            rescanKeys = 0;
             // After the subscription: a key that exists now is either read by the rescan (with a
             // later version) or changed later, which the new subscription reports.
-            rescanStartVersion = connection.serverTimeMicros();
+            startRescan();
         }
     }
 
     /**
-     * Opens a stream tail once: reads on from the checkpointed position, or, the first time, from
-     * the stream's last entry, taken before the first SCAN so that a write after it is in the
-     * stream and one before it is found by the scan. Entries removed after the position before they
-     * were read are a gap, healed by a rescan as for pub/sub. The position is handed to the split's
-     * state at once, so a checkpoint before the first entry records it.
+     * Opens a stream tail once, at the checkpointed position or, the first time, at the stream's
+     * last entry (see {@link RedisChangeStream#open}); a loss after the position is a gap. The
+     * position goes to the split's state at once, so a checkpoint before the first entry has it.
      */
     private void openStream(RecordsBySplits.Builder<RedisSplitElement> out) throws IOException {
         if (streamTail != null) {
             return;
         }
         connection.ensure(tail.database());
-        RedisStreamTail opened = RedisStreamTail.open(connection.connection(), tail);
-        if (opened.gap() != null) {
-            metrics.gaps.inc();
-            metrics.catchUps.inc();
-            LOG.warn(
-                    "Gap in the tail {}: {}. Reading on from {}, then rescanning {} from cursor 0.",
-                    tail.splitId(),
-                    opened.gap(),
-                    opened.position(),
-                    tail.keyPatterns());
-            rescan = RedisKeyScan.fromStart(tail.keyPatterns());
-            rescanKeys = 0;
-            rescanStartVersion = connection.serverTimeMicros();
+        RedisChangeStream opened =
+                RedisChangeStream.open(
+                        connection.connection(),
+                        tail.channel(),
+                        tail.keyPatterns(),
+                        tail.streamPosition());
+        String gap = opened.gap();
+        if (gap == null && tail.isResumed() && tail.streamPosition().isEmpty()) {
+            gap = "the tail was restored without a stream position";
+        }
+        if (gap != null) {
+            streamGap(gap, opened.position());
         }
         streamTail = opened;
         out.add(tail.splitId(), RedisSplitElement.streamPosition(opened.position()));
@@ -229,6 +229,25 @@ final class RedisTailSplitReader {
                 connection.connection().description());
     }
 
+    /** Counts and logs a loss of stream entries and starts the rescan that heals it. */
+    private void streamGap(String gap, String position) throws IOException {
+        metrics.gaps().inc();
+        LOG.warn(
+                "Gap in the tail {}: {}. Reading on from {}, then rescanning {} from cursor 0.",
+                tail.splitId(),
+                gap,
+                position,
+                tail.keyPatterns());
+        startRescan();
+    }
+
+    private void startRescan() throws IOException {
+        metrics.catchUps().inc();
+        rescan = RedisKeyScan.fromStart(tail.keyPatterns());
+        rescanKeys = 0;
+        rescanStartVersion = connection.serverTimeMicros();
+    }
+
     /**
      * Re-reads a batch of dirty keys (or of the keys of the next stream entries, waiting up to
      * {@code blockMillis} for one) and of keys whose TTL ran out; false when there were none.
@@ -238,11 +257,16 @@ final class RedisTailSplitReader {
         List<byte[]> keys;
         String streamId = null;
         if (streamTail != null) {
-            RedisStreamTail.Batch batch =
+            RedisChangeStream.Batch batch =
                     streamTail.read(connection.connection(), batchSize, blockMillis);
-            metrics.changesReceived.inc(batch.entries);
-            keys = new ArrayList<>(batch.keys);
-            streamId = batch.lastId;
+            metrics.changesReceived().inc(batch.entries());
+            if (batch.gap() != null) {
+                // Its entries are still read; a rescan (again from cursor 0 if one runs, as it may
+                // have passed the keys of the lost entries) covers the rest.
+                streamGap(batch.gap(), streamTail.position());
+            }
+            keys = new ArrayList<>(batch.keys());
+            streamId = batch.lastId();
         } else {
             keys = changes.drain(batchSize);
         }
@@ -263,16 +287,14 @@ final class RedisTailSplitReader {
         return true;
     }
 
-    /**
-     * Reads the next batch of the catch-up rescan; at its end, the marker that asks for a sweep.
-     */
+    /** Reads the next batch of the catch-up rescan; at its end, the marker asking for a sweep. */
     void readRescanBatch(RecordsBySplits.Builder<RedisSplitElement> out) throws IOException {
         List<byte[]> keys = rescan.next(connection.connection(), batchSize, scanCount, wokenUp);
         rateLimit.scanned(keys.size());
         List<RedisRecord> records = connection.keyReader().read(keys);
         emitRecords(records, out);
         rescanKeys += keys.size();
-        metrics.keysScanned.inc(keys.size());
+        metrics.keysScanned().inc(keys.size());
         if (rescan.isFinished()) {
             LOG.info(
                     "Catch-up rescan of {} finished: {} keys re-read since server time {}; emitting"

@@ -1,10 +1,11 @@
 package io.github.redisessync.connector.redis.source.reader;
 
-import static io.github.redisessync.connector.redis.source.reader.RedisSourceMetrics.OLDEST_PENDING_CHANGE_AGE;
-import static io.github.redisessync.connector.redis.source.reader.RedisSourceMetrics.SECONDS_SINCE_CHECKPOINT;
-import static io.github.redisessync.connector.redis.source.reader.RedisSourceMetrics.TAIL_SUBSCRIBED;
+import static io.github.redisessync.connector.redis.source.metrics.RedisSourceMetrics.OLDEST_PENDING_CHANGE_AGE;
+import static io.github.redisessync.connector.redis.source.metrics.RedisSourceMetrics.SECONDS_SINCE_CHECKPOINT;
+import static io.github.redisessync.connector.redis.source.metrics.RedisSourceMetrics.TAIL_SUBSCRIBED;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.redisessync.connector.redis.source.metrics.RedisSourceMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;

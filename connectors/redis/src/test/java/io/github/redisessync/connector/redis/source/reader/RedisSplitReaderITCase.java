@@ -10,6 +10,7 @@ import io.github.redisessync.connector.redis.source.RedisSource;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.connector.redis.source.RedisTestClient;
+import io.github.redisessync.connector.redis.source.metrics.RedisSourceMetrics;
 import io.github.redisessync.connector.redis.source.split.RedisScanSplit;
 import io.github.redisessync.connector.redis.source.split.RedisScanSplitState;
 import io.github.redisessync.connector.redis.source.split.RedisSourceSplit;

@@ -89,6 +89,35 @@ class RedisStreamTailITCase {
     }
 
     @Test
+    void aRunningTailWhoseUnreadEntriesAreTrimmedCountsAGapAndRescans() throws Exception {
+        String prefix = RedisTestClient.uniquePrefix("stream-lagging");
+        String stream = "changes-" + prefix; // outside the key pattern
+        try (RedisTestClient redis = new RedisTestClient(0)) {
+            writeKeys(redis, prefix);
+            String start = append(redis, stream, prefix + "0");
+            try (Driver driver = new Driver(config(false), tail(stream, prefix, true, start))) {
+                String first = append(redis, stream, prefix + "1");
+                driver.until(d -> first.equals(d.position));
+                assertThat(driver.markers).as("no gap while it keeps up").isEmpty();
+
+                // While the tail lags, its unread entries are trimmed away (as MAXLEN does).
+                append(redis, stream, prefix + "2");
+                append(redis, stream, prefix + "3");
+                String last = append(redis, stream, prefix + "4");
+                redis.sync().xtrim(utf8(stream), 1);
+                driver.until(d -> !d.markers.isEmpty());
+
+                assertThat(driver.position).isEqualTo(last);
+                assertThat(driver.tailed)
+                        .as("the rescan re-reads every key, the trimmed ones' included")
+                        .contains(prefix + "2", prefix + "3")
+                        .hasSizeGreaterThanOrEqualTo(KEYS);
+            }
+            redis.sync().del(utf8(stream));
+        }
+    }
+
+    @Test
     void aTailWhoseEntriesWereTrimmedPastItsPositionRescans() throws Exception {
         String prefix = RedisTestClient.uniquePrefix("stream-trimmed");
         String stream = "changes-" + prefix; // outside the key pattern

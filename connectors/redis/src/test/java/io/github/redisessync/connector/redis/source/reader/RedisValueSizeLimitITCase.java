@@ -3,6 +3,8 @@ package io.github.redisessync.connector.redis.source.reader;
 import static io.github.redisessync.connector.redis.source.RedisTestClient.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.redisessync.connector.redis.client.RedisConnection;
+import io.github.redisessync.connector.redis.client.RedisKeyReader;
 import io.github.redisessync.connector.redis.source.RedisDataType;
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;

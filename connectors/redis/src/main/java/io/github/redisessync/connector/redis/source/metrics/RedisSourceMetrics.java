@@ -1,4 +1,4 @@
-package io.github.redisessync.connector.redis.source.reader;
+package io.github.redisessync.connector.redis.source.metrics;
 
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -30,15 +30,16 @@ public final class RedisSourceMetrics {
     /** The group of a tail's metrics is {@code <TAIL_GROUP>=<split id>}. */
     public static final String TAIL_GROUP = "tail";
 
-    final Counter keysScanned;
-    final Counter recordsEmitted;
-    final Counter changesReceived;
-    final Counter gaps;
-    final Counter catchUps;
+    private final Counter keysScanned;
+    private final Counter recordsEmitted;
+    private final Counter changesReceived;
+    private final Counter gaps;
+    private final Counter catchUps;
     private final MetricGroup group;
     private final LongSupplier nanoClock;
     private volatile double scanProgress;
-    private volatile RedisChangeBuffer changes;
+    // The tail's buffer of dirty keys (replaced after a gap); null before there is one.
+    private volatile PendingChanges changes;
     private volatile long lastCheckpointNanos;
 
     public RedisSourceMetrics(MetricGroup group) {
@@ -63,14 +64,14 @@ public final class RedisSourceMetrics {
                 "redisPendingChanges",
                 (Gauge<Long>)
                         () -> {
-                            RedisChangeBuffer buffer = changes;
+                            PendingChanges buffer = changes;
                             return buffer == null ? 0L : buffer.size();
                         });
         group.gauge(
                 OLDEST_PENDING_CHANGE_AGE,
                 (Gauge<Double>)
                         () -> {
-                            RedisChangeBuffer buffer = changes;
+                            PendingChanges buffer = changes;
                             return buffer == null ? 0.0 : seconds(buffer.oldestAgeNanos());
                         });
         group.gauge(
@@ -78,23 +79,23 @@ public final class RedisSourceMetrics {
                 (Gauge<Double>) () -> seconds(nanoClock.getAsLong() - lastCheckpointNanos));
     }
 
-    void scanProgress(long scannedInPass, long databaseSize) {
+    public void scanProgress(long scannedInPass, long databaseSize) {
         scanProgress =
                 databaseSize <= 0 ? 1.0 : Math.min(1.0, scannedInPass / (double) databaseSize);
     }
 
     /** The buffer of dirty keys whose size and oldest age the gauges show. */
-    void pendingChanges(RedisChangeBuffer buffer) {
+    public void pendingChanges(PendingChanges buffer) {
         changes = buffer;
     }
 
     /** A checkpoint completed (the reader was notified): the liveness clock starts again. */
-    void checkpointCompleted() {
+    public void checkpointCompleted() {
         lastCheckpointNanos = nanoClock.getAsLong();
     }
 
     /** Registers {@link #TAIL_SUBSCRIBED} of the tail {@code splitId}, read from {@code open}. */
-    void tail(String splitId, BooleanSupplier open) {
+    public void tail(String splitId, BooleanSupplier open) {
         group.addGroup(TAIL_GROUP, splitId)
                 .gauge(TAIL_SUBSCRIBED, (Gauge<Integer>) () -> open.getAsBoolean() ? 1 : 0);
     }
@@ -107,8 +108,25 @@ public final class RedisSourceMetrics {
         return recordsEmitted;
     }
 
+    public Counter changesReceived() {
+        return changesReceived;
+    }
+
     public Counter gaps() {
         return gaps;
+    }
+
+    public Counter catchUps() {
+        return catchUps;
+    }
+
+    /** What the pending-change gauges read: the tail's buffer of keys not re-read yet. */
+    public interface PendingChanges {
+        /** Keys waiting. */
+        long size();
+
+        /** How long the oldest waiting key has waited, 0 when none waits. */
+        long oldestAgeNanos();
     }
 
     private static double seconds(long nanos) {

@@ -1,4 +1,4 @@
-package io.github.redisessync.connector.redis.source.reader;
+package io.github.redisessync.connector.redis.client;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

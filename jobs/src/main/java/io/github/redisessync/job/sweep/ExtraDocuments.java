@@ -1,6 +1,10 @@
-package io.github.redisessync.job.verify;
+package io.github.redisessync.job.sweep;
 
+import io.github.redisessync.connector.redis.client.RedisKeyReader;
 import io.github.redisessync.job.mapping.KeyPattern;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,7 +26,7 @@ public final class ExtraDocuments {
     }
 
     /** The ids among {@code ids} none of whose keys exists, checked in one pipelined round. */
-    public Found find(List<String> ids, RedisKeyProbe redis) {
+    public Found find(List<String> ids, RedisKeyReader redis) {
         List<String> candidates = new ArrayList<>();
         int[] ends = new int[ids.size()];
         for (int i = 0; i < ids.size(); i++) {
@@ -31,13 +35,20 @@ public final class ExtraDocuments {
             }
             ends[i] = candidates.size();
         }
-        RedisKeyProbe.ExistenceCheck check = redis.exists(candidates);
-        Found found = new Found(check.timeMicros);
+        RedisKeyReader.Existence check;
+        try {
+            List<byte[]> keys = new ArrayList<>(candidates.size());
+            candidates.forEach(key -> keys.add(key.getBytes(StandardCharsets.UTF_8)));
+            check = redis.exists(keys);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Found found = new Found(check.timeMicros());
         int from = 0;
         for (int i = 0; i < ids.size(); i++) {
             boolean exists = false;
             for (int c = from; c < ends[i]; c++) {
-                exists |= check.exists[c];
+                exists |= check.exists(c);
             }
             if (!exists) {
                 // The key the document would have come from, for logs; the id when none maps back.

@@ -1,6 +1,5 @@
-package io.github.redisessync.connector.redis.source.reader;
+package io.github.redisessync.connector.redis.client;
 
-import io.github.redisessync.connector.redis.source.split.RedisTailSplit;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import java.io.IOException;
@@ -17,19 +16,21 @@ import java.util.stream.Collectors;
 import javax.annotation.Nullable;
 
 /**
- * The stream tail of one split: reads the change log's entries after a position with {@code XREAD}
- * and gives the keys they name, in order, with the id of the last entry read.
+ * A Redis Stream used as a change log: reads its entries after a position with {@code XREAD} and
+ * gives the keys they name, in order, with the id of the last entry read. The source's stream tail
+ * and {@code reindex} both follow a stream through this class.
  *
  * <p>An entry names its key in the field {@code key} (other fields, such as {@code op}, are
  * ignored: the reader re-reads the key itself, as for the channel tail). Entries whose key matches
- * none of the split's patterns still move the position on.
+ * none of the patterns still move the position on. Entries removed (trimmed or deleted) after the
+ * position before they were read are a {@link #gap}: the reader must rescan.
  */
-final class RedisStreamTail {
+public final class RedisChangeStream {
 
     private static final byte[] KEY_FIELD = "key".getBytes(StandardCharsets.UTF_8);
 
     /** The position before the first entry a stream can have. */
-    static final String START = "0-0";
+    public static final String START = "0-0";
 
     private final byte[] stream;
     private final String name;
@@ -37,41 +38,37 @@ final class RedisStreamTail {
     private String position;
     @Nullable private String gap;
 
-    private RedisStreamTail(RedisTailSplit split, String position) {
-        this.name = split.channel();
+    private RedisChangeStream(String name, List<String> keyPatterns, String position) {
+        this.name = name;
         this.stream = name.getBytes(StandardCharsets.UTF_8);
         this.patterns =
-                split.keyPatterns().stream()
+                keyPatterns.stream()
                         .map(p -> p.getBytes(StandardCharsets.UTF_8))
                         .collect(Collectors.toList());
         this.position = position;
     }
 
     /**
-     * Opens the tail of {@code split}: at its checkpointed position, or, the first time (and after
-     * a {@link #gap}), at the stream's last entry, which a caller takes before its first SCAN so
-     * that a write after it is in the stream and one before it is found by the scan.
+     * Opens {@code stream} for the keys matching {@code keyPatterns}: after {@code position} (a
+     * checkpointed one), or, when it is empty (and after a {@link #gap}), after the stream's last
+     * entry, which a caller takes before its first SCAN so that a write after it is in the stream
+     * and one before it is found by the scan.
      */
-    static RedisStreamTail open(RedisConnection connection, RedisTailSplit split)
+    public static RedisChangeStream open(
+            RedisConnection connection, String stream, List<String> keyPatterns, String position)
             throws IOException {
-        String stream = split.channel();
-        String position = split.streamPosition();
-        String gap = null;
-        if (!position.isEmpty()) {
-            gap = lossAfter(connection, stream, position);
-        } else if (split.isResumed()) {
-            gap = "the tail was restored without a stream position";
-        }
-        RedisStreamTail tail =
-                new RedisStreamTail(
-                        split,
+        String gap = position.isEmpty() ? null : lossAfter(connection, stream, position);
+        RedisChangeStream opened =
+                new RedisChangeStream(
+                        stream,
+                        keyPatterns,
                         position.isEmpty() || gap != null ? lastId(connection, stream) : position);
-        tail.gap = gap;
-        return tail;
+        opened.gap = gap;
+        return opened;
     }
 
     /** The entry read last (or the one to read on from). */
-    String position() {
+    public String position() {
         return position;
     }
 
@@ -80,20 +77,47 @@ final class RedisStreamTail {
      * the tail reads on without one.
      */
     @Nullable
-    String gap() {
+    public String gap() {
         return gap;
     }
 
     /** The keys of the entries read by one {@link #read}, and the id of the last of them. */
-    static final class Batch {
-        final List<byte[]> keys;
-        @Nullable final String lastId;
-        final int entries;
+    public static final class Batch {
+        private final List<byte[]> keys;
+        @Nullable private final String lastId;
+        private final int entries;
+        @Nullable private final String gap;
 
-        Batch(List<byte[]> keys, @Nullable String lastId, int entries) {
+        Batch(List<byte[]> keys, @Nullable String lastId, int entries, @Nullable String gap) {
             this.keys = keys;
             this.lastId = lastId;
             this.entries = entries;
+            this.gap = gap;
+        }
+
+        /** The keys named, each once, in the order of their first entry. */
+        public List<byte[]> keys() {
+            return keys;
+        }
+
+        /** The id of the last entry read, null when there was none. */
+        @Nullable
+        public String lastId() {
+            return lastId;
+        }
+
+        /** How many entries were read, whatever key they named. */
+        public int entries() {
+            return entries;
+        }
+
+        /**
+         * Why entries after the position this read started from may have been removed before they
+         * could be read (trimmed or deleted while the reader lagged), or null.
+         */
+        @Nullable
+        public String gap() {
+            return gap;
         }
     }
 
@@ -101,7 +125,8 @@ final class RedisStreamTail {
      * Up to {@code count} entries after the position, waiting up to {@code blockMillis} for one
      * when there is none (0: do not wait). A key named twice is returned once.
      */
-    Batch read(RedisConnection connection, int count, long blockMillis) throws IOException {
+    public Batch read(RedisConnection connection, int count, long blockMillis) throws IOException {
+        String from = position;
         XReadArgs args = XReadArgs.Builder.count(count);
         if (blockMillis > 0) {
             args.block(blockMillis);
@@ -113,7 +138,7 @@ final class RedisStreamTail {
                                 .xread(args, XReadArgs.StreamOffset.from(stream, position)),
                         "XREAD of stream " + name);
         if (messages == null || messages.isEmpty()) {
-            return new Batch(List.of(), null, 0);
+            return new Batch(List.of(), null, 0, lossAfter(connection, name, from));
         }
         Set<ByteBuffer> seen = new LinkedHashSet<>();
         List<byte[]> keys = new ArrayList<>();
@@ -127,7 +152,10 @@ final class RedisStreamTail {
         }
         String last = messages.get(messages.size() - 1).getId();
         position = last;
-        return new Batch(keys, last, messages.size());
+        // Checked after the read: if nothing after `from` is missing now, nothing was when XREAD
+        // ran, as trimming only ever removes the oldest entries. Conservative at the trimming
+        // edge, where a lagging reader may have lost entries: a gap costs a rescan, not data.
+        return new Batch(keys, last, messages.size(), lossAfter(connection, name, from));
     }
 
     @Nullable
@@ -145,7 +173,7 @@ final class RedisStreamTail {
      * The id of the stream's last entry ever added ({@code last-generated-id}), or {@link #START}
      * when the stream does not exist yet: reading on from it misses nothing written later.
      */
-    static String lastId(RedisConnection connection, String stream) throws IOException {
+    public static String lastId(RedisConnection connection, String stream) throws IOException {
         Map<String, Object> info = info(connection, stream);
         return info == null ? START : text(info.get("last-generated-id"));
     }
@@ -158,7 +186,7 @@ final class RedisStreamTail {
      * position, entries between the two may have existed, and that counts as a loss.
      */
     @Nullable
-    static String lossAfter(RedisConnection connection, String stream, String position)
+    public static String lossAfter(RedisConnection connection, String stream, String position)
             throws IOException {
         Map<String, Object> info = info(connection, stream);
         if (info == null) {
@@ -182,6 +210,10 @@ final class RedisStreamTail {
                     + stream
                     + ", past the position "
                     + position;
+        }
+        Object added = info.get("entries-added");
+        if (added != null && text(added).equals(text(info.get("length")))) {
+            return null; // Redis 7: no entry was ever removed, so none after the position either
         }
         Object first = info.get("first-entry");
         if (!(first instanceof List) || ((List<?>) first).isEmpty()) {

@@ -1,4 +1,4 @@
-package io.github.redisessync.connector.redis.source.reader;
+package io.github.redisessync.connector.redis.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.github.redisessync.connector.redis.source.reader;
+package io.github.redisessync.connector.redis.client;
 
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import java.io.IOException;

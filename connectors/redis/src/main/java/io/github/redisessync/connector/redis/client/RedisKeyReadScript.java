@@ -1,4 +1,4 @@
-package io.github.redisessync.connector.redis.source.reader;
+package io.github.redisessync.connector.redis.client;
 
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import java.io.IOException;
@@ -7,17 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * {@code read-key.lua} with its read limits: the one read of a key that the source and everything
- * else comparing with it (verify, reindex) use, so they agree on values and on what is too big.
- *
- * <pre>{@code
- * RedisKeyReadScript script = new RedisKeyReadScript(100_000, 10 << 20);
- * List<Object> reply = async.evalsha(sha, ScriptOutputType.MULTI, new byte[][] {key},
- *         script.arguments()).get();
- * RedisRecord record = script.decode(key, reply, database);
- * }</pre>
+ * {@code read-key.lua} with its read limits: the one read of a key, behind {@link RedisKeyReader},
+ * so that the source and everything comparing with it (verify, the sweep, reindex) agree on values
+ * and on what is too big.
  */
-public final class RedisKeyReadScript {
+final class RedisKeyReadScript {
 
     static final String RESOURCE = "read-key.lua";
 
@@ -26,7 +20,7 @@ public final class RedisKeyReadScript {
     private final byte[][] arguments;
 
     /** The limits of {@code read.max-value-elements} and {@code read.max-value-bytes}. */
-    public RedisKeyReadScript(int maxValueElements, int maxValueBytes) {
+    RedisKeyReadScript(int maxValueElements, int maxValueBytes) {
         this.maxValueElements = maxValueElements;
         this.maxValueBytes = maxValueBytes;
         this.arguments =
@@ -37,7 +31,7 @@ public final class RedisKeyReadScript {
     }
 
     /** The script's text, for {@code SCRIPT LOAD} or {@code EVAL}. */
-    public static byte[] source() {
+    static byte[] source() {
         try (InputStream in = RedisKeyReadScript.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException(
@@ -50,7 +44,7 @@ public final class RedisKeyReadScript {
     }
 
     /** The script's {@code ARGV}; its only {@code KEYS} entry is the key. */
-    public byte[][] arguments() {
+    byte[][] arguments() {
         return arguments.clone();
     }
 
@@ -58,7 +52,7 @@ public final class RedisKeyReadScript {
      * The record of {@code key} from the script's reply as Lettuce's {@code MULTI} output with a
      * byte-array codec delivers it; a value over a limit is omitted with the reason.
      */
-    public RedisRecord decode(byte[] key, List<?> reply, int database) {
+    RedisRecord decode(byte[] key, List<?> reply, int database) {
         return RedisKeyReplyDecoder.decode(key, reply, database, maxValueElements, maxValueBytes);
     }
 }

@@ -1,4 +1,4 @@
-package io.github.redisessync.connector.redis.source.reader;
+package io.github.redisessync.connector.redis.client;
 
 import static io.github.redisessync.connector.redis.source.RedisTestClient.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,7 +11,9 @@ import io.github.redisessync.connector.redis.source.RedisTestClient;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +67,39 @@ class RedisKeyReaderITCase {
             assertThat(records.get(0).getType()).isEqualTo(RedisDataType.SET);
             assertThat(records.get(1).isValueOmitted()).isTrue();
             assertThat(records.get(2).getValues()).isDeepEqualTo(new byte[][] {utf8("01234")});
+        }
+    }
+
+    @Test
+    void opensOnTheUrisDatabaseScansAndChecksExistenceAfterItsTime() throws Exception {
+        String prefix = RedisTestClient.uniquePrefix("open");
+        Configuration config = config(RedisTestClient.uri());
+        config.set(RedisSourceOptions.READ_MAX_VALUE_BYTES, 4);
+        try (RedisTestClient redis = new RedisTestClient(0);
+                RedisKeyReader reader = RedisKeyReader.open(config)) {
+            for (int i = 0; i < 30; i++) {
+                redis.sync().set(utf8(prefix + i), utf8("v" + i));
+            }
+            redis.sync().set(utf8(prefix + "big"), utf8("0123456789"));
+            long before = redis.serverTimeMicros();
+
+            Set<String> scanned = new HashSet<>();
+            reader.scan(
+                    prefix + "*",
+                    7,
+                    keys -> keys.forEach(k -> scanned.add(RedisTestClient.text(k))));
+            RedisKeyReader.Existence existence =
+                    reader.exists(List.of(utf8(prefix + "3"), utf8(prefix + "gone")));
+            List<RedisRecord> read = reader.read(List.of(utf8(prefix + "3"), utf8(prefix + "big")));
+
+            assertThat(scanned).hasSize(31).contains(prefix + "0", prefix + "29", prefix + "big");
+            assertThat(existence.exists(0)).isTrue();
+            assertThat(existence.exists(1)).isFalse();
+            assertThat(existence.timeMicros()).isBetween(before, reader.serverTimeMicros());
+            assertThat(read.get(0).getValues()).isDeepEqualTo(new byte[][] {utf8("v3")});
+            assertThat(read.get(1).isValueOmitted()).as("over read.max-value-bytes").isTrue();
+            assertThat(reader.description()).endsWith("/0");
+            redis.sync().del(scanned.stream().map(RedisTestClient::utf8).toArray(byte[][]::new));
         }
     }
 

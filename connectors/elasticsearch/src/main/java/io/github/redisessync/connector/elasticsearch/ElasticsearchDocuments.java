@@ -1,14 +1,10 @@
-package io.github.redisessync.job.verify;
+package io.github.redisessync.connector.elasticsearch;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.redisessync.connector.elasticsearch.DocumentAction;
-import io.github.redisessync.connector.elasticsearch.ElasticsearchCredentials;
-import io.github.redisessync.connector.elasticsearch.ElasticsearchRestClients;
-import io.github.redisessync.connector.elasticsearch.ElasticsearchTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +21,13 @@ import org.elasticsearch.client.Request;
 import org.elasticsearch.client.Response;
 import org.elasticsearch.client.RestClient;
 
-/** Elasticsearch as {@code verify} reads and repairs it: batched gets, id scrolls, bulk writes. */
+/**
+ * Documents read and written outside the sink, by whatever compares or repairs them ({@code
+ * verify}, the job's catch-up sweep, {@code reindex}'s catch-up): batched gets, id scrolls and bulk
+ * writes versioned with {@code external_gte} like the sink's, so none overwrites a newer change.
+ */
 public final class ElasticsearchDocuments implements AutoCloseable {
-    static final ObjectMapper JSON =
+    public static final ObjectMapper JSON =
             new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private final RestClient client;
@@ -46,7 +46,7 @@ public final class ElasticsearchDocuments implements AutoCloseable {
     }
 
     /** The sources of the documents of {@code index} with these ids; absent ids are left out. */
-    Map<String, JsonNode> get(String index, List<String> ids) {
+    public Map<String, JsonNode> get(String index, List<String> ids) {
         ObjectNode body = JSON.createObjectNode();
         ArrayNode array = body.putArray("ids");
         ids.forEach(array::add);
@@ -96,9 +96,9 @@ public final class ElasticsearchDocuments implements AutoCloseable {
      * Sends NDJSON bulk lines; returns how many items failed for a reason other than a version
      * conflict (a conflict means Elasticsearch already holds a newer write, which is left alone).
      */
-    public BulkOutcome bulk(String ndjson) {
+    public BulkResult bulk(String ndjson) {
         JsonNode answer = send("POST", "/_bulk", ndjson);
-        BulkOutcome outcome = new BulkOutcome();
+        BulkResult outcome = new BulkResult();
         for (JsonNode item : answer.path("items")) {
             JsonNode result = item.elements().next();
             int status = result.path("status").asInt();
@@ -115,7 +115,7 @@ public final class ElasticsearchDocuments implements AutoCloseable {
     }
 
     /** What a bulk request did. */
-    public static final class BulkOutcome {
+    public static final class BulkResult {
         int written;
         int newerKept;
         int failed;

@@ -1,4 +1,4 @@
-package io.github.redisessync.connector.redis.source.reader;
+package io.github.redisessync.connector.redis.client;
 
 import io.github.redisessync.connector.redis.source.RedisClients;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
@@ -27,7 +27,7 @@ import org.apache.flink.configuration.ReadableConfig;
  * <p>Auto-flush is off so that batches of commands go out in one write: every caller issues its
  * commands on {@link #async()} and then calls {@link #flush()}.
  */
-final class RedisConnection implements AutoCloseable {
+public final class RedisConnection implements AutoCloseable {
 
     private final ClientResources resources;
     private final RedisClient client;
@@ -52,7 +52,7 @@ final class RedisConnection implements AutoCloseable {
      * Connects to the configured server and the given database, failing fast (within the connect
      * timeout) with the URI, password redacted, in the message.
      */
-    static RedisConnection open(ReadableConfig config, int database) throws IOException {
+    public static RedisConnection open(ReadableConfig config, int database) throws IOException {
         RedisURI uri = RedisUris.parse(config.get(RedisSourceOptions.URI));
         uri.setDatabase(database);
         Duration connectTimeout = config.get(RedisSourceOptions.CONNECT_TIMEOUT);
@@ -99,25 +99,25 @@ final class RedisConnection implements AutoCloseable {
         }
     }
 
-    RedisAsyncCommands<byte[], byte[]> async() {
+    public RedisAsyncCommands<byte[], byte[]> async() {
         return connection.async();
     }
 
-    void flush() {
+    public void flush() {
         connection.flushCommands();
     }
 
     /** {@code scheme://host:port/database}, for logs and errors. */
-    String description() {
+    public String description() {
         return description;
     }
 
-    Duration commandTimeout() {
+    public Duration commandTimeout() {
         return commandTimeout;
     }
 
     /** Flushes and waits for one command, within the command timeout. */
-    <T> T call(RedisFuture<T> future, String what) throws IOException {
+    public <T> T call(RedisFuture<T> future, String what) throws IOException {
         flush();
         try {
             return future.get(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);

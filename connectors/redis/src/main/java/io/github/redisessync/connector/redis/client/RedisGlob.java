@@ -1,14 +1,14 @@
-package io.github.redisessync.connector.redis.source.reader;
+package io.github.redisessync.connector.redis.client;
 
 /**
  * Redis's glob matching ({@code stringmatchlen}: {@code *}, {@code ?}, {@code [a-z]}, {@code [^x]},
  * {@code \} escapes) on raw bytes, so a channel tail can follow the same keys as SCAN MATCH.
  */
-final class RedisGlob {
+public final class RedisGlob {
 
     private RedisGlob() {}
 
-    static boolean matches(byte[] pattern, byte[] text) {
+    public static boolean matches(byte[] pattern, byte[] text) {
         return matches(pattern, 0, text, 0);
     }
 
