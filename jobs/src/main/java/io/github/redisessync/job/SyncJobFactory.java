@@ -3,7 +3,7 @@ package io.github.redisessync.job;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchDocumentSinkFactory;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchIndexManager;
 import io.github.redisessync.connector.redis.source.RedisSource;
-import io.github.redisessync.connector.redis.source.RedisSourceBuilder;
+import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.deadletter.DeadLetterOutputs;
 import io.github.redisessync.job.deadletter.DeadLetterRecord;
@@ -14,16 +14,25 @@ import io.github.redisessync.job.mapping.RecordMapper;
 import io.github.redisessync.job.rollup.RollupIndexes;
 import io.github.redisessync.job.rollup.RollupSpec;
 import io.github.redisessync.job.sweep.CatchUpSweep;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-/** Wires the production parts of the sync job from {@link SyncJobSettings}. */
+/**
+ * Wires the production parts of the sync job from a {@link SyncJobSetup}: the source and the sink
+ * take their configurations as they are, and the job's own options ({@link SyncJobOptions}) are
+ * checked here.
+ */
 public final class SyncJobFactory {
 
     private SyncJobFactory() {}
@@ -32,7 +41,7 @@ public final class SyncJobFactory {
      * Creates the target indexes that do not exist yet, from their mapping files, the rollup
      * indexes from their mapping files or specs, and the dead-letter index, if one is configured.
      */
-    public static void prepareIndexes(SyncJobSettings settings) throws Exception {
+    public static void prepareIndexes(SyncJobSetup settings) throws Exception {
         try (ElasticsearchIndexManager indexes =
                 ElasticsearchIndexManager.create(
                         settings.elasticsearchUrl(), Duration.ofSeconds(5))) {
@@ -42,39 +51,27 @@ public final class SyncJobFactory {
             for (RollupSpec rollup : settings.rollups()) {
                 indexes.createIndexIfAbsent(rollup.targetIndex(), RollupIndexes.definition(rollup));
             }
-            if (settings.deadLetterIndex() != null) {
-                indexes.createIndexIfAbsent(
-                        settings.deadLetterIndex(), DeadLetterRecord.indexDefinition());
+            Optional<String> deadLetters =
+                    settings.job().getOptional(SyncJobOptions.DEAD_LETTERS_INDEX);
+            if (deadLetters.isPresent()) {
+                indexes.createIndexIfAbsent(deadLetters.get(), DeadLetterRecord.indexDefinition());
             }
         }
     }
 
     /** The job with the real Redis source and Elasticsearch sink. */
-    public static RedisToElasticsearchJob create(SyncJobSettings settings) {
+    public static RedisToElasticsearchJob create(SyncJobSetup settings) {
         List<String> patterns =
                 settings.rules().stream()
                         .map(rule -> rule.pattern().glob())
                         .distinct()
                         .collect(Collectors.toList());
-        RedisSourceBuilder builder =
+        RedisSource source =
                 RedisSource.builder()
-                        .setRedisUri(settings.redisUri())
+                        .setConfiguration(settings.source())
                         .setKeyPatterns(patterns)
-                        .setScanCount(settings.scanCount())
-                        .setScanMaxKeysPerSecond(settings.scanMaxKeysPerSecond())
-                        .setReadBatchSize(settings.readBatchSize())
-                        .setMaxValueElements(settings.maxValueElements())
-                        .setMaxValueBytes(settings.maxValueBytes())
-                        .setTailMode(settings.tailMode())
-                        .setTailChannel(settings.tailChannel())
-                        .setTailStream(settings.tailStream())
-                        .setConfigureNotifications(settings.configureNotifications())
-                        .setStopWhenIdle(settings.stopWhenIdle());
-        if (settings.database() != null) {
-            builder.setDatabase(settings.database());
-        }
-        RedisSource source = builder.build();
-        Configuration sinkOptions = settings.sinkOptions();
+                        .build();
+        Configuration sinkOptions = settings.sink();
         DeadLetterOutputs deadLetters = deadLetterOutputs(settings);
         RedisToElasticsearchJob job =
                 new RedisToElasticsearchJob(
@@ -90,7 +87,7 @@ public final class SyncJobFactory {
                                     settings.redisUri(),
                                     settings.elasticsearchUrl(),
                                     settings.rules(),
-                                    settings.scanCount())
+                                    settings.source().get(RedisSourceOptions.SCAN_COUNT))
                             .withRollupIndexes(
                                     settings.rollups().stream()
                                             .map(RollupSpec::targetIndex)
@@ -108,28 +105,32 @@ public final class SyncJobFactory {
      * ({@code verify --repair} removes what it would have deleted); the rollups still get the
      * marker.
      */
-    static boolean sweeps(SyncJobSettings settings) {
-        return settings.tailMode() != RedisTailMode.NONE && !settings.stopWhenIdle();
+    static boolean sweeps(SyncJobSetup settings) {
+        return settings.source().get(RedisSourceOptions.TAIL_MODE) != RedisTailMode.NONE
+                && !settings.source().get(RedisSourceOptions.TAIL_STOP_WHEN_IDLE);
     }
 
     /**
      * Where both kinds of dead letters go: those of the mapping and the documents Elasticsearch
      * rejects; the log line is written for each in any case.
      */
-    public static DeadLetterOutputs deadLetterOutputs(SyncJobSettings settings) {
-        if (settings.deadLetterIndex() != null) {
-            return DeadLetterOutputs.index(settings.deadLetterIndex(), settings.sinkOptions());
+    public static DeadLetterOutputs deadLetterOutputs(SyncJobSetup settings) {
+        ReadableConfig job = settings.job();
+        if (job.getOptional(SyncJobOptions.DEAD_LETTERS_INDEX).isPresent()) {
+            return DeadLetterOutputs.index(
+                    job.get(SyncJobOptions.DEAD_LETTERS_INDEX), settings.sink());
         }
-        if (settings.deadLetterFile() != null) {
-            return DeadLetterOutputs.file(settings.deadLetterFile());
+        if (job.getOptional(SyncJobOptions.DEAD_LETTERS_FILE).isPresent()) {
+            return DeadLetterOutputs.file(Path.of(job.get(SyncJobOptions.DEAD_LETTERS_FILE)));
         }
         return DeadLetterOutputs.log();
     }
 
     /** Checkpointing as the job needs it: the sink flushes its buffer on every checkpoint. */
-    public static void configure(StreamExecutionEnvironment env, SyncJobSettings settings) {
+    public static void configure(StreamExecutionEnvironment env, SyncJobSetup settings) {
         env.enableCheckpointing(
-                settings.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+                settings.job().get(SyncJobOptions.CHECKPOINT_INTERVAL).toMillis(),
+                CheckpointingMode.EXACTLY_ONCE);
         env.configure(checkpointFailures(settings));
         env.configure(checkpointStorage(settings));
     }
@@ -140,12 +141,14 @@ public final class SyncJobFactory {
      * restart strategy is left to the cluster's configuration: without one, Flink restarts a
      * checkpointed job with exponential delay and without a limit on attempts.
      */
-    static Configuration checkpointFailures(SyncJobSettings settings) {
+    static Configuration checkpointFailures(SyncJobSetup settings) {
         Configuration conf = new Configuration();
-        conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, settings.checkpointTimeout());
+        conf.set(
+                CheckpointingOptions.CHECKPOINTING_TIMEOUT,
+                settings.job().get(SyncJobOptions.CHECKPOINT_TIMEOUT));
         conf.set(
                 CheckpointingOptions.TOLERABLE_FAILURE_NUMBER,
-                settings.tolerableCheckpointFailures());
+                settings.job().get(SyncJobOptions.CHECKPOINT_TOLERABLE_FAILURES));
         return conf;
     }
 
@@ -156,15 +159,76 @@ public final class SyncJobFactory {
      * Without a checkpoint directory Flink keeps checkpoints in the JobManager's memory, and there
      * is nothing to retain.
      */
-    static Configuration checkpointStorage(SyncJobSettings settings) {
+    static Configuration checkpointStorage(SyncJobSetup settings) {
         Configuration conf = new Configuration();
         conf.set(
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-        if (settings.checkpointDir() != null) {
+        Optional<String> dir = settings.job().getOptional(SyncJobOptions.CHECKPOINT_DIR);
+        if (dir.isPresent()) {
             conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.checkpointDir());
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.get());
         }
         return conf;
+    }
+
+    /**
+     * Every problem of the {@link SyncJobOptions} {@code options} holds, in their order; empty when
+     * the job takes them all. The one place they are checked.
+     */
+    public static List<SyncJobOptionException> problems(ReadableConfig options) {
+        List<SyncJobOptionException> problems = new ArrayList<>();
+        positive(problems, options, SyncJobOptions.CHECKPOINT_INTERVAL);
+        positive(problems, options, SyncJobOptions.CHECKPOINT_TIMEOUT);
+        options.getOptional(SyncJobOptions.CHECKPOINT_TOLERABLE_FAILURES)
+                .filter(failures -> failures < 0)
+                .ifPresent(
+                        failures ->
+                                problems.add(
+                                        new SyncJobOptionException(
+                                                SyncJobOptions.CHECKPOINT_TOLERABLE_FAILURES,
+                                                "zero or more",
+                                                SyncJobOptions.CHECKPOINT_TOLERABLE_FAILURES.key()
+                                                        + " must not be negative, was "
+                                                        + failures
+                                                        + ".")));
+        options.getOptional(SyncJobOptions.CHECKPOINT_DIR)
+                .filter(String::isBlank)
+                .ifPresent(
+                        dir ->
+                                problems.add(
+                                        new SyncJobOptionException(
+                                                SyncJobOptions.CHECKPOINT_DIR,
+                                                "a directory",
+                                                SyncJobOptions.CHECKPOINT_DIR.key()
+                                                        + " must name a directory, was empty.")));
+        if (options.getOptional(SyncJobOptions.DEAD_LETTERS_INDEX).isPresent()
+                && options.getOptional(SyncJobOptions.DEAD_LETTERS_FILE).isPresent()) {
+            problems.add(
+                    new SyncJobOptionException(
+                            SyncJobOptions.DEAD_LETTERS_FILE,
+                            "one target: keep either index or file",
+                            "dead-letters.index and dead-letters.file are both set; dead letters"
+                                    + " go to one."));
+        }
+        return problems;
+    }
+
+    private static void positive(
+            List<SyncJobOptionException> problems,
+            ReadableConfig options,
+            ConfigOption<Duration> option) {
+        options.getOptional(option)
+                .filter(d -> d.isZero() || d.isNegative())
+                .ifPresent(
+                        d ->
+                                problems.add(
+                                        new SyncJobOptionException(
+                                                option,
+                                                "a positive duration",
+                                                option.key()
+                                                        + " must be a positive duration, was "
+                                                        + d
+                                                        + ".")));
     }
 }

@@ -8,6 +8,7 @@ import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
 import io.github.redisessync.job.mapping.RecordMappingFunction;
 import io.github.redisessync.job.testing.MiniClusters;
+import io.github.redisessync.job.testing.TestSetups;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -87,8 +88,8 @@ class RedisToElasticsearchJobITCase {
         // Not an integer where the mapping says integer: dead-lettered, and the job keeps going.
         redis.hset(prefix + "bad", Map.of("name", "Bad Age", "age", "old"));
 
-        SyncJobSettings settings =
-                new SyncJobSettings(
+        SyncJobSetup settings =
+                TestSetups.of(
                         TestServices.redis().uri(),
                         TestServices.elasticsearch().url(),
                         List.of(new IndexRule(KeyPattern.of(prefix + "*"), index, USERS_MAPPING)),

@@ -14,6 +14,7 @@ import io.github.redisessync.embedded.EmbeddedRedisServer;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
 import io.github.redisessync.job.testing.MiniClusters;
+import io.github.redisessync.job.testing.TestSetups;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -142,8 +143,8 @@ class SecretsITCase {
     private static void runJob(
             String redisUri, String esUrl, String name, String index, String password)
             throws Exception {
-        SyncJobSettings settings =
-                SyncJobSettings.builder(
+        SyncJobSetup settings =
+                TestSetups.builder(
                                 redisUri,
                                 esUrl,
                                 List.of(

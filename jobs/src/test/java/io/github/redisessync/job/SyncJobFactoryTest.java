@@ -6,6 +6,7 @@ import io.github.redisessync.connector.elasticsearch.IndexDefinition;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
+import io.github.redisessync.job.testing.TestSetups;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +27,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SyncJobFactoryTest {
 
-    private static final SyncJobSettings SNAPSHOT =
-            SyncJobSettings.builder(
+    private static final SyncJobSetup SNAPSHOT =
+            TestSetups.builder(
                             "redis://127.0.0.1:1",
                             "http://127.0.0.1:1",
                             List.of(
@@ -39,7 +40,7 @@ class SyncJobFactoryTest {
 
     @Test
     void anUnboundedTailingJobSweeps() {
-        SyncJobSettings tailing = SNAPSHOT.withTail(RedisTailMode.KEYSPACE, null, false, false);
+        SyncJobSetup tailing = SNAPSHOT.withTail(RedisTailMode.KEYSPACE, null, false, false);
         assertThat(SyncJobFactory.sweeps(tailing)).isTrue();
         assertThat(operators(tailing)).contains("catch-up-sweep");
         assertThat(
@@ -54,7 +55,7 @@ class SyncJobFactoryTest {
      */
     @Test
     void aBoundedJobHasNoSweepToWaitFor() {
-        SyncJobSettings untilSynced = SNAPSHOT.withTail(RedisTailMode.KEYSPACE, null, false, true);
+        SyncJobSetup untilSynced = SNAPSHOT.withTail(RedisTailMode.KEYSPACE, null, false, true);
         assertThat(SyncJobFactory.sweeps(untilSynced)).isFalse();
         assertThat(operators(untilSynced)).doesNotContain("catch-up-sweep");
         assertThat(SyncJobFactory.sweeps(SNAPSHOT)).isFalse();
@@ -72,8 +73,8 @@ class SyncJobFactoryTest {
         assertThat(checkpoints.getCheckpointTimeout()).isEqualTo(Duration.ofMinutes(2).toMillis());
         assertThat(checkpoints.getTolerableCheckpointFailureNumber()).isEqualTo(3);
 
-        SyncJobSettings strict =
-                SyncJobSettings.builder(
+        SyncJobSetup strict =
+                TestSetups.builder(
                                 SNAPSHOT.redisUri(), SNAPSHOT.elasticsearchUrl(), SNAPSHOT.rules())
                         .checkpointFailures(Duration.ofSeconds(30), 0)
                         .build();
@@ -85,8 +86,8 @@ class SyncJobFactoryTest {
     /** A cancelled or killed job leaves its latest checkpoint to resume from. */
     @Test
     void checkpointsAreRetainedInTheConfiguredDirectory() {
-        SyncJobSettings settings =
-                SyncJobSettings.builder(
+        SyncJobSetup settings =
+                TestSetups.builder(
                                 SNAPSHOT.redisUri(), SNAPSHOT.elasticsearchUrl(), SNAPSHOT.rules())
                         .checkpointDir("file:///tmp/redis-es-sync-checkpoints")
                         .build();
@@ -106,7 +107,7 @@ class SyncJobFactoryTest {
                 .isEqualTo("file:///tmp/redis-es-sync-checkpoints");
     }
 
-    private static List<String> operators(SyncJobSettings settings) {
+    private static List<String> operators(SyncJobSetup settings) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         SyncJobFactory.create(settings).addTo(env);
         return env.getStreamGraph().getStreamNodes().stream()

@@ -91,7 +91,7 @@ class TlsITCase {
         }
         Map<String, String> env =
                 Map.of("REDIS_CA_FILE", tls.ca().toString(), "ES_CA_FILE", tls.ca().toString());
-        SyncJobSettings settings = settings(name, env);
+        SyncJobSetup settings = settings(name, env);
         assertThat(settings.redisUri()).startsWith("rediss://").contains("ca-file=");
 
         assertThat(EndpointChecks.redisVersion(settings.redisUri())).isEqualTo(redis.version());
@@ -117,7 +117,7 @@ class TlsITCase {
     @Test
     void withoutTheCaFilesEveryClientFailsNamingTheUrlAndTheCertificate() throws Exception {
         String name = TestServices.uniqueName("no-ca");
-        SyncJobSettings settings = settings(name, Map.of());
+        SyncJobSetup settings = settings(name, Map.of());
 
         assertThatThrownBy(() -> EndpointChecks.redisVersion(settings.redisUri()))
                 .hasMessageContaining("Cannot reach Redis at " + redis.uri())
@@ -130,7 +130,7 @@ class TlsITCase {
                 .hasMessageContaining("elasticsearch.ca-file or ES_CA_FILE");
 
         // The job itself: the source's connection fails first, naming the URL and the cause.
-        SyncJobSettings esOnly = settings(name, Map.of("ES_CA_FILE", tls.ca().toString()));
+        SyncJobSetup esOnly = settings(name, Map.of("ES_CA_FILE", tls.ca().toString()));
         SyncJobFactory.prepareIndexes(esOnly);
         assertThatThrownBy(() -> run(esOnly, "no Redis CA"))
                 .satisfies(
@@ -140,7 +140,7 @@ class TlsITCase {
                                         .contains("certification path")
                                         .contains("REDIS_CA_FILE"));
         // And the sink's writer, when only Redis is trusted.
-        SyncJobSettings redisOnly = settings(name, Map.of("REDIS_CA_FILE", tls.ca().toString()));
+        SyncJobSetup redisOnly = settings(name, Map.of("REDIS_CA_FILE", tls.ca().toString()));
         assertThatThrownBy(() -> run(redisOnly, "no Elasticsearch CA"))
                 .satisfies(
                         e ->
@@ -153,7 +153,7 @@ class TlsITCase {
     }
 
     /** Settings from a YAML file and {@code env}, as the CLI builds them. */
-    private static SyncJobSettings settings(String name, Map<String, String> env) throws Exception {
+    private static SyncJobSetup settings(String name, Map<String, String> env) throws Exception {
         Path file =
                 Files.writeString(
                         dir.resolve(name + "-" + env.size() + "-" + env.hashCode() + ".yaml"),
@@ -173,7 +173,7 @@ class TlsITCase {
                 .settings(null, null, true);
     }
 
-    private static void run(SyncJobSettings settings, String name) throws Exception {
+    private static void run(SyncJobSetup settings, String name) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         SyncJobFactory.configure(env, settings);

@@ -2,7 +2,7 @@ package io.github.redisessync.job.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.config.ConfigLoader;
 import io.github.redisessync.job.config.SettingsFactory;
 import java.nio.file.Path;
@@ -206,7 +206,7 @@ public class JobOptions {
     }
 
     /** Settings for commands whose endpoints are required (sync, verify). */
-    SyncJobSettings toSettings(String redis, String es) {
+    SyncJobSetup toSettings(String redis, String es) {
         return configuration(redis, es).settings(null, null, false);
     }
 

@@ -1,7 +1,7 @@
 package io.github.redisessync.job.cli;
 
 import io.github.redisessync.job.EndpointChecks;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.reindex.CronSchedule;
 import io.github.redisessync.job.reindex.ReindexException;
 import io.github.redisessync.job.reindex.ReindexResult;
@@ -89,7 +89,7 @@ public class ReindexCommand implements Callable<Integer> {
                 schedule != null
                         ? ReindexScheduler.cron(CronSchedule.parse(schedule))
                         : every != null ? ReindexScheduler.every(every) : null;
-        SyncJobSettings settings = job.toSettings(endpoints.redis, endpoints.es);
+        SyncJobSetup settings = job.toSettings(endpoints.redis, endpoints.es);
         EndpointChecks.redisVersion(settings.redisUri());
         EndpointChecks.searchServer(settings.elasticsearchUrl());
         Reindexer reindexer =

@@ -2,7 +2,7 @@ package io.github.redisessync.job.cli;
 
 import io.github.redisessync.connector.elasticsearch.ElasticsearchRestClients;
 import io.github.redisessync.job.EndpointChecks;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.report.RollupSource;
 import io.github.redisessync.job.report.RollupTable;
 import io.github.redisessync.job.rollup.RollupSpec;
@@ -77,7 +77,7 @@ public class ReportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--limit must not be negative, was " + limit);
         }
         // Redis is not read: a placeholder where the configuration names none.
-        SyncJobSettings settings =
+        SyncJobSetup settings =
                 job.configuration(redis, es).settings("redis://127.0.0.1:6379", null, false);
         EndpointChecks.searchServer(settings.elasticsearchUrl());
         PrintWriter out = spec.commandLine().getOut();

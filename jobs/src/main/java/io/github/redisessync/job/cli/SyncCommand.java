@@ -2,7 +2,7 @@ package io.github.redisessync.job.cli;
 
 import io.github.redisessync.job.EndpointChecks;
 import io.github.redisessync.job.SyncJobFactory;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
@@ -25,7 +25,7 @@ public class SyncCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SyncJobSettings settings = job.toSettings(endpoints.redis, endpoints.es);
+        SyncJobSetup settings = job.toSettings(endpoints.redis, endpoints.es);
         EndpointChecks.redisVersion(settings.redisUri());
         EndpointChecks.searchServer(settings.elasticsearchUrl());
         SyncJobFactory.prepareIndexes(settings);

@@ -1,7 +1,7 @@
 package io.github.redisessync.job.cli;
 
 import io.github.redisessync.job.EndpointChecks;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.verify.SyncVerifier;
 import io.github.redisessync.job.verify.VerifyReport;
 import java.util.List;
@@ -66,7 +66,7 @@ public class VerifyCommand implements Callable<Integer> {
                             + " and "
                             + sample);
         }
-        SyncJobSettings settings = job.toSettings(endpoints.redis, endpoints.es);
+        SyncJobSetup settings = job.toSettings(endpoints.redis, endpoints.es);
         EndpointChecks.redisVersion(settings.redisUri());
         EndpointChecks.searchServer(settings.elasticsearchUrl());
         List<VerifyReport> reports = new SyncVerifier(settings, batchSize, sample, repair).run();

@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * <p>Top-level keys: {@code redis}, {@code elasticsearch}, {@code source}, {@code mappings}, {@code
  * rollups}, {@code sink}, {@code checkpoint}. Fields are null where the file says nothing, so
- * defaults live in one place (the factory) and overrides can tell "unset" from "set".
+ * defaults live in one place (each component's options) and overrides can tell "unset" from "set".
  */
 public final class JobConfig {
     public Redis redis = new Redis();

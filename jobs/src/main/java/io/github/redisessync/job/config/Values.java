@@ -50,20 +50,6 @@ final class Values {
         return Path.of(text).toAbsolutePath().normalize().toUri().toString();
     }
 
-    static int positive(Integer value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException("expected a positive number, was " + value + ".");
-        }
-        return value;
-    }
-
-    static int notNegative(Integer value) {
-        if (value < 0) {
-            throw new IllegalArgumentException("expected zero or more, was " + value + ".");
-        }
-        return value;
-    }
-
     static String indexName(String name) {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("expected an index name, was empty.");

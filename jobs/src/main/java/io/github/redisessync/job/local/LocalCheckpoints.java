@@ -1,7 +1,9 @@
 package io.github.redisessync.job.local;
 
+import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobOptions;
+import io.github.redisessync.job.SyncJobSetup;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -37,13 +39,13 @@ final class LocalCheckpoints implements AutoCloseable {
      * cannot be used is named in a line, and the run starts afresh.
      */
     static LocalCheckpoints open(
-            SyncJobSettings settings,
+            SyncJobSetup settings,
             boolean resumable,
             boolean fresh,
             Path workingDirectory,
             PrintWriter out)
             throws IOException {
-        String configured = settings.checkpointDir();
+        String configured = settings.job().getOptional(SyncJobOptions.CHECKPOINT_DIR).orElse(null);
         if (!resumable) {
             if (configured != null) {
                 out.printf(
@@ -89,7 +91,7 @@ final class LocalCheckpoints implements AutoCloseable {
                         latest.id(),
                         latest.directory(),
                         Duration.between(latest.written(), Instant.now()).toSeconds(),
-                        settings.tailMode() == RedisTailMode.STREAM
+                        settings.source().get(RedisSourceOptions.TAIL_MODE) == RedisTailMode.STREAM
                                 ? "the source reads on from the stream entry it checkpointed"
                                         + " (a rescan only if the stream was trimmed past it)"
                                 : "the source rescans Redis, as after any gap in the tail");

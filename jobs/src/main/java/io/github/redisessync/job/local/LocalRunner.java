@@ -4,12 +4,14 @@ import io.github.redisessync.connector.elasticsearch.ElasticsearchIndexManager;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchRestClients;
 import io.github.redisessync.connector.elasticsearch.SearchServerInfo;
 import io.github.redisessync.connector.redis.source.RedisClients;
+import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.embedded.EmbeddedElasticsearchNode;
 import io.github.redisessync.embedded.EmbeddedRedisServer;
 import io.github.redisessync.job.EndpointChecks;
 import io.github.redisessync.job.SyncJobFactory;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobOptions;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.RecordMappingFunction;
 import io.github.redisessync.job.report.RollupComparison;
@@ -69,7 +71,7 @@ public final class LocalRunner implements AutoCloseable {
         public Path workingDirectory = Path.of("");
 
         /** Builds the settings once the endpoints are known. */
-        public BiFunction<String, String, SyncJobSettings> settings;
+        public BiFunction<String, String, SyncJobSetup> settings;
     }
 
     private final Request request;
@@ -107,10 +109,12 @@ public final class LocalRunner implements AutoCloseable {
         SearchServerInfo searchServer = EndpointChecks.searchServer(esUrl);
         out.printf("Redis %s at %s%n", redisVersion, EndpointChecks.redact(redisUri));
         out.printf("%s at %s%n", searchServer, EndpointChecks.redact(esUrl));
-        SyncJobSettings settings = request.settings.apply(redisUri, esUrl);
+        SyncJobSetup settings = request.settings.apply(redisUri, esUrl);
         // The settings' URL has the configured database folded in; demo data goes there.
         redisUri = settings.redisUri();
-        boolean tailing = settings.tailMode() != RedisTailMode.NONE && !settings.stopWhenIdle();
+        boolean tailing =
+                settings.source().get(RedisSourceOptions.TAIL_MODE) != RedisTailMode.NONE
+                        && !settings.source().get(RedisSourceOptions.TAIL_STOP_WHEN_IDLE);
         // Before the demo data: a state directory that cannot be used fails with nothing changed.
         LocalCheckpoints checkpoints =
                 LocalCheckpoints.open(
@@ -175,10 +179,13 @@ public final class LocalRunner implements AutoCloseable {
         out.flush();
         JobExecutionResult result;
         // A bounded run's tail and readers end by design (--until-synced): no stall then.
-        StallCheck stalls = new StallCheck(settings.checkpointInterval(), tailing, t0);
+        StallCheck stalls =
+                new StallCheck(settings.job().get(SyncJobOptions.CHECKPOINT_INTERVAL), tailing, t0);
         // A stream tail resumed from a checkpoint reads only what changed: no share of DBSIZE.
         long estimate =
-                checkpoints.resumes() && settings.tailMode() == RedisTailMode.STREAM
+                checkpoints.resumes()
+                                && settings.source().get(RedisSourceOptions.TAIL_MODE)
+                                        == RedisTailMode.STREAM
                         ? 0
                         : databaseSize(redisUri);
         try (ProgressReporter progress =
@@ -204,7 +211,7 @@ public final class LocalRunner implements AutoCloseable {
         return exit;
     }
 
-    private int summarize(SyncJobSettings settings, Map<String, Object> acc, long elapsedNanos)
+    private int summarize(SyncJobSetup settings, Map<String, Object> acc, long elapsedNanos)
             throws IOException {
         long keys = ProgressReporter.asLong(acc.get(RecordMappingFunction.KEYS_READ));
         long dead = ProgressReporter.asLong(acc.get(RecordMappingFunction.DEAD_LETTER_COUNT));
@@ -255,8 +262,7 @@ public final class LocalRunner implements AutoCloseable {
      * Waits until the rollup documents equal the live aggregation, so that {@code report --compare}
      * right after agrees; true when they do (or there are no rollups).
      */
-    private boolean awaitRollups(SyncJobSettings settings)
-            throws IOException, InterruptedException {
+    private boolean awaitRollups(SyncJobSetup settings) throws IOException, InterruptedException {
         if (settings.rollups().isEmpty()) {
             return true;
         }
@@ -277,14 +283,14 @@ public final class LocalRunner implements AutoCloseable {
         }
     }
 
-    private static String describeTail(SyncJobSettings settings) {
-        switch (settings.tailMode()) {
+    private static String describeTail(SyncJobSetup settings) {
+        switch (settings.source().get(RedisSourceOptions.TAIL_MODE)) {
             case KEYSPACE:
                 return "keyspace notifications";
             case STREAM:
-                return "stream " + settings.tailStream();
+                return "stream " + settings.source().get(RedisSourceOptions.TAIL_STREAM);
             default:
-                return "channel " + settings.tailChannel();
+                return "channel " + settings.source().get(RedisSourceOptions.TAIL_CHANNEL);
         }
     }
 

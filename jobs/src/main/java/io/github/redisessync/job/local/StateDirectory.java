@@ -1,9 +1,10 @@
 package io.github.redisessync.job.local;
 
 import io.github.redisessync.connector.elasticsearch.ElasticsearchUrls;
+import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.EndpointChecks;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.rollup.RollupSpec;
 import io.lettuce.core.RedisURI;
 import java.io.IOException;
@@ -100,7 +101,7 @@ public final class StateDirectory implements AutoCloseable {
      * {@code local}'s default for these endpoints: {@code .redis-es-sync/state/<redis>_<es>} under
      * {@code base}, so that runs against other servers keep state of their own.
      */
-    public static Path defaultFor(Path base, SyncJobSettings settings) {
+    public static Path defaultFor(Path base, SyncJobSetup settings) {
         Map<String, String> job = describe(settings);
         String es = job.get("elasticsearch").replaceFirst("^\\w+://", "");
         String name = (job.get("redis") + "_" + es).replaceAll("[^A-Za-z0-9._-]+", "-");
@@ -112,10 +113,13 @@ public final class StateDirectory implements AutoCloseable {
      * gate's versions are theirs), the key patterns and indexes, the tail and the rollups. Neither
      * passwords nor TLS file paths are part of it.
      */
-    public static Map<String, String> describe(SyncJobSettings settings) {
+    public static Map<String, String> describe(SyncJobSetup settings) {
         Map<String, String> job = new LinkedHashMap<>();
         RedisURI redis = EndpointChecks.parseRedisUri(settings.redisUri());
-        int database = settings.database() != null ? settings.database() : redis.getDatabase();
+        int database =
+                settings.source()
+                        .getOptional(RedisSourceOptions.DATABASE)
+                        .orElse(redis.getDatabase());
         job.put(
                 "redis",
                 (redis.getSocket() != null
@@ -132,9 +136,13 @@ public final class StateDirectory implements AutoCloseable {
                 settings.rules().stream().map(Object::toString).collect(Collectors.joining(", ")));
         job.put(
                 "tail",
-                settings.tailMode().name().toLowerCase(java.util.Locale.ROOT)
-                        + (settings.tailMode() == RedisTailMode.CHANNEL
-                                ? " " + settings.tailChannel()
+                settings.source()
+                                .get(RedisSourceOptions.TAIL_MODE)
+                                .name()
+                                .toLowerCase(java.util.Locale.ROOT)
+                        + (settings.source().get(RedisSourceOptions.TAIL_MODE)
+                                        == RedisTailMode.CHANNEL
+                                ? " " + settings.source().get(RedisSourceOptions.TAIL_CHANNEL)
                                 : ""));
         job.put(
                 "rollups",

@@ -4,7 +4,7 @@ import io.github.redisessync.connector.elasticsearch.ElasticsearchIndexManager;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.SyncJobFactory;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
 import io.github.redisessync.job.mapping.RecordMapper;
@@ -83,7 +83,7 @@ public final class Reindexer {
         }
     }
 
-    private final SyncJobSettings settings;
+    private final SyncJobSetup settings;
     private final int keep;
     private final Supplier<StreamExecutionEnvironment> environments;
     private Clock clock = Clock.systemUTC();
@@ -92,7 +92,7 @@ public final class Reindexer {
     private Consumer<Step> stepListener = step -> {};
 
     public Reindexer(
-            SyncJobSettings settings, int keep, Supplier<StreamExecutionEnvironment> environments) {
+            SyncJobSetup settings, int keep, Supplier<StreamExecutionEnvironment> environments) {
         if (keep < 0) {
             throw new IllegalArgumentException("--keep must not be negative, was " + keep);
         }
@@ -183,11 +183,12 @@ public final class Reindexer {
                 try (ChangeRecorder changes =
                         new ChangeRecorder(
                                 settings.redisUri(),
-                                settings.tailMode(),
-                                settings.tailChannel(),
-                                settings.tailStream(),
+                                settings.source().get(RedisSourceOptions.TAIL_MODE),
+                                settings.source().get(RedisSourceOptions.TAIL_CHANNEL),
+                                settings.source().get(RedisSourceOptions.TAIL_STREAM),
                                 patterns,
-                                settings.configureNotifications(),
+                                settings.source()
+                                        .get(RedisSourceOptions.TAIL_CONFIGURE_NOTIFICATIONS),
                                 maxPendingChanges)) {
                     step = enter(Step.CREATE);
                     es.createIndex(newIndex, bulkLoad.loadBody());
@@ -207,8 +208,10 @@ public final class Reindexer {
                                     settings.redisUri(),
                                     settings.elasticsearchUrl(),
                                     mapper,
-                                    settings.maxValueElements(),
-                                    settings.maxValueBytes())) {
+                                    settings.source()
+                                            .get(RedisSourceOptions.READ_MAX_VALUE_ELEMENTS),
+                                    settings.source()
+                                            .get(RedisSourceOptions.READ_MAX_VALUE_BYTES))) {
                         CatchUp before = catchUp(changes, writer, PASSES_BEFORE_SWAP);
                         step = enter(Step.SWAP);
                         es.moveAlias(
@@ -253,18 +256,9 @@ public final class Reindexer {
 
     /** Runs the job graph bounded (snapshot only) into {@code newIndex}; documents written. */
     private long load(List<IndexRule> rules, String newIndex) throws Exception {
-        SyncJobSettings load =
-                SyncJobSettings.builder(settings.redisUri(), settings.elasticsearchUrl(), rules)
-                        .scanCount(settings.scanCount())
-                        .readBatchSize(settings.readBatchSize())
-                        .checkpointInterval(settings.checkpointInterval())
-                        .database(settings.database())
-                        .readLimits(settings.maxValueElements(), settings.maxValueBytes())
-                        .sinkOptions(settings.sinkOptions())
-                        .deadLetterIndex(settings.deadLetterIndex())
-                        .deadLetterFile(settings.deadLetterFile())
-                        .tail(RedisTailMode.NONE, channel(), false)
-                        .build();
+        // The job's own source, sink and dead-letter settings; only the tail and the rules differ.
+        SyncJobSetup load =
+                settings.withRules(rules).withTail(RedisTailMode.NONE, channel(), false, false);
         StreamExecutionEnvironment env = environments.get();
         // No checkpoints: the load is bounded and the sink flushes at the end of input; a failure
         // fails the reindex, which leaves the alias alone (no version-gate state to store).
@@ -276,7 +270,7 @@ public final class Reindexer {
     }
 
     private String channel() {
-        String channel = settings.tailChannel();
+        String channel = settings.source().get(RedisSourceOptions.TAIL_CHANNEL);
         return channel == null || channel.isEmpty()
                 ? RedisSourceOptions.TAIL_CHANNEL.defaultValue()
                 : channel;
@@ -319,7 +313,7 @@ public final class Reindexer {
                 catchUp.empty = true;
                 return catchUp;
             }
-            writer.write(keys, settings.readBatchSize());
+            writer.write(keys, settings.source().get(RedisSourceOptions.READ_BATCH_SIZE));
             catchUp.keys += keys.size();
         }
         if (maxPasses == MAX_PASSES) {

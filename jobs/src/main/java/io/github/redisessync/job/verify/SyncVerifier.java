@@ -5,8 +5,7 @@ import io.github.redisessync.connector.elasticsearch.DocumentAction;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchDocuments;
 import io.github.redisessync.connector.redis.client.RedisKeyReader;
 import io.github.redisessync.connector.redis.source.RedisRecord;
-import io.github.redisessync.connector.redis.source.RedisSourceOptions;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
 import io.github.redisessync.job.mapping.MappingResult;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.configuration.Configuration;
 
 /**
  * Compares Redis with Elasticsearch for every configured key pattern, in two streaming passes, so
@@ -31,13 +29,13 @@ import org.apache.flink.configuration.Configuration;
  * clock, like the job's own writes, so a repair never overwrites a newer change.
  */
 public final class SyncVerifier {
-    private final SyncJobSettings settings;
+    private final SyncJobSetup settings;
     private final RecordMapper mapper;
     private final int batchSize;
     private final int sampleSize;
     private final boolean repair;
 
-    public SyncVerifier(SyncJobSettings settings, int batchSize, int sampleSize, boolean repair) {
+    public SyncVerifier(SyncJobSetup settings, int batchSize, int sampleSize, boolean repair) {
         this.settings = settings;
         this.mapper = new RecordMapper(settings.rules());
         this.batchSize = batchSize;
@@ -53,12 +51,8 @@ public final class SyncVerifier {
                         r ->
                                 reports.putIfAbsent(
                                         r.index(), new VerifyReport(r.index(), sampleSize)));
-        Configuration redisConfig = new Configuration();
-        redisConfig.set(RedisSourceOptions.URI, settings.redisUri());
-        // The job's source reads no bigger value (its record is a dead letter); verify reads alike.
-        redisConfig.set(RedisSourceOptions.READ_MAX_VALUE_ELEMENTS, settings.maxValueElements());
-        redisConfig.set(RedisSourceOptions.READ_MAX_VALUE_BYTES, settings.maxValueBytes());
-        try (RedisKeyReader redis = RedisKeyReader.open(redisConfig);
+        // The job's source options: verify reads every key as the source does, with its limits.
+        try (RedisKeyReader redis = RedisKeyReader.open(settings.source());
                 ElasticsearchDocuments es =
                         new ElasticsearchDocuments(settings.elasticsearchUrl())) {
             for (String index : reports.keySet()) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.redisessync.connector.elasticsearch.ElasticsearchSinkOptions;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +21,7 @@ class CaFileSettingsTest {
     @Test
     void caFilesFromTheEnvironmentTravelInBothUrls() throws Exception {
         Path ca = certificate();
-        SyncJobSettings settings =
+        SyncJobSetup settings =
                 settings(
                         "rediss://r:6380",
                         "https://es:9200",
@@ -29,7 +29,7 @@ class CaFileSettingsTest {
 
         assertThat(settings.redisUri()).isEqualTo("rediss://r:6380?ca-file=" + ca);
         assertThat(settings.elasticsearchUrl()).isEqualTo("https://es:9200?ca-file=" + ca);
-        assertThat(settings.sinkOptions().get(ElasticsearchSinkOptions.HOSTS))
+        assertThat(settings.sink().get(ElasticsearchSinkOptions.HOSTS))
                 .containsExactly("https://es:9200?ca-file=" + ca);
     }
 
@@ -60,7 +60,7 @@ class CaFileSettingsTest {
         return TestCertificates.create(dir).ca();
     }
 
-    private static SyncJobSettings settings(String redis, String es, Map<String, String> env) {
+    private static SyncJobSetup settings(String redis, String es, Map<String, String> env) {
         return new SettingsFactory(
                         ConfigLoader.read(null).applyEnvironment(env).load(),
                         CONF.resolve("mappings"))

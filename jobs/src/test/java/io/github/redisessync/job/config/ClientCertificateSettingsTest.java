@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.redisessync.connector.elasticsearch.ElasticsearchSinkOptions;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +25,7 @@ class ClientCertificateSettingsTest {
     void theClientCertificateFromTheEnvironmentTravelsInTheUrl() {
         TestCertificates tls = TestCertificates.create(dir);
         TestCertificates.Issued client = tls.issue("client", "sync", null, "clientAuth");
-        SyncJobSettings settings =
+        SyncJobSetup settings =
                 settings(
                         "https://es:9200",
                         Map.of(
@@ -41,8 +41,7 @@ class ClientCertificateSettingsTest {
                         + "&client-key-file="
                         + client.key();
         assertThat(settings.elasticsearchUrl()).isEqualTo(expected);
-        assertThat(settings.sinkOptions().get(ElasticsearchSinkOptions.HOSTS))
-                .containsExactly(expected);
+        assertThat(settings.sink().get(ElasticsearchSinkOptions.HOSTS)).containsExactly(expected);
     }
 
     @Test
@@ -85,7 +84,7 @@ class ClientCertificateSettingsTest {
                 .hasMessageContaining("does not start with https://");
     }
 
-    private static SyncJobSettings settings(String es, Map<String, String> env) {
+    private static SyncJobSetup settings(String es, Map<String, String> env) {
         return new SettingsFactory(
                         ConfigLoader.read(null).applyEnvironment(env).load(),
                         CONF.resolve("mappings"))

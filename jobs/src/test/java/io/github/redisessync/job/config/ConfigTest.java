@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.redisessync.connector.elasticsearch.ElasticsearchSinkOptions;
 import io.github.redisessync.connector.redis.source.RedisDataType;
+import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobOptions;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.mapping.IndexRule;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +39,7 @@ class ConfigTest {
 
     @Test
     void theShopExampleMapsEveryPatternWithItsShape() {
-        SyncJobSettings settings = settings(CONF.resolve("shop.yaml"), Map.of());
+        SyncJobSetup settings = settings(CONF.resolve("shop.yaml"), Map.of());
         assertThat(settings.rules())
                 .extracting(IndexRule::index)
                 .containsExactly("shop-users", "shop-orders", "shop-products", "shop-sessions");
@@ -46,22 +48,24 @@ class ConfigTest {
         assertThat(sessions.pattern().documentId("session:7:s9")).isEqualTo("7-s9");
         assertThat(settings.rules().get(2).shape().redisType()).isEqualTo(RedisDataType.STRING);
         assertThat(settings.rollups()).hasSize(1);
-        assertThat(settings.maxValueBytes()).isEqualTo(1_048_576);
+        assertThat(settings.source().get(RedisSourceOptions.READ_MAX_VALUE_BYTES))
+                .isEqualTo(1_048_576);
         assertThat(settings.redisUri()).isEqualTo(REDIS + "/0");
-        assertThat(settings.sinkOptions().get(ElasticsearchSinkOptions.BULK_FLUSH_BACKOFF_DELAY))
+        assertThat(settings.sink().get(ElasticsearchSinkOptions.BULK_FLUSH_BACKOFF_DELAY))
                 .isEqualTo(Duration.ofMillis(100));
     }
 
     @Test
     void theDemoExampleIsTheDefault() {
-        SyncJobSettings fromFile = settings(CONF.resolve("demo.yaml"), Map.of());
-        SyncJobSettings none = settings(null, Map.of());
+        SyncJobSetup fromFile = settings(CONF.resolve("demo.yaml"), Map.of());
+        SyncJobSetup none = settings(null, Map.of());
         assertThat(fromFile.rules()).hasToString("[user:{id} -> users, order:{id} -> orders]");
         assertThat(none.rules()).hasToString("[user:* -> users, order:* -> orders]");
-        for (SyncJobSettings s : List.of(fromFile, none)) {
+        for (SyncJobSetup s : List.of(fromFile, none)) {
             assertThat(s.rules().get(0).definition().fieldTypes()).containsEntry("age", "integer");
-            assertThat(s.tailMode()).isEqualTo(RedisTailMode.KEYSPACE);
-            assertThat(s.scanCount()).isEqualTo(1000);
+            assertThat(s.source().get(RedisSourceOptions.TAIL_MODE))
+                    .isEqualTo(RedisTailMode.KEYSPACE);
+            assertThat(s.source().get(RedisSourceOptions.SCAN_COUNT)).isEqualTo(1000);
         }
     }
 
@@ -76,19 +80,31 @@ class ConfigTest {
                         "REDIS_ES_SYNC_MAPPINGS_0_INDEX", "people",
                         "REDIS_ES_SYNC_HEAP", "1g",
                         "REDIS_URL", "redis://10.0.0.1:6379");
-        assertThat(load(file, Map.of("REDIS_URL", REDIS)).scanCount()).isEqualTo(1000);
-        SyncJobSettings fromEnv = load(file, env);
-        assertThat(fromEnv.scanCount()).isEqualTo(700);
-        assertThat(fromEnv.sinkOptions().get(ElasticsearchSinkOptions.BULK_FLUSH_MAX_ACTIONS))
+        assertThat(
+                        load(file, Map.of("REDIS_URL", REDIS))
+                                .source()
+                                .get(RedisSourceOptions.SCAN_COUNT))
+                .isEqualTo(1000);
+        SyncJobSetup fromEnv = load(file, env);
+        assertThat(fromEnv.source().get(RedisSourceOptions.SCAN_COUNT)).isEqualTo(700);
+        assertThat(fromEnv.sink().get(ElasticsearchSinkOptions.BULK_FLUSH_MAX_ACTIONS))
                 .isEqualTo(42);
         assertThat(fromEnv.rules().get(0).index()).isEqualTo("people");
         assertThat(fromEnv.redisUri()).isEqualTo("redis://10.0.0.1:6379");
         ConfigLoader withSet =
                 ConfigLoader.read(file).applyEnvironment(env).set("source.scan-count=600", "--set");
-        assertThat(new SettingsFactory(withSet.load(), dir).settings(null, ES, false).scanCount())
+        assertThat(
+                        new SettingsFactory(withSet.load(), dir)
+                                .settings(null, ES, false)
+                                .source()
+                                .get(RedisSourceOptions.SCAN_COUNT))
                 .isEqualTo(600);
         withSet.set(List.of("source", "scan-count"), "500", "--scan-count");
-        assertThat(new SettingsFactory(withSet.load(), dir).settings(null, ES, false).scanCount())
+        assertThat(
+                        new SettingsFactory(withSet.load(), dir)
+                                .settings(null, ES, false)
+                                .source()
+                                .get(RedisSourceOptions.SCAN_COUNT))
                 .isEqualTo(500);
     }
 
@@ -263,27 +279,51 @@ class ConfigTest {
 
     @Test
     void deadLettersGoToTheIndexOrFileTheSinkNamesAndOnlyToTheLogByDefault() throws IOException {
-        SyncJobSettings shop = settings(CONF.resolve("shop.yaml"), Map.of());
-        assertThat(shop.deadLetterIndex()).isNull();
-        assertThat(shop.deadLetterFile()).isNull();
+        SyncJobSetup shop = settings(CONF.resolve("shop.yaml"), Map.of());
+        assertThat(shop.job().getOptional(SyncJobOptions.DEAD_LETTERS_INDEX).orElse(null)).isNull();
+        assertThat(
+                        shop.job()
+                                .getOptional(SyncJobOptions.DEAD_LETTERS_FILE)
+                                .map(Path::of)
+                                .orElse(null))
+                .isNull();
 
         Path file = write(USERS + "sink:\n  dead-letters: {target: index, index: users-dead}\n");
-        assertThat(load(file, Map.of()).deadLetterIndex()).isEqualTo("users-dead");
+        assertThat(
+                        load(file, Map.of())
+                                .job()
+                                .getOptional(SyncJobOptions.DEAD_LETTERS_INDEX)
+                                .orElse(null))
+                .isEqualTo("users-dead");
 
         Path lines = dir.resolve("dead-letters.jsonl");
         write(USERS + "sink:\n  dead-letters: {file: '" + lines + "'}\n");
-        SyncJobSettings toFile = load(file, Map.of());
-        assertThat(toFile.deadLetterFile()).isEqualTo(lines);
-        assertThat(toFile.deadLetterIndex()).isNull();
+        SyncJobSetup toFile = load(file, Map.of());
+        assertThat(
+                        toFile.job()
+                                .getOptional(SyncJobOptions.DEAD_LETTERS_FILE)
+                                .map(Path::of)
+                                .orElse(null))
+                .isEqualTo(lines);
+        assertThat(toFile.job().getOptional(SyncJobOptions.DEAD_LETTERS_INDEX).orElse(null))
+                .isNull();
 
         // The target follows from the one setting an override gives.
         write(USERS);
         assertThat(
                         load(file, Map.of("REDIS_ES_SYNC_SINK_DEAD_LETTERS_INDEX", "dlq"))
-                                .deadLetterIndex())
+                                .job()
+                                .getOptional(SyncJobOptions.DEAD_LETTERS_INDEX)
+                                .orElse(null))
                 .isEqualTo("dlq");
         ConfigLoader set = ConfigLoader.read(file).set("sink.dead-letters.file=" + lines, "--set");
-        assertThat(new SettingsFactory(set.load(), dir).settings(null, ES, false).deadLetterFile())
+        assertThat(
+                        new SettingsFactory(set.load(), dir)
+                                .settings(null, ES, false)
+                                .job()
+                                .getOptional(SyncJobOptions.DEAD_LETTERS_FILE)
+                                .map(Path::of)
+                                .orElse(null))
                 .isEqualTo(lines);
     }
 
@@ -326,22 +366,25 @@ class ConfigTest {
     @Test
     void aStuckCheckpointTimesOutAndFailsTheJobAfterTheToleratedFailuresByDefault()
             throws IOException {
-        SyncJobSettings defaults = load(write(USERS), Map.of());
-        assertThat(defaults.checkpointTimeout()).isEqualTo(Duration.ofMinutes(2));
-        assertThat(defaults.tolerableCheckpointFailures()).isEqualTo(3);
+        SyncJobSetup defaults = load(write(USERS), Map.of());
+        assertThat(defaults.job().get(SyncJobOptions.CHECKPOINT_TIMEOUT))
+                .isEqualTo(Duration.ofMinutes(2));
+        assertThat(defaults.job().get(SyncJobOptions.CHECKPOINT_TOLERABLE_FAILURES)).isEqualTo(3);
 
         Path file = write(USERS + "checkpoint: {timeout: 5min, tolerable-failures: 1}\n");
-        SyncJobSettings fromFile = load(file, Map.of());
-        assertThat(fromFile.checkpointTimeout()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(fromFile.tolerableCheckpointFailures()).isEqualTo(1);
-        SyncJobSettings fromEnv =
+        SyncJobSetup fromFile = load(file, Map.of());
+        assertThat(fromFile.job().get(SyncJobOptions.CHECKPOINT_TIMEOUT))
+                .isEqualTo(Duration.ofMinutes(5));
+        assertThat(fromFile.job().get(SyncJobOptions.CHECKPOINT_TOLERABLE_FAILURES)).isEqualTo(1);
+        SyncJobSetup fromEnv =
                 load(
                         file,
                         Map.of(
                                 "REDIS_ES_SYNC_CHECKPOINT_TIMEOUT", "90s",
                                 "REDIS_ES_SYNC_CHECKPOINT_TOLERABLE_FAILURES", "0"));
-        assertThat(fromEnv.checkpointTimeout()).isEqualTo(Duration.ofSeconds(90));
-        assertThat(fromEnv.tolerableCheckpointFailures()).isZero();
+        assertThat(fromEnv.job().get(SyncJobOptions.CHECKPOINT_TIMEOUT))
+                .isEqualTo(Duration.ofSeconds(90));
+        assertThat(fromEnv.job().get(SyncJobOptions.CHECKPOINT_TOLERABLE_FAILURES)).isZero();
     }
 
     @Test
@@ -361,14 +404,23 @@ class ConfigTest {
 
     @Test
     void theCheckpointDirectoryIsAUriAndAPlainPathIsMadeAbsolute() throws IOException {
-        assertThat(load(write(USERS), Map.of()).checkpointDir()).isNull();
+        assertThat(
+                        load(write(USERS), Map.of())
+                                .job()
+                                .getOptional(SyncJobOptions.CHECKPOINT_DIR)
+                                .orElse(null))
+                .isNull();
         assertThat(
                         load(write(USERS + "checkpoint: {dir: 's3://bucket/sync'}\n"), Map.of())
-                                .checkpointDir())
+                                .job()
+                                .getOptional(SyncJobOptions.CHECKPOINT_DIR)
+                                .orElse(null))
                 .isEqualTo("s3://bucket/sync");
         assertThat(
                         load(write(USERS), Map.of("REDIS_ES_SYNC_CHECKPOINT_DIR", "state"))
-                                .checkpointDir())
+                                .job()
+                                .getOptional(SyncJobOptions.CHECKPOINT_DIR)
+                                .orElse(null))
                 .isEqualTo(Path.of("state").toAbsolutePath().toUri().toString());
         assertThatThrownBy(() -> load(write(USERS + "checkpoint: {dir: ' '}\n"), Map.of()))
                 .hasMessageContaining("checkpoint.dir: expected a directory, was empty.");
@@ -380,12 +432,12 @@ class ConfigTest {
         return file;
     }
 
-    private SyncJobSettings load(Path file, Map<String, String> env) {
+    private SyncJobSetup load(Path file, Map<String, String> env) {
         return new SettingsFactory(ConfigLoader.read(file).applyEnvironment(env).load(), dir)
                 .settings(null, ES, false);
     }
 
-    private static SyncJobSettings settings(Path file, Map<String, String> env) {
+    private static SyncJobSetup settings(Path file, Map<String, String> env) {
         return new SettingsFactory(
                         ConfigLoader.read(file).applyEnvironment(env).load(),
                         CONF.resolve("mappings"))

@@ -3,7 +3,8 @@ package io.github.redisessync.job.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.connector.redis.source.RedisSourceOptions;
+import io.github.redisessync.job.SyncJobSetup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,18 +22,26 @@ class ReadLimitSettingsTest {
 
     @Test
     void theDefaultLeavesJacksonsTwentyMillionCharactersAMarginOfTwo() throws IOException {
-        assertThat(load(USERS, Map.of()).maxValueBytes()).isEqualTo(10 * 1024 * 1024);
-        assertThat(load(USERS + "source: {max-value-bytes: 2048}\n", Map.of()).maxValueBytes())
+        assertThat(load(USERS, Map.of()).source().get(RedisSourceOptions.READ_MAX_VALUE_BYTES))
+                .isEqualTo(10 * 1024 * 1024);
+        assertThat(
+                        load(USERS + "source: {max-value-bytes: 2048}\n", Map.of())
+                                .source()
+                                .get(RedisSourceOptions.READ_MAX_VALUE_BYTES))
                 .isEqualTo(2048);
         assertThat(
                         load(USERS, Map.of("REDIS_ES_SYNC_SOURCE_MAX_VALUE_BYTES", "4096"))
-                                .maxValueBytes())
+                                .source()
+                                .get(RedisSourceOptions.READ_MAX_VALUE_BYTES))
                 .isEqualTo(4096);
     }
 
     @Test
     void theOldNameMaxStringBytesStillSetsTheLimitButNotBesideTheNewOne() throws IOException {
-        assertThat(load(USERS + "source: {max-string-bytes: 1024}\n", Map.of()).maxValueBytes())
+        assertThat(
+                        load(USERS + "source: {max-string-bytes: 1024}\n", Map.of())
+                                .source()
+                                .get(RedisSourceOptions.READ_MAX_VALUE_BYTES))
                 .isEqualTo(1024);
         assertThatThrownBy(
                         () ->
@@ -46,7 +55,7 @@ class ReadLimitSettingsTest {
                         "source.max-string-bytes: is the old name of source.max-value-bytes");
     }
 
-    private SyncJobSettings load(String yaml, Map<String, String> env) throws IOException {
+    private SyncJobSetup load(String yaml, Map<String, String> env) throws IOException {
         Path file = Files.writeString(dir.resolve("job.yaml"), yaml);
         return new SettingsFactory(ConfigLoader.read(file).applyEnvironment(env).load(), dir)
                 .settings(null, "http://127.0.0.1:9200", false);

@@ -8,7 +8,7 @@ import io.github.redisessync.connector.elasticsearch.ElasticsearchIndexManager;
 import io.github.redisessync.connector.elasticsearch.IndexDefinition;
 import io.github.redisessync.job.SearchClient;
 import io.github.redisessync.job.SyncJobFactory;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.config.ConfigLoader;
 import io.github.redisessync.job.config.SettingsFactory;
 import io.github.redisessync.job.testing.Await;
@@ -121,7 +121,7 @@ class DeadLetterTargetsITCase {
                         .set("checkpoint.interval=300ms", "test")
                         .set("sink.bulk-flush-interval=100ms", "test")
                         .set(List.of("sink", "dead-letters"), target, "test");
-        SyncJobSettings settings =
+        SyncJobSetup settings =
                 new SettingsFactory(config.load(), dir)
                         .settings(
                                 TestServices.redis().uri(),

@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.redisessync.connector.elasticsearch.IndexDefinition;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
+import io.github.redisessync.job.testing.TestSetups;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,8 +103,8 @@ class StateDirectoryTest {
 
     @Test
     void theDefaultIsKeyedByTheServersWithoutPasswords() {
-        SyncJobSettings settings =
-                SyncJobSettings.builder(
+        SyncJobSetup settings =
+                TestSetups.builder(
                                 "redis://:secret@10.0.0.5:6380/3",
                                 "https://elastic:pw@es.example:9243",
                                 List.of(rule("user:*", "users")))
@@ -120,8 +121,8 @@ class StateDirectoryTest {
         Files.createDirectories(dir.resolve(job).resolve("shared"));
     }
 
-    private static SyncJobSettings settings(String pattern, String index) {
-        return SyncJobSettings.builder(
+    private static SyncJobSetup settings(String pattern, String index) {
+        return TestSetups.builder(
                         "redis://127.0.0.1:6379",
                         "http://127.0.0.1:9200",
                         List.of(rule(pattern, index)))

@@ -10,7 +10,7 @@ import io.github.redisessync.connector.redis.source.RedisSource;
 import io.github.redisessync.job.RedisToElasticsearchJob;
 import io.github.redisessync.job.SearchClient;
 import io.github.redisessync.job.SyncJobFactory;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.config.ConfigLoader;
 import io.github.redisessync.job.config.SettingsFactory;
 import io.github.redisessync.job.testing.MiniClusters;
@@ -70,7 +70,7 @@ class BadRecordsITCase {
                     run + "-" + mapping.path("index").asText(),
                     "test");
         }
-        SyncJobSettings settings =
+        SyncJobSetup settings =
                 new SettingsFactory(config.load(), Path.of("."))
                         .settings(
                                 TestServices.redis().uri(),
@@ -116,7 +116,7 @@ class BadRecordsITCase {
                                                 .collect(Collectors.toList()))
                                 .build(),
                         new RecordMapper(settings.rules()),
-                        ElasticsearchDocumentSinkFactory.create(settings.sinkOptions()),
+                        ElasticsearchDocumentSinkFactory.create(settings.sink()),
                         new CollectingSink())
                 .addTo(env);
         JobExecutionResult result = env.execute("bad records");

@@ -6,10 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.redisessync.connector.elasticsearch.IndexDefinition;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.SyncJobFactory;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
 import io.github.redisessync.job.testing.MiniClusters;
+import io.github.redisessync.job.testing.TestSetups;
 import io.github.redisessync.job.verify.SyncVerifier;
 import io.github.redisessync.job.verify.VerifyReport;
 import io.github.redisessync.testing.TestServices;
@@ -67,7 +68,7 @@ class ReindexITCase {
         String prefix = TestServices.uniqueName("reindex") + ":user:";
         String alias = TestServices.uniqueName("reindex-users");
         load(prefix, KEYS);
-        SyncJobSettings settings = settings(prefix, alias, IndexDefinition.dynamic());
+        SyncJobSetup settings = settings(prefix, alias, IndexDefinition.dynamic());
         long t0 = System.nanoTime();
         ReindexResult initial = reindexer(settings, 2, 1).run().get(0);
         LOG.info("First reindex (no alias, no index before), no writer: {}", initial);
@@ -140,8 +141,8 @@ class ReindexITCase {
         String stream = prefix + "changes";
         int keys = 20_000;
         load(prefix, keys);
-        SyncJobSettings settings =
-                SyncJobSettings.builder(
+        SyncJobSetup settings =
+                TestSetups.builder(
                                 TestServices.redis().uri(),
                                 TestServices.elasticsearch().url(),
                                 List.of(
@@ -189,8 +190,8 @@ class ReindexITCase {
         String name = TestServices.uniqueName("reindex-migrate");
         load(prefix, 5_000);
         // As `sync` and `local` create indexes: a concrete index under the name, loaded by the job.
-        SyncJobSettings settings = settings(prefix, name, IndexDefinition.dynamic());
-        SyncJobSettings snapshot = settings.withTail(RedisTailMode.NONE, "mychannel", false, false);
+        SyncJobSetup settings = settings(prefix, name, IndexDefinition.dynamic());
+        SyncJobSetup snapshot = settings.withTail(RedisTailMode.NONE, "mychannel", false, false);
         SyncJobFactory.prepareIndexes(snapshot);
         StreamExecutionEnvironment env = environment();
         SyncJobFactory.create(snapshot).addTo(env);
@@ -226,7 +227,7 @@ class ReindexITCase {
         String prefix = TestServices.uniqueName("reindex-fail") + ":user:";
         String alias = TestServices.uniqueName("reindex-fail");
         load(prefix, 2_000);
-        SyncJobSettings settings = settings(prefix, alias, IndexDefinition.dynamic());
+        SyncJobSetup settings = settings(prefix, alias, IndexDefinition.dynamic());
         // Neither alias nor index exists: the first reindex creates both.
         ReindexResult first = reindexer(settings, 2, 1).run().get(0);
         assertThat(first.previous).isEmpty();
@@ -259,7 +260,7 @@ class ReindexITCase {
                                 + "\"number_of_replicas\":0},"
                                 + "\"mappings\":{\"properties\":{\"name\":{\"type\":\"keyword\"}}}}",
                         "test mapping");
-        SyncJobSettings settings = settings(prefix, alias, definition);
+        SyncJobSetup settings = settings(prefix, alias, definition);
         String lookAlike = alias + "-archive";
         List<String> made = new ArrayList<>();
         try (ElasticsearchAliases es =
@@ -279,14 +280,14 @@ class ReindexITCase {
         }
     }
 
-    private static Reindexer reindexer(SyncJobSettings settings, int keep, int hour) {
+    private static Reindexer reindexer(SyncJobSetup settings, int keep, int hour) {
         Instant at = Instant.parse("2026-11-25T00:00:00Z").plus(Duration.ofHours(hour));
         return new Reindexer(settings, keep, ReindexITCase::environment)
                 .withClock(Clock.fixed(at, ZoneOffset.UTC));
     }
 
-    private static SyncJobSettings settings(String prefix, String alias, IndexDefinition mapping) {
-        return SyncJobSettings.builder(
+    private static SyncJobSetup settings(String prefix, String alias, IndexDefinition mapping) {
+        return TestSetups.builder(
                         TestServices.redis().uri(),
                         TestServices.elasticsearch().url(),
                         List.of(new IndexRule(KeyPattern.of(prefix + "*"), alias, mapping)))

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.redisessync.job.SearchClient;
 import io.github.redisessync.job.SyncJobFactory;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.config.ConfigLoader;
 import io.github.redisessync.job.config.SettingsFactory;
 import io.github.redisessync.job.testing.MiniClusters;
@@ -88,7 +88,7 @@ class RollupIndexMappingITCase {
                         + "    metrics: [count, sum(amount)]\n"
                         + "checkpoint: {interval: 500ms}\n");
         String es = TestServices.elasticsearch().url();
-        SyncJobSettings settings =
+        SyncJobSetup settings =
                 new SettingsFactory(ConfigLoader.read(yaml).load(), dir)
                         .settings(TestServices.redis().uri(), es, true);
 

@@ -8,12 +8,13 @@ import io.github.redisessync.connector.elasticsearch.IndexDefinition;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.SearchClient;
 import io.github.redisessync.job.SyncJobFactory;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.testing.Await;
 import io.github.redisessync.job.testing.Metrics;
 import io.github.redisessync.job.testing.MiniClusters;
 import io.github.redisessync.job.testing.OrdersIndex;
 import io.github.redisessync.job.testing.SyncJobs;
+import io.github.redisessync.job.testing.TestSetups;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -90,8 +91,8 @@ class RollupLatenessITCase {
             for (int i = 0; i < ORDERS; i++) {
                 redis.hset(prefix + i, order(T0 + seconds.get(i) * 1000L, i % 2 == 0, 1));
             }
-            SyncJobSettings settings =
-                    SyncJobSettings.builder(
+            SyncJobSetup settings =
+                    TestSetups.builder(
                                     TestServices.redis().uri(),
                                     es,
                                     List.of(OrdersIndex.rule(prefix, orders)))

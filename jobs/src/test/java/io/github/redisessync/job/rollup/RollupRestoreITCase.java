@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchRestClients;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.SyncJobFactory;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.report.RollupSource;
 import io.github.redisessync.job.testing.Await;
 import io.github.redisessync.job.testing.Checkpoints;
@@ -14,6 +14,7 @@ import io.github.redisessync.job.testing.MiniClusters;
 import io.github.redisessync.job.testing.OrdersIndex;
 import io.github.redisessync.job.testing.SyncJobs;
 import io.github.redisessync.job.testing.SyncedState;
+import io.github.redisessync.job.testing.TestSetups;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -111,8 +112,8 @@ class RollupRestoreITCase {
                                 .groupBy("status")
                                 .metric(RollupMetric.parse("avg(amount)"))
                                 .build());
-        SyncJobSettings settings =
-                SyncJobSettings.builder(
+        SyncJobSetup settings =
+                TestSetups.builder(
                                 TestServices.redis().uri(),
                                 es,
                                 List.of(OrdersIndex.rule(prefix, orders)))

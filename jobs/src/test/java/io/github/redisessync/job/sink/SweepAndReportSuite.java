@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.redisessync.job.SearchClient;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.cli.CliRun;
 import io.github.redisessync.job.config.ConfigLoader;
 import io.github.redisessync.job.config.SettingsFactory;
@@ -89,7 +89,7 @@ interface SweepAndReportSuite {
             Map<String, String> expectedRollups = aggregate(expected);
             assertThat(expectedRollups).doesNotContainKey("rare");
 
-            SyncJobSettings settings =
+            SyncJobSetup settings =
                     new SettingsFactory(ConfigLoader.read(config).load(), dir)
                             .settings(null, null, false);
             JobClient job = SyncJobs.start(settings, "fresh start on " + url());

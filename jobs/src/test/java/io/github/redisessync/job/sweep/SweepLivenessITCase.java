@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchRestClients;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.SyncJobFactory;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.report.RollupSource;
 import io.github.redisessync.job.rollup.RollupMetric;
 import io.github.redisessync.job.rollup.RollupSpec;
@@ -15,6 +15,7 @@ import io.github.redisessync.job.testing.MiniClusters;
 import io.github.redisessync.job.testing.OrdersIndex;
 import io.github.redisessync.job.testing.SyncJobs;
 import io.github.redisessync.job.testing.SyncedState;
+import io.github.redisessync.job.testing.TestSetups;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -69,8 +70,8 @@ class SweepLivenessITCase {
         String orders = TestServices.uniqueName("liveness-orders");
         String rollups = TestServices.uniqueName("liveness-rollups");
         List<RollupSpec> specs = rollups(orders, rollups);
-        SyncJobSettings settings =
-                SyncJobSettings.builder(
+        SyncJobSetup settings =
+                TestSetups.builder(
                                 TestServices.redis().uri(),
                                 TestServices.elasticsearch().url(),
                                 List.of(OrdersIndex.rule(prefix, orders)))

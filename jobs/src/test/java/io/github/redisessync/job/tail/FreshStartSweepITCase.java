@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchRestClients;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.SyncJobFactory;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.report.RollupSource;
 import io.github.redisessync.job.rollup.RollupMetric;
 import io.github.redisessync.job.rollup.RollupSpec;
@@ -15,6 +15,7 @@ import io.github.redisessync.job.testing.MiniClusters;
 import io.github.redisessync.job.testing.OrdersIndex;
 import io.github.redisessync.job.testing.SyncJobs;
 import io.github.redisessync.job.testing.SyncedState;
+import io.github.redisessync.job.testing.TestSetups;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -64,7 +65,7 @@ class FreshStartSweepITCase {
         String orders = TestServices.uniqueName("fresh-orders");
         String rollups = TestServices.uniqueName("fresh-rollups");
         List<RollupSpec> specs = rollups(orders, rollups);
-        SyncJobSettings settings =
+        SyncJobSetup settings =
                 settings(prefix, orders)
                         .tail(RedisTailMode.KEYSPACE, "unused", true)
                         .rollups(specs)
@@ -148,7 +149,7 @@ class FreshStartSweepITCase {
     void aBoundedRunEmitsNoMarkerAndFinishesPromptly() throws Exception {
         String prefix = TestServices.uniqueName("bounded") + ":order:";
         String orders = TestServices.uniqueName("bounded-orders");
-        SyncJobSettings settings =
+        SyncJobSetup settings =
                 settings(prefix, orders)
                         .tail(RedisTailMode.KEYSPACE, "unused", true)
                         .stopWhenIdle(true)
@@ -208,8 +209,8 @@ class FreshStartSweepITCase {
                         .build());
     }
 
-    private static SyncJobSettings.Builder settings(String prefix, String orders) {
-        return SyncJobSettings.builder(
+    private static TestSetups.Builder settings(String prefix, String orders) {
+        return TestSetups.builder(
                         TestServices.redis().uri(),
                         TestServices.elasticsearch().url(),
                         List.of(OrdersIndex.rule(prefix, orders)))

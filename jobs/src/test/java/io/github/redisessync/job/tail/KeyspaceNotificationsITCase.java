@@ -7,10 +7,11 @@ import io.github.redisessync.connector.elasticsearch.IndexDefinition;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.embedded.EmbeddedRedisServer;
 import io.github.redisessync.job.SyncJobFactory;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
 import io.github.redisessync.job.testing.MiniClusters;
+import io.github.redisessync.job.testing.TestSetups;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -81,8 +82,8 @@ class KeyspaceNotificationsITCase {
     /** A bounded (stop-when-idle) keyspace-tail job on the private server. */
     private static StreamExecutionEnvironment job(boolean configure) throws Exception {
         String prefix = "nke-" + UUID.randomUUID() + ":";
-        SyncJobSettings settings =
-                new SyncJobSettings(
+        SyncJobSetup settings =
+                TestSetups.of(
                                 redis.uri(),
                                 TestServices.elasticsearch().url(),
                                 List.of(

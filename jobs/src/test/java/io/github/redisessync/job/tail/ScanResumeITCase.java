@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisessync.connector.elasticsearch.IndexDefinition;
 import io.github.redisessync.job.SyncJobFactory;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
 import io.github.redisessync.job.testing.Await;
@@ -14,6 +14,7 @@ import io.github.redisessync.job.testing.Checkpoints;
 import io.github.redisessync.job.testing.Metrics;
 import io.github.redisessync.job.testing.MiniClusters;
 import io.github.redisessync.job.testing.SyncJobs;
+import io.github.redisessync.job.testing.TestSetups;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -68,8 +69,8 @@ class ScanResumeITCase {
             // Capped at 10,000 keys/s, the scan takes at least 3 s, so the third checkpoint (500 ms
             // apart) always falls mid-scan however fast the machine is; unthrottled, a quiet
             // machine scans 30,000 keys before it.
-            SyncJobSettings settings =
-                    SyncJobSettings.builder(
+            SyncJobSetup settings =
+                    TestSetups.builder(
                                     TestServices.redis().uri(),
                                     TestServices.elasticsearch().url(),
                                     List.of(

@@ -7,13 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.redisessync.connector.elasticsearch.IndexDefinition;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.SyncJobFactory;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
 import io.github.redisessync.job.testing.Await;
 import io.github.redisessync.job.testing.Metrics;
 import io.github.redisessync.job.testing.MiniClusters;
 import io.github.redisessync.job.testing.SyncJobs;
+import io.github.redisessync.job.testing.TestSetups;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -65,8 +66,8 @@ class TailSyncITCase {
             RedisAsyncCommands<String, String> redis = connection.async();
             TailTestSupport.load(redis, prefix, KEYS);
 
-            SyncJobSettings settings =
-                    new SyncJobSettings(
+            SyncJobSetup settings =
+                    TestSetups.of(
                                     TestServices.redis().uri(),
                                     TestServices.elasticsearch().url(),
                                     List.of(

@@ -1,7 +1,7 @@
 package io.github.redisessync.job.testing;
 
 import io.github.redisessync.job.SyncJobFactory;
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -12,12 +12,12 @@ public final class SyncJobs {
     private SyncJobs() {}
 
     /** The job of {@code settings} at parallelism 2, submitted without waiting for its end. */
-    public static JobClient start(SyncJobSettings settings, String name) throws Exception {
+    public static JobClient start(SyncJobSetup settings, String name) throws Exception {
         return start(settings, new Configuration(), name);
     }
 
     /** The same with a job configuration, as checkpoint directory or restore path. */
-    public static JobClient start(SyncJobSettings settings, Configuration config, String name)
+    public static JobClient start(SyncJobSetup settings, Configuration config, String name)
             throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(2);

@@ -1,6 +1,6 @@
 package io.github.redisessync.job.testing;
 
-import io.github.redisessync.job.SyncJobSettings;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.report.RollupSource;
 import io.github.redisessync.job.report.RollupTable;
 import io.github.redisessync.job.rollup.RollupSpec;
@@ -25,7 +25,7 @@ public final class SyncedState {
     private SyncedState() {}
 
     /** Polls until the documents equal Redis. */
-    public static void awaitDocuments(String what, SyncJobSettings settings, Duration timeout)
+    public static void awaitDocuments(String what, SyncJobSetup settings, Duration timeout)
             throws IOException {
         awaitDocumentsAndRollups(what, settings, null, List.of(), null, timeout);
     }
@@ -37,7 +37,7 @@ public final class SyncedState {
      */
     public static void awaitDocumentsAndRollups(
             String what,
-            SyncJobSettings settings,
+            SyncJobSetup settings,
             RollupSource rollups,
             List<RollupSpec> specs,
             String sourceIndex,

@@ -1,28 +1,23 @@
 package io.github.redisessync.connector.elasticsearch;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
 
-/** Builds the document sink from options. */
+/**
+ * Builds the document sink from {@link ElasticsearchSinkOptions}, and is the one place they are
+ * checked: {@link #problems} tells a front end every problem at once, {@link #create} throws the
+ * first.
+ */
 public final class ElasticsearchDocumentSinkFactory {
 
     private ElasticsearchDocumentSinkFactory() {}
-
-    private static Duration versionGateTtl(Configuration options) {
-        Duration ttl = options.get(ElasticsearchSinkOptions.VERSION_GATE_TTL);
-        if (ttl.isNegative() || ttl.isZero()) {
-            throw new IllegalArgumentException(
-                    "Setting '"
-                            + ElasticsearchSinkOptions.VERSION_GATE_TTL.key()
-                            + "' must be positive, was "
-                            + ttl
-                            + ".");
-        }
-        return ttl;
-    }
 
     /** The document sink; documents Elasticsearch rejects are logged as dead letters. */
     public static Sink<DocumentAction> create(Configuration options) {
@@ -48,6 +43,10 @@ public final class ElasticsearchDocumentSinkFactory {
             Configuration options,
             RejectedDocumentHandler rejections,
             Map<String, String> environment) {
+        List<ElasticsearchSinkOptionException> problems = problems(options);
+        if (!problems.isEmpty()) {
+            throw problems.get(0);
+        }
         List<String> urls = options.getOptional(ElasticsearchSinkOptions.HOSTS).orElse(List.of());
         if (urls.isEmpty()) {
             throw new IllegalArgumentException(
@@ -70,6 +69,89 @@ public final class ElasticsearchDocumentSinkFactory {
                 BulkLimits.of(options),
                 options.get(ElasticsearchSinkOptions.CONNECTION_TIMEOUT).toMillis(),
                 options.get(ElasticsearchSinkOptions.SOCKET_TIMEOUT).toMillis(),
-                versionGateTtl(options));
+                options.get(ElasticsearchSinkOptions.VERSION_GATE_TTL));
+    }
+
+    /**
+     * Every problem of the batching, backoff and timeout options {@code options} holds, in the
+     * order of {@link ElasticsearchSinkOptions}; empty when the sink takes them all. The hosts are
+     * checked by {@link #create}, which reads their credentials.
+     */
+    public static List<ElasticsearchSinkOptionException> problems(ReadableConfig options) {
+        List<ElasticsearchSinkOptionException> problems = new ArrayList<>();
+        check(
+                problems,
+                options,
+                ElasticsearchSinkOptions.BULK_FLUSH_MAX_ACTIONS,
+                actions -> actions > 0 || actions == -1,
+                "a positive number (or -1 for no limit)",
+                "must be positive or -1 (no limit)");
+        check(
+                problems,
+                options,
+                ElasticsearchSinkOptions.BULK_FLUSH_MAX_SIZE_MB,
+                mb -> mb > 0,
+                "a positive number",
+                "must be positive");
+        positiveDuration(problems, options, ElasticsearchSinkOptions.BULK_FLUSH_INTERVAL);
+        check(
+                problems,
+                options,
+                ElasticsearchSinkOptions.BULK_FLUSH_BACKOFF_MAX_RETRIES,
+                retries -> retries >= 0,
+                "zero or more",
+                "must not be negative");
+        positiveDuration(problems, options, ElasticsearchSinkOptions.BULK_FLUSH_BACKOFF_DELAY);
+        positiveDuration(problems, options, ElasticsearchSinkOptions.CONNECTION_TIMEOUT);
+        positiveDuration(problems, options, ElasticsearchSinkOptions.SOCKET_TIMEOUT);
+        positiveDuration(problems, options, ElasticsearchSinkOptions.VERSION_GATE_TTL);
+        return problems;
+    }
+
+    private static void positiveDuration(
+            List<ElasticsearchSinkOptionException> problems,
+            ReadableConfig options,
+            ConfigOption<Duration> option) {
+        check(
+                problems,
+                options,
+                option,
+                d -> !d.isNegative() && !d.isZero(),
+                "a positive duration",
+                "must be positive");
+    }
+
+    private static <T> void check(
+            List<ElasticsearchSinkOptionException> problems,
+            ReadableConfig options,
+            ConfigOption<T> option,
+            Predicate<T> valid,
+            String expected,
+            String requirement) {
+        T value;
+        try {
+            value = options.getOptional(option).orElse(null);
+        } catch (IllegalArgumentException e) {
+            // A value the configuration cannot convert to the option's type.
+            problems.add(
+                    new ElasticsearchSinkOptionException(
+                            option,
+                            "a value of the option's type",
+                            "Setting '" + option.key() + "' has a value of the wrong type."));
+            return;
+        }
+        if (value != null && !valid.test(value)) {
+            problems.add(
+                    new ElasticsearchSinkOptionException(
+                            option,
+                            expected,
+                            "Setting '"
+                                    + option.key()
+                                    + "' "
+                                    + requirement
+                                    + ", was "
+                                    + value
+                                    + "."));
+        }
     }
 }

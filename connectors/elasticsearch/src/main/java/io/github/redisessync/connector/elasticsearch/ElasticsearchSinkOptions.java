@@ -5,7 +5,10 @@ import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
-/** Settings of the Elasticsearch sink: where it writes and how it batches. */
+/**
+ * Settings of the Elasticsearch sink: where it writes and how it batches. They are checked in one
+ * place, {@link ElasticsearchDocumentSinkFactory#problems}, when the sink is created.
+ */
 public final class ElasticsearchSinkOptions {
 
     public static final ConfigOption<List<String>> HOSTS =
@@ -20,7 +23,9 @@ public final class ElasticsearchSinkOptions {
             ConfigOptions.key("bulk-flush.max-actions")
                     .intType()
                     .defaultValue(1000)
-                    .withDescription("Actions buffered before a bulk request is sent.");
+                    .withDescription(
+                            "Actions buffered before a bulk request is sent; -1 for no limit"
+                                    + " (the size and the interval still flush).");
 
     public static final ConfigOption<Integer> BULK_FLUSH_MAX_SIZE_MB =
             ConfigOptions.key("bulk-flush.max-size-mb")

@@ -2,13 +2,18 @@ package io.github.redisessync.connector.redis.source;
 
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
 
 /**
- * Builds a {@link RedisSource}. Each setter checks its value, and {@link #build()} checks them all
- * again, so a bad setting fails where it is made, with a message naming it.
+ * Builds a {@link RedisSource}, and is the one place its {@link RedisSourceOptions} are checked.
+ * Each setter checks its value, {@link #setConfiguration} checks every option a configuration
+ * holds, and {@link #build()} checks them all again, so a bad setting fails where it is made, with
+ * a message naming it. {@link #problems} tells a front end every problem of a configuration at
+ * once.
  */
 public class RedisSourceBuilder {
 
@@ -23,7 +28,7 @@ public class RedisSourceBuilder {
      * The server, {@code redis://[user:password@]host:port[/database]} ({@code rediss://} for TLS).
      */
     public RedisSourceBuilder setRedisUri(String uri) {
-        RedisUris.parse(uri);
+        checkUri(uri);
         config.set(RedisSourceOptions.URI, uri);
         return this;
     }
@@ -58,13 +63,7 @@ public class RedisSourceBuilder {
 
     /** Caps the keys per second the scans read from each node; 0 (the default) sets no cap. */
     public RedisSourceBuilder setScanMaxKeysPerSecond(int keysPerSecond) {
-        if (keysPerSecond < 0) {
-            throw new IllegalArgumentException(
-                    RedisSourceOptions.SCAN_MAX_KEYS_PER_SECOND.key()
-                            + " must not be negative, was "
-                            + keysPerSecond
-                            + ".");
-        }
+        checkNotNegative(RedisSourceOptions.SCAN_MAX_KEYS_PER_SECOND, keysPerSecond);
         config.set(RedisSourceOptions.SCAN_MAX_KEYS_PER_SECOND, keysPerSecond);
         return this;
     }
@@ -103,11 +102,7 @@ public class RedisSourceBuilder {
      * so no change between the two is lost.
      */
     public RedisSourceBuilder setTailMode(RedisTailMode mode) {
-        if (mode == null) {
-            throw new IllegalArgumentException(
-                    RedisSourceOptions.TAIL_MODE.key()
-                            + " must be NONE, KEYSPACE, CHANNEL or STREAM.");
-        }
+        checkTailMode(mode);
         config.set(RedisSourceOptions.TAIL_MODE, mode);
         return this;
     }
@@ -121,10 +116,7 @@ public class RedisSourceBuilder {
 
     /** The stream writers append their changes to, for {@link RedisTailMode#STREAM}. */
     public RedisSourceBuilder setTailStream(String stream) {
-        if (stream == null || stream.isEmpty()) {
-            throw new IllegalArgumentException(
-                    RedisSourceOptions.TAIL_STREAM.key() + " must name a stream, was empty.");
-        }
+        checkStream(stream);
         config.set(RedisSourceOptions.TAIL_STREAM, stream);
         return this;
     }
@@ -148,56 +140,175 @@ public class RedisSourceBuilder {
         return this;
     }
 
+    /**
+     * Sets every option {@code options} holds (keyed by {@link RedisSourceOptions}), each checked
+     * as its setter checks it; the first problem is thrown. Options it does not hold keep their
+     * values.
+     */
+    public RedisSourceBuilder setConfiguration(ReadableConfig options) {
+        List<RedisSourceOptionException> problems = problems(options);
+        if (!problems.isEmpty()) {
+            throw problems.get(0);
+        }
+        for (ConfigOption<?> option : RedisSourceOptions.ALL) {
+            copy(options, option);
+        }
+        return this;
+    }
+
+    private <T> void copy(ReadableConfig from, ConfigOption<T> option) {
+        from.getOptional(option).ifPresent(value -> config.set(option, value));
+    }
+
+    /**
+     * Every problem of the options {@code options} holds, and of their combination, in the order of
+     * {@link RedisSourceOptions}; empty when the builder takes them all. An unset option is no
+     * problem here ({@link #build()} requires the URI).
+     */
+    public static List<RedisSourceOptionException> problems(ReadableConfig options) {
+        List<RedisSourceOptionException> problems = new ArrayList<>();
+        check(problems, options, RedisSourceOptions.URI, RedisSourceBuilder::checkUri);
+        check(
+                problems,
+                options,
+                RedisSourceOptions.DATABASE,
+                database -> checkNotNegative(RedisSourceOptions.DATABASE, database));
+        check(
+                problems,
+                options,
+                RedisSourceOptions.SCAN_KEY_PATTERNS,
+                RedisSourceBuilder::checkPatterns);
+        checkPositive(problems, options, RedisSourceOptions.SCAN_COUNT);
+        check(
+                problems,
+                options,
+                RedisSourceOptions.SCAN_MAX_KEYS_PER_SECOND,
+                rate -> checkNotNegative(RedisSourceOptions.SCAN_MAX_KEYS_PER_SECOND, rate));
+        check(
+                problems,
+                options,
+                RedisSourceOptions.READ_BATCH_SIZE,
+                RedisSourceBuilder::checkReadBatchSize);
+        checkPositive(problems, options, RedisSourceOptions.READ_MAX_VALUE_ELEMENTS);
+        checkPositive(problems, options, RedisSourceOptions.READ_MAX_VALUE_BYTES);
+        checkPositiveDuration(problems, options, RedisSourceOptions.CONNECT_TIMEOUT);
+        checkPositiveDuration(problems, options, RedisSourceOptions.COMMAND_TIMEOUT);
+        check(problems, options, RedisSourceOptions.TAIL_MODE, RedisSourceBuilder::checkTailMode);
+        check(problems, options, RedisSourceOptions.TAIL_CHANNEL, RedisSourceBuilder::checkChannel);
+        check(problems, options, RedisSourceOptions.TAIL_STREAM, RedisSourceBuilder::checkStream);
+        checkPositive(problems, options, RedisSourceOptions.TAIL_BUFFER_SIZE);
+        return problems;
+    }
+
     /** Checks every setting again and builds the source. */
     public RedisSource build() {
         if (!config.contains(RedisSourceOptions.URI)) {
-            throw new IllegalArgumentException(
+            throw new RedisSourceOptionException(
+                    RedisSourceOptions.URI,
+                    "a redis:// URI",
                     RedisSourceOptions.URI.key() + " must be set; call setRedisUri(...).");
         }
-        RedisURI uri = RedisUris.parse(config.get(RedisSourceOptions.URI));
         Configuration built = new Configuration(config);
-        if (!built.contains(RedisSourceOptions.DATABASE)) {
-            built.set(RedisSourceOptions.DATABASE, uri.getDatabase());
+        List<RedisSourceOptionException> problems = problems(built);
+        if (!problems.isEmpty()) {
+            throw problems.get(0);
         }
-        checkNotNegative(RedisSourceOptions.DATABASE, built.get(RedisSourceOptions.DATABASE));
-        checkPatterns(built.get(RedisSourceOptions.SCAN_KEY_PATTERNS));
-        checkPositive(RedisSourceOptions.SCAN_COUNT, built.get(RedisSourceOptions.SCAN_COUNT));
-        checkReadBatchSize(built.get(RedisSourceOptions.READ_BATCH_SIZE));
-        checkPositive(
-                RedisSourceOptions.READ_MAX_VALUE_ELEMENTS,
-                built.get(RedisSourceOptions.READ_MAX_VALUE_ELEMENTS));
-        checkPositive(
-                RedisSourceOptions.READ_MAX_VALUE_BYTES,
-                built.get(RedisSourceOptions.READ_MAX_VALUE_BYTES));
-        checkPositive(
-                RedisSourceOptions.CONNECT_TIMEOUT, built.get(RedisSourceOptions.CONNECT_TIMEOUT));
-        checkPositive(
-                RedisSourceOptions.COMMAND_TIMEOUT, built.get(RedisSourceOptions.COMMAND_TIMEOUT));
-        checkPositive(
-                RedisSourceOptions.TAIL_BUFFER_SIZE,
-                built.get(RedisSourceOptions.TAIL_BUFFER_SIZE));
-        if (built.get(RedisSourceOptions.TAIL_MODE) == RedisTailMode.CHANNEL) {
-            checkChannel(built.get(RedisSourceOptions.TAIL_CHANNEL));
+        if (!built.contains(RedisSourceOptions.DATABASE)) {
+            RedisURI uri = RedisUris.parse(built.get(RedisSourceOptions.URI));
+            built.set(RedisSourceOptions.DATABASE, uri.getDatabase());
         }
         return new RedisSource(built);
     }
 
+    /** A check of one value; throws {@link RedisSourceOptionException}. */
+    private interface Check<T> {
+        void check(T value);
+    }
+
+    private static <T> void check(
+            List<RedisSourceOptionException> problems,
+            ReadableConfig options,
+            ConfigOption<T> option,
+            Check<T> check) {
+        try {
+            options.getOptional(option).ifPresent(check::check);
+        } catch (RedisSourceOptionException e) {
+            problems.add(e);
+        } catch (IllegalArgumentException e) {
+            // A value the configuration cannot convert to the option's type.
+            problems.add(
+                    new RedisSourceOptionException(
+                            option,
+                            "a value of the option's type",
+                            option.key() + " has a value of the wrong type: " + e.getMessage()));
+        }
+    }
+
+    private static void checkPositive(
+            List<RedisSourceOptionException> problems,
+            ReadableConfig options,
+            ConfigOption<Integer> option) {
+        check(problems, options, option, value -> checkPositive(option, value));
+    }
+
+    private static void checkPositiveDuration(
+            List<RedisSourceOptionException> problems,
+            ReadableConfig options,
+            ConfigOption<Duration> option) {
+        check(problems, options, option, value -> checkPositive(option, value));
+    }
+
+    private static void checkUri(String uri) {
+        try {
+            RedisUris.parse(uri);
+        } catch (IllegalArgumentException e) {
+            throw new RedisSourceOptionException(
+                    RedisSourceOptions.URI, "a redis:// or rediss:// URI", e.getMessage());
+        }
+    }
+
+    private static void checkTailMode(RedisTailMode mode) {
+        if (mode == null) {
+            throw new RedisSourceOptionException(
+                    RedisSourceOptions.TAIL_MODE,
+                    "one of NONE, KEYSPACE, CHANNEL, STREAM",
+                    RedisSourceOptions.TAIL_MODE.key()
+                            + " must be NONE, KEYSPACE, CHANNEL or STREAM.");
+        }
+    }
+
     private static void checkChannel(String channel) {
         if (channel == null || channel.isEmpty()) {
-            throw new IllegalArgumentException(
+            throw new RedisSourceOptionException(
+                    RedisSourceOptions.TAIL_CHANNEL,
+                    "a channel name",
                     RedisSourceOptions.TAIL_CHANNEL.key() + " must name a channel, was empty.");
         }
     }
 
+    private static void checkStream(String stream) {
+        if (stream == null || stream.isEmpty()) {
+            throw new RedisSourceOptionException(
+                    RedisSourceOptions.TAIL_STREAM,
+                    "a stream name",
+                    RedisSourceOptions.TAIL_STREAM.key() + " must name a stream, was empty.");
+        }
+    }
+
     private static void checkPatterns(List<String> patterns) {
-        String key = RedisSourceOptions.SCAN_KEY_PATTERNS.key();
+        ConfigOption<?> option = RedisSourceOptions.SCAN_KEY_PATTERNS;
         if (patterns == null || patterns.isEmpty()) {
-            throw new IllegalArgumentException(key + " must name at least one pattern, was empty.");
+            throw new RedisSourceOptionException(
+                    option,
+                    "at least one key pattern",
+                    option.key() + " must name at least one pattern, was empty.");
         }
         for (String pattern : patterns) {
             if (pattern == null || pattern.isEmpty()) {
-                throw new IllegalArgumentException(
-                        key + " must not contain an empty pattern, was " + patterns + ".");
+                throw new RedisSourceOptionException(
+                        option,
+                        "key patterns that are not empty",
+                        option.key() + " must not contain an empty pattern, was " + patterns + ".");
             }
         }
     }
@@ -205,7 +316,9 @@ public class RedisSourceBuilder {
     private static void checkReadBatchSize(int readBatchSize) {
         checkPositive(RedisSourceOptions.READ_BATCH_SIZE, readBatchSize);
         if (readBatchSize > MAX_READ_BATCH_SIZE) {
-            throw new IllegalArgumentException(
+            throw new RedisSourceOptionException(
+                    RedisSourceOptions.READ_BATCH_SIZE,
+                    "at most " + MAX_READ_BATCH_SIZE,
                     RedisSourceOptions.READ_BATCH_SIZE.key()
                             + " must be at most "
                             + MAX_READ_BATCH_SIZE
@@ -217,21 +330,27 @@ public class RedisSourceBuilder {
 
     private static void checkPositive(ConfigOption<?> option, long value) {
         if (value <= 0) {
-            throw new IllegalArgumentException(
+            throw new RedisSourceOptionException(
+                    option,
+                    "a positive number",
                     option.key() + " must be positive, was " + value + ".");
         }
     }
 
     private static void checkPositive(ConfigOption<Duration> option, Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(
+            throw new RedisSourceOptionException(
+                    option,
+                    "a positive duration",
                     option.key() + " must be a positive duration, was " + value + ".");
         }
     }
 
     private static void checkNotNegative(ConfigOption<?> option, int value) {
         if (value < 0) {
-            throw new IllegalArgumentException(
+            throw new RedisSourceOptionException(
+                    option,
+                    "zero or more",
                     option.key() + " must not be negative, was " + value + ".");
         }
     }

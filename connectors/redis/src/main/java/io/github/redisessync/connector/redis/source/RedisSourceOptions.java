@@ -5,7 +5,10 @@ import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
-/** The settings of {@link RedisSource}; every one is set through {@link RedisSourceBuilder}. */
+/**
+ * The settings of {@link RedisSource}; every one is set, and checked, through {@link
+ * RedisSourceBuilder}, one by one or as a whole {@code Configuration}.
+ */
 public final class RedisSourceOptions {
 
     private RedisSourceOptions() {}
@@ -166,4 +169,24 @@ public final class RedisSourceOptions {
                                     + " and no changed key waits to be re-read (for runs that"
                                     + " should end in a consistent state, e.g. local"
                                     + " --until-synced).");
+
+    /** Every option above, for {@link RedisSourceBuilder#setConfiguration}. */
+    static final List<ConfigOption<?>> ALL =
+            List.of(
+                    URI,
+                    DATABASE,
+                    SCAN_KEY_PATTERNS,
+                    SCAN_COUNT,
+                    SCAN_MAX_KEYS_PER_SECOND,
+                    READ_BATCH_SIZE,
+                    READ_MAX_VALUE_ELEMENTS,
+                    READ_MAX_VALUE_BYTES,
+                    CONNECT_TIMEOUT,
+                    COMMAND_TIMEOUT,
+                    TAIL_MODE,
+                    TAIL_CHANNEL,
+                    TAIL_STREAM,
+                    TAIL_BUFFER_SIZE,
+                    TAIL_CONFIGURE_NOTIFICATIONS,
+                    TAIL_STOP_WHEN_IDLE);
 }

@@ -7,11 +7,14 @@ import io.github.redisessync.connector.redis.source.split.RedisScanSplit;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Tests {@link RedisSourceBuilder}'s checks and what it builds. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RedisSourceBuilderTest {
 
     private static RedisSourceBuilder valid() {
@@ -116,5 +119,77 @@ class RedisSourceBuilderTest {
                 .hasMessageStartingWith(
                         "uri is not a valid Redis URI, was 'redis://***@host:notaport'")
                 .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void takesAWholeConfigurationKeyedByItsOptions() {
+        Configuration options = new Configuration();
+        options.set(RedisSourceOptions.URI, "redis://localhost:6380/4");
+        options.set(RedisSourceOptions.SCAN_KEY_PATTERNS, List.of("user:*"));
+        options.set(RedisSourceOptions.SCAN_COUNT, 50);
+        options.set(RedisSourceOptions.READ_BATCH_SIZE, 20);
+        options.set(RedisSourceOptions.TAIL_MODE, RedisTailMode.STREAM);
+        options.set(RedisSourceOptions.TAIL_STREAM, "changes");
+
+        RedisSource source = RedisSource.builder().setConfiguration(options).build();
+
+        Configuration built = source.configuration();
+        assertThat(built.get(RedisSourceOptions.SCAN_COUNT)).isEqualTo(50);
+        assertThat(built.get(RedisSourceOptions.READ_BATCH_SIZE)).isEqualTo(20);
+        assertThat(built.get(RedisSourceOptions.DATABASE)).isEqualTo(4);
+        assertThat(built.get(RedisSourceOptions.COMMAND_TIMEOUT))
+                .isEqualTo(RedisSourceOptions.COMMAND_TIMEOUT.defaultValue());
+        assertThat(source.getBoundedness()).isEqualTo(Boundedness.CONTINUOUS_UNBOUNDED);
+    }
+
+    @Test
+    void aConfigurationIsCheckedAsTheSettersCheckAndItsFirstProblemThrown() {
+        Configuration options = new Configuration();
+        options.set(RedisSourceOptions.SCAN_COUNT, 0);
+
+        assertThatThrownBy(() -> valid().setConfiguration(options))
+                .isInstanceOf(RedisSourceOptionException.class)
+                .hasMessage("scan.count must be positive, was 0.");
+    }
+
+    @Test
+    void reportsEveryProblemOfAConfigurationAtOnceNamingOptionAndExpectation() {
+        Configuration options = new Configuration();
+        options.set(RedisSourceOptions.URI, "http://bob:hunter2@host:1");
+        options.set(RedisSourceOptions.SCAN_COUNT, -5);
+        options.set(RedisSourceOptions.SCAN_MAX_KEYS_PER_SECOND, -1);
+        options.set(RedisSourceOptions.READ_BATCH_SIZE, 20_000);
+        options.set(RedisSourceOptions.COMMAND_TIMEOUT, Duration.ZERO);
+        options.set(RedisSourceOptions.TAIL_CHANNEL, "");
+        options.set(RedisSourceOptions.READ_MAX_VALUE_BYTES, 1024);
+
+        List<RedisSourceOptionException> problems = RedisSourceBuilder.problems(options);
+
+        assertThat(problems)
+                .extracting(RedisSourceOptionException::option)
+                .containsExactly(
+                        "uri",
+                        "scan.count",
+                        "scan.max-keys-per-second",
+                        "read.batch-size",
+                        "command.timeout",
+                        "tail.channel");
+        assertThat(problems)
+                .extracting(RedisSourceOptionException::expected)
+                .containsExactly(
+                        "a redis:// or rediss:// URI",
+                        "a positive number",
+                        "zero or more",
+                        "at most 10000",
+                        "a positive duration",
+                        "a channel name");
+        assertThat(problems)
+                .extracting(Throwable::getMessage)
+                .contains(
+                        "uri must start with redis:// or rediss://, was 'http://***@host:1'.",
+                        "scan.count must be positive, was -5.",
+                        "read.batch-size must be at most 10000, was 20000.")
+                .noneMatch(message -> message.contains("hunter2"));
+        assertThat(RedisSourceBuilder.problems(new Configuration())).isEmpty();
     }
 }
