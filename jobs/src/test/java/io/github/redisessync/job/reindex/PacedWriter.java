@@ -9,6 +9,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * One thread changing hashes at a steady rate: updates most, deletes some and creates new ones (ids
@@ -55,36 +57,24 @@ final class PacedWriter implements AutoCloseable {
             RedisCommands<String, String> plain = connection.sync();
             RedisChangePublisher published =
                     stream == null ? null : RedisChangePublisher.toStream(connection, stream, 0);
+            BiConsumer<String, Map<String, String>> hset =
+                    published == null ? plain::hset : published::hset;
+            Consumer<String> del = published == null ? plain::del : published::del;
             SplittableRandom random = new SplittableRandom(42);
             long interval = TimeUnit.SECONDS.toNanos(1) / opsPerSecond;
             long next = System.nanoTime();
             for (long op = 0; !stopped; op++) {
                 int dice = random.nextInt(100);
                 if (dice < 80) {
-                    String key = prefix + random.nextInt(keys);
-                    Map<String, String> fields = Map.of("v", "changed " + op);
-                    if (published == null) {
-                        plain.hset(key, fields);
-                    } else {
-                        published.hset(key, fields);
-                    }
+                    hset.accept(prefix + random.nextInt(keys), Map.of("v", "changed " + op));
                     updates.incrementAndGet();
                 } else if (dice < 90) {
-                    String key = prefix + random.nextInt(idRange);
-                    if (published == null) {
-                        plain.del(key);
-                    } else {
-                        published.del(key);
-                    }
+                    del.accept(prefix + random.nextInt(idRange));
                     deletes.incrementAndGet();
                 } else {
-                    String key = prefix + (keys + random.nextInt(idRange - keys));
-                    Map<String, String> fields = Map.of("name", "created " + op, "v", "new");
-                    if (published == null) {
-                        plain.hset(key, fields);
-                    } else {
-                        published.hset(key, fields);
-                    }
+                    hset.accept(
+                            prefix + (keys + random.nextInt(idRange - keys)),
+                            Map.of("name", "created " + op, "v", "new"));
                     creates.incrementAndGet();
                 }
                 // Pacing, not waiting for a condition: a steady rate whatever the reindex does.

@@ -125,13 +125,7 @@ class ReindexITCase {
             assertThat(es.setting(result.newIndex, "index.number_of_replicas")).isEqualTo("1");
         }
 
-        long v0 = System.nanoTime();
-        List<VerifyReport> reports = new SyncVerifier(settings, 500, 10, false).run();
-        StringWriter printed = new StringWriter();
-        reports.forEach(report -> report.print(new PrintWriter(printed, true), false));
-        LOG.info("verify through the alias in {} s: {}", seconds(v0), printed);
-        assertThat(reports)
-                .allSatisfy(report -> assertThat(report.isEqual()).as("%s", printed).isTrue());
+        assertVerifiesEqual(settings);
     }
 
     @Test
@@ -174,11 +168,7 @@ class ReindexITCase {
         assertThat(writer.operations()).isPositive();
         assertThat(result.keysReRead).as("keys named by entries after the scan").isPositive();
         assertThat(result.caughtUp).isTrue();
-        List<VerifyReport> reports = new SyncVerifier(settings, 500, 10, false).run();
-        StringWriter printed = new StringWriter();
-        reports.forEach(report -> report.print(new PrintWriter(printed, true), false));
-        assertThat(reports)
-                .allSatisfy(report -> assertThat(report.isEqual()).as("%s", printed).isTrue());
+        assertVerifiesEqual(settings);
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             connection.sync().del(stream);
         }
@@ -284,6 +274,17 @@ class ReindexITCase {
         Instant at = Instant.parse("2026-11-25T00:00:00Z").plus(Duration.ofHours(hour));
         return new Reindexer(settings, keep, ReindexITCase::environment)
                 .withClock(Clock.fixed(at, ZoneOffset.UTC));
+    }
+
+    /** {@code verify} through the alias finds every index equal to Redis. */
+    private static void assertVerifiesEqual(SyncJobSetup settings) throws Exception {
+        long v0 = System.nanoTime();
+        List<VerifyReport> reports = new SyncVerifier(settings, 500, 10, false).run();
+        StringWriter printed = new StringWriter();
+        reports.forEach(report -> report.print(new PrintWriter(printed, true), false));
+        LOG.info("verify through the alias in {} s: {}", seconds(v0), printed);
+        assertThat(reports)
+                .allSatisfy(report -> assertThat(report.isEqual()).as("%s", printed).isTrue());
     }
 
     private static SyncJobSetup settings(String prefix, String alias, IndexDefinition mapping) {

@@ -41,6 +41,13 @@ class RedisChangeFeedITCase {
         return config;
     }
 
+    private static RedisChangeFeed open(
+            RedisTailMode mode, List<String> patterns, String channel, Seen seen)
+            throws IOException {
+        return RedisChangeFeed.open(
+                config(), 0, mode, patterns, channel, "redis-es-sync-test-feed", seen);
+    }
+
     /** What a listener saw: each key with whether its last change may have removed it. */
     private static final class Seen implements RedisChangeFeed.Listener {
         final Map<String, Boolean> keys = Collections.synchronizedMap(new HashMap<>());
@@ -63,14 +70,7 @@ class RedisChangeFeedITCase {
         Seen seen = new Seen();
         try (RedisTestClient redis = new RedisTestClient(0);
                 RedisChangeFeed feed =
-                        RedisChangeFeed.open(
-                                config(),
-                                0,
-                                RedisTailMode.KEYSPACE,
-                                List.of(prefix + "user:*"),
-                                null,
-                                "redis-es-sync-test-feed",
-                                seen)) {
+                        open(RedisTailMode.KEYSPACE, List.of(prefix + "user:*"), null, seen)) {
             List<String> written = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
                 redis.sync().hset(utf8(prefix + "user:" + i), utf8("name"), utf8("n" + i));
@@ -98,14 +98,7 @@ class RedisChangeFeedITCase {
         Seen seen = new Seen();
         try (RedisTestClient redis = new RedisTestClient(0);
                 RedisChangeFeed feed =
-                        RedisChangeFeed.open(
-                                config(),
-                                0,
-                                RedisTailMode.CHANNEL,
-                                List.of(prefix + "user:*"),
-                                channel,
-                                "redis-es-sync-test-feed",
-                                seen)) {
+                        open(RedisTailMode.CHANNEL, List.of(prefix + "user:*"), channel, seen)) {
             redis.sync().publish(utf8(channel), utf8(prefix + "user:1"));
             redis.sync()
                     .publish(
@@ -128,14 +121,7 @@ class RedisChangeFeedITCase {
         Seen seen = new Seen();
         try (RedisTestClient redis = new RedisTestClient(0);
                 RedisChangeFeed feed =
-                        RedisChangeFeed.open(
-                                config(),
-                                0,
-                                RedisTailMode.KEYSPACE,
-                                List.of(prefix + "*"),
-                                null,
-                                "redis-es-sync-test-feed",
-                                seen)) {
+                        open(RedisTailMode.KEYSPACE, List.of(prefix + "*"), null, seen)) {
             assertThat(feed.clientId()).isPositive();
             // This feed's own connection only, by its id.
             assertThat(redis.sync().clientKill(KillArgs.Builder.id(feed.clientId()))).isEqualTo(1L);
