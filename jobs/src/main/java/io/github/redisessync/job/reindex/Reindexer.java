@@ -200,6 +200,9 @@ public final class Reindexer {
                     step = enter(Step.COUNT);
                     indexes.refresh(newIndex);
                     long counted = indexes.count(newIndex);
+                    // Every removal made during the load is recorded before it is counted on: a
+                    // stream is read only at a barrier, notifications may still be on their way.
+                    changes.awaitBarrier();
                     checkCount(newIndex, written, counted, changes.removals());
                     step = enter(Step.CATCH_UP);
                     RecordMapper mapper = new RecordMapper(rules);
