@@ -2,6 +2,7 @@ package io.github.redisessync.connector.redis.source.reader;
 
 import io.github.redisessync.connector.redis.client.RedisChangeFeed;
 import io.github.redisessync.connector.redis.client.RedisChangeStream;
+import io.github.redisessync.connector.redis.client.RedisNodeKeys;
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
@@ -168,16 +169,19 @@ final class RedisTailSplitReader {
         }
         if (subscription == null || gap != null) {
             closeSubscription();
-            connection.ensure(tail.database());
+            connection.ensure(tail.node(), tail.database());
             subscription =
                     RedisChangeFeed.open(
                             config,
+                            connection.node(),
                             tail.database(),
                             tail.mode(),
                             tail.keyPatterns(),
                             tail.channel(),
                             clientName,
-                            changes.feedListener(metrics.changesReceived()));
+                            changes.feedListener(
+                                    metrics.changesReceived(),
+                                    RedisNodeKeys.ofTail(config, tail.mode(), connection.node())));
             LOG.info(
                     "Subscribed {} to {} on {} (client id {})",
                     tail.splitId(),
@@ -202,7 +206,7 @@ final class RedisTailSplitReader {
         if (streamTail != null) {
             return;
         }
-        connection.ensure(tail.database());
+        connection.ensure(tail.node(), tail.database());
         RedisChangeStream opened =
                 RedisChangeStream.open(
                         connection.connection(),
