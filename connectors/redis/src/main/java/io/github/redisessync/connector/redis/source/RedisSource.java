@@ -130,50 +130,35 @@ public class RedisSource
     public SplitEnumerator<RedisSourceSplit, RedisSourceEnumState> createEnumerator(
             SplitEnumeratorContext<RedisSourceSplit> enumContext) {
         return new RedisSourceEnumerator(
-                enumContext, getBoundedness(), this::discoveredSplits, null, this::checkServer);
+                enumContext, getBoundedness(), this::discoveredSplits, null, () -> {});
     }
 
     @Override
     public SplitEnumerator<RedisSourceSplit, RedisSourceEnumState> restoreEnumerator(
             SplitEnumeratorContext<RedisSourceSplit> enumContext, RedisSourceEnumState checkpoint) {
         return new RedisSourceEnumerator(
-                enumContext,
-                getBoundedness(),
-                this::discoveredSplits,
-                checkpoint,
-                this::checkServer);
+                enumContext, getBoundedness(), this::discoveredSplits, checkpoint, () -> {});
     }
 
     /**
-     * The splits of the server's topology, asked when the enumerator starts. A setting a cluster
-     * cannot serve fails the job without restarts, as a restart cannot fix it.
+     * The splits of the server's topology, asked when the enumerator starts, before it assigns any;
+     * then the check that the keyspace tail can work ({@code notify-keyspace-events} on every
+     * primary). A setting the server cannot serve (a cluster's database other than 0, a missing
+     * notification flag) fails the job without restarts, as a restart cannot fix it: it fails
+     * within seconds instead of restarting forever.
      */
     private List<RedisSourceSplit> discoveredSplits() {
-        RedisTopology topology;
         try {
-            topology = RedisTopology.discover(config);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
-        }
-        try {
-            return initialSplits(topology);
-        } catch (IllegalArgumentException e) {
-            throw new SuppressRestartsException(e);
-        }
-    }
-
-    /**
-     * Runs in the enumerator before any split is assigned: the keyspace tail needs {@code
-     * notify-keyspace-events}. A missing flag fails the job without restarts (a restart cannot fix
-     * a server setting), so it fails within seconds instead of restarting forever.
-     */
-    private void checkServer() {
-        if (config.get(RedisSourceOptions.TAIL_MODE) != RedisTailMode.KEYSPACE) {
-            return;
-        }
-        try {
-            RedisKeyspaceNotifications.ensure(config, config.get(RedisSourceOptions.DATABASE));
-        } catch (IllegalStateException e) {
+            RedisTopology topology = RedisTopology.discover(config);
+            List<RedisSourceSplit> splits = initialSplits(topology);
+            if (config.get(RedisSourceOptions.TAIL_MODE) == RedisTailMode.KEYSPACE) {
+                int database = config.get(RedisSourceOptions.DATABASE);
+                for (RedisTopology.Primary primary : topology.primaries()) {
+                    RedisKeyspaceNotifications.ensure(config, primary.address(), database);
+                }
+            }
+            return splits;
+        } catch (IllegalArgumentException | IllegalStateException e) {
             throw new SuppressRestartsException(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
