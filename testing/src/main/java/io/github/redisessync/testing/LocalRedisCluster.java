@@ -180,6 +180,11 @@ final class LocalRedisCluster implements AutoCloseable {
                         + "). Install it (Debian: apt-get install redis-tools).");
     }
 
+    /**
+     * Waits until every node reports the cluster ok, with all slots served, and sees three
+     * primaries and three replicas: {@code --cluster create} returns before the replica roles have
+     * spread by gossip (a replica-to-be was seen still listed as a slotless primary).
+     */
     private static void awaitReady(Path cli, List<EmbeddedRedisServer> servers) {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         for (EmbeddedRedisServer server : servers) {
@@ -189,14 +194,18 @@ final class LocalRedisCluster implements AutoCloseable {
                     throw new IllegalStateException(
                             "Node "
                                     + server.uri()
-                                    + " did not report cluster_state:ok with 16384 slots and "
-                                    + NODES
-                                    + " known nodes within "
+                                    + " did not report cluster_state:ok with 16384 slots, "
+                                    + PRIMARIES
+                                    + " primaries and "
+                                    + (NODES - PRIMARIES)
+                                    + " replicas within "
                                     + READY_TIMEOUT.toSeconds()
-                                    + " s; last CLUSTER INFO:\n"
+                                    + " s; last CLUSTER INFO and CLUSTER NODES:\n"
                                     + info);
                 }
-                info = runCli(cli, nodeCommand(server, "INFO"));
+                info =
+                        runCli(cli, nodeCommand(server, "INFO"))
+                                + runCli(cli, nodeCommand(server, "NODES"));
                 if (!isReady(info)) {
                     pause();
                 }
@@ -204,10 +213,19 @@ final class LocalRedisCluster implements AutoCloseable {
         }
     }
 
-    static boolean isReady(String clusterInfo) {
-        return clusterInfo.contains("cluster_state:ok")
-                && clusterInfo.contains("cluster_slots_ok:16384")
-                && clusterInfo.contains("cluster_known_nodes:" + NODES);
+    /** Whether {@code CLUSTER INFO} followed by {@code CLUSTER NODES} shows a complete cluster. */
+    static boolean isReady(String clusterInfoAndNodes) {
+        int replicas = 0;
+        for (String line : clusterInfoAndNodes.split("\n")) {
+            String[] fields = line.trim().split(" ");
+            if (fields.length > 7 && fields[2].contains("slave")) {
+                replicas++;
+            }
+        }
+        return clusterInfoAndNodes.contains("cluster_state:ok")
+                && clusterInfoAndNodes.contains("cluster_slots_ok:16384")
+                && clusterInfoAndNodes.contains("cluster_known_nodes:" + NODES)
+                && replicas == NODES - PRIMARIES;
     }
 
     /** {@code redis://host:port} of each primary in {@code CLUSTER NODES}, in port order. */

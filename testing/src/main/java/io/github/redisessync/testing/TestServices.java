@@ -99,7 +99,7 @@ public final class TestServices {
 
     /**
      * The Redis Cluster for this test run (three primaries, three replicas; see {@link
-     * LocalRedisCluster}), started on first use in 5 to 10 s. Always nodes this JVM starts from the
+     * LocalRedisCluster}), started on first use in 3 to 7 s. Always nodes this JVM starts from the
      * {@code redis-server} the embedded Redis runs, whatever {@code REDIS_URL} or Docker say, with
      * {@code redis-cli} from next to it or the PATH. A cluster that could not start fails every
      * later request with the same cause.
