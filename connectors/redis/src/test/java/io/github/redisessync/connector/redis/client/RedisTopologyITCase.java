@@ -56,20 +56,25 @@ class RedisTopologyITCase {
 
     @Test
     void clusterSlotsAndClusterShardsAgree() throws Exception {
-        Configuration config = config(TestServices.redisCluster().seedUri());
+        RedisClusterEndpoint cluster = TestServices.redisCluster();
+        Configuration config = config(cluster.seedUri());
         try (RedisConnection connection = RedisConnection.open(config, 0)) {
             List<RedisTopology.Primary> fromSlots =
                     RedisTopology.fromSlots(
                             connection.call(connection.async().clusterSlots(), "CLUSTER SLOTS"));
-            List<RedisTopology.Primary> fromShards =
-                    RedisTopology.fromShards(
-                            connection.call(connection.async().clusterShards(), "CLUSTER SHARDS"),
-                            false);
             RedisTopology discovered = RedisTopology.discover(config);
 
-            assertThat(fromShards).hasSize(3);
-            assertThat(fromSlots.toString()).isEqualTo(fromShards.toString());
-            assertThat(discovered.primaries().toString()).isEqualTo(fromShards.toString());
+            assertThat(fromSlots).hasSize(3);
+            assertThat(discovered.primaries().toString()).isEqualTo(fromSlots.toString());
+            // CLUSTER SHARDS came with Redis 7; before, discover() read CLUSTER SLOTS above.
+            if (Integer.parseInt(cluster.version().split("\\.")[0]) >= 7) {
+                List<RedisTopology.Primary> fromShards =
+                        RedisTopology.fromShards(
+                                connection.call(
+                                        connection.async().clusterShards(), "CLUSTER SHARDS"),
+                                false);
+                assertThat(fromShards.toString()).isEqualTo(fromSlots.toString());
+            }
         }
     }
 
