@@ -63,8 +63,9 @@ import org.apache.flink.runtime.execution.SuppressRestartsException;
  * notify-keyspace-events} is checked, or set, on every primary). A channel message published on any
  * node reaches the subscribers of all nodes of the cluster, so one subscription would hear every
  * change; each primary's tail subscribes on its own primary all the same and keeps the keys of its
- * own slots, so that it re-reads them (and rescans after a gap) on its own node. A stream tail is
- * refused on a cluster for now. Failovers and resharding are not followed yet.
+ * own slots, so that it re-reads them (and rescans after a gap) on its own node. A stream is one
+ * key on one primary: each primary's tail reads it from there, at a position of its own, and keeps
+ * the keys of its own slots likewise. Failovers and resharding are not followed yet.
  *
  * <p>Metrics on each reader: see {@link RedisSourceMetrics}. Each tail's pub/sub connection is
  * named {@link #tailClientName(String) redis-es-sync-tail-&lt;job id&gt;} ({@code CLIENT LIST}).
@@ -189,7 +190,7 @@ public class RedisSource
     /**
      * One scan split per primary of {@code topology} (a standalone server is one), and with a tail,
      * a tail split per primary. Fails with {@link IllegalArgumentException} naming the setting that
-     * a cluster cannot serve: a database other than 0, or a stream tail.
+     * a cluster cannot serve: a database other than 0.
      */
     List<RedisSourceSplit> initialSplits(RedisTopology topology) {
         if (topology.isCluster()) {
@@ -200,13 +201,6 @@ public class RedisSource
                                 + " must be 0 on a Redis Cluster, which has no other database, was "
                                 + database
                                 + ".");
-            }
-            if (config.get(RedisSourceOptions.TAIL_MODE) == RedisTailMode.STREAM) {
-                throw new IllegalArgumentException(
-                        RedisSourceOptions.TAIL_MODE.key()
-                                + " STREAM is not supported on a Redis Cluster yet (the stream is a"
-                                + " key on one primary, the keys it names are on all): use KEYSPACE"
-                                + " or CHANNEL.");
             }
         }
         List<String> nodes = new ArrayList<>();

@@ -179,7 +179,45 @@ class RedisSourceClusterITCase {
     }
 
     @Test
-    void aClusterGetsAScanAndATailSplitPerPrimaryAndRefusesWhatItCannotServe() throws Exception {
+    @Timeout(240)
+    void streamTailFollowsTheKeysItsEntriesNameOnEveryPrimary() throws Exception {
+        String stream = TestServices.uniqueName("stream");
+        created.add(stream);
+        Map<String, String> written = writeKeys(0, 300, "v");
+        Map<String, RedisRecord> latest = new ConcurrentHashMap<>();
+        RedisSource source =
+                RedisSource.builder()
+                        .setRedisUri(cluster.seedUri())
+                        .setKeyPatterns(List.of(prefix + "*"))
+                        .setTailMode(RedisTailMode.STREAM)
+                        .setTailStream(stream)
+                        .build();
+        try (CloseableIterator<RedisRecord> it = start(source, 3)) {
+            Thread collector = collect(it, latest);
+            awaitTrue(
+                    "every key read by the snapshot",
+                    () -> latest.keySet().containsAll(written.keySet()));
+
+            // A writer appends an entry for each key it changed, to a stream on one primary.
+            Map<String, String> updated = writeKeys(0, 100, "updated");
+            List<String> changed = new ArrayList<>(updated.keySet());
+            for (int i = 100; i < 200; i++) {
+                changed.add(prefix + i);
+                connection.sync().del(prefix + i);
+            }
+            assertThat(primariesOf(changed)).hasSize(3);
+            for (String key : changed) {
+                connection.sync().xadd(stream, Map.of("key", key));
+            }
+
+            awaitTrue("every entry's key followed", () -> matchesCluster(changed, latest));
+            it.close();
+            collector.join(Duration.ofSeconds(30).toMillis());
+        }
+    }
+
+    @Test
+    void aClusterGetsAScanAndATailSplitPerPrimaryAndRefusesAnotherDatabase() throws Exception {
         RedisTopology topology = RedisTopology.discover(source(RedisTailMode.NONE).configuration());
         List<String> primaries = new ArrayList<>();
         cluster.primaries().forEach(uri -> primaries.add(uri.substring("redis://".length())));
@@ -195,16 +233,6 @@ class RedisSourceClusterITCase {
         assertThat(splits.stream().filter(s -> !s.isScanSplit()).map(RedisSourceSplit::node))
                 .containsExactlyInAnyOrderElementsOf(primaries);
         assertThat(splits).allMatch(split -> split.database() == 0);
-        assertThatThrownBy(
-                        () ->
-                                RedisSource.builder()
-                                        .setRedisUri(cluster.seedUri())
-                                        .setTailMode(RedisTailMode.STREAM)
-                                        .setTailStream("changes")
-                                        .build()
-                                        .initialSplits(topology))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(RedisSourceOptions.TAIL_MODE.key());
         assertThatThrownBy(
                         () ->
                                 RedisSource.builder()
