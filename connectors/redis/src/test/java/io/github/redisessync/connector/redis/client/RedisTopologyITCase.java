@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.connector.redis.source.RedisTestClient;
+import io.github.redisessync.embedded.EmbeddedRedisServer;
 import io.github.redisessync.testing.RedisClusterEndpoint;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.SlotHash;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
@@ -102,6 +104,24 @@ class RedisTopologyITCase {
                 .extracting(RedisTopology.Primary::address)
                 .containsExactly(uri.getHost() + ":" + uri.getPort());
         assertThat(topology.primaries().get(0).slotCount()).isEqualTo(SlotHash.SLOT_COUNT);
+    }
+
+    @Test
+    void aUserWithoutInfoReadsAStandaloneServerAsBefore() throws Exception {
+        String password = "pw-" + UUID.randomUUID();
+        // A server of its own: the user's rights are the point, and the shared one has none.
+        try (EmbeddedRedisServer redis =
+                EmbeddedRedisServer.start(
+                        "--user", "reader", "on", ">" + password, "~*", "+@all", "-info")) {
+            RedisTopology topology =
+                    RedisTopology.discover(
+                            config("redis://reader:" + password + "@127.0.0.1:" + redis.port()));
+
+            assertThat(topology.isCluster()).isFalse();
+            assertThat(topology.primaries())
+                    .extracting(RedisTopology.Primary::address)
+                    .containsExactly("127.0.0.1:" + redis.port());
+        }
     }
 
     @Test
