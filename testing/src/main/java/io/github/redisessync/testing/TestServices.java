@@ -49,6 +49,7 @@ public final class TestServices {
     private static final Logger LOG = LoggerFactory.getLogger(TestServices.class);
 
     private static final Object REDIS_LOCK = new Object();
+    private static final Object REDIS_CLUSTER_LOCK = new Object();
     private static final Object ES_LOCK = new Object();
     private static final Object DOCKER_LOCK = new Object();
     private static final Object SEARCH_SERVERS_LOCK = new Object();
@@ -62,6 +63,8 @@ public final class TestServices {
 
     private static RedisEndpoint redis;
     private static RuntimeException redisFailure;
+    private static RedisClusterEndpoint redisCluster;
+    private static RuntimeException redisClusterFailure;
     private static ElasticsearchEndpoint elasticsearch;
     private static RuntimeException elasticsearchFailure;
 
@@ -91,6 +94,32 @@ public final class TestServices {
                 LOG.info("{}", redis);
             }
             return redis;
+        }
+    }
+
+    /**
+     * The Redis Cluster for this test run (three primaries, three replicas; see {@link
+     * LocalRedisCluster}), started on first use in 3 to 7 s. Always nodes this JVM starts from the
+     * {@code redis-server} the embedded Redis runs, whatever {@code REDIS_URL} or Docker say, with
+     * {@code redis-cli} from next to it or the PATH. A cluster that could not start fails every
+     * later request with the same cause.
+     */
+    public static RedisClusterEndpoint redisCluster() {
+        synchronized (REDIS_CLUSTER_LOCK) {
+            if (redisClusterFailure != null) {
+                throw new IllegalStateException(
+                        "The Redis Cluster could not be started earlier in this run.",
+                        redisClusterFailure);
+            }
+            if (redisCluster == null) {
+                try {
+                    redisCluster = register(LocalRedisCluster.start()).endpoint();
+                } catch (RuntimeException e) {
+                    redisClusterFailure = e;
+                    throw e;
+                }
+            }
+            return redisCluster;
         }
     }
 
@@ -180,6 +209,10 @@ public final class TestServices {
         synchronized (REDIS_LOCK) {
             redis = null;
             redisFailure = null;
+        }
+        synchronized (REDIS_CLUSTER_LOCK) {
+            redisCluster = null;
+            redisClusterFailure = null;
         }
         synchronized (ES_LOCK) {
             elasticsearch = null;

@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import javax.annotation.Nullable;
 import org.apache.flink.configuration.ReadableConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,11 +120,32 @@ public final class RedisChangeFeed implements AutoCloseable {
             String clientName,
             Listener listener)
             throws IOException {
+        return open(config, null, database, mode, keyPatterns, channel, clientName, listener);
+    }
+
+    /**
+     * {@link #open(ReadableConfig, int, RedisTailMode, List, String, String, Listener)} on {@code
+     * node} ({@code host:port}, a cluster primary; null for the URI's host and port). Keyspace
+     * notifications are per node: a cluster needs a feed on each primary. A plain {@code PUBLISH}
+     * reaches the subscribers of every node of a cluster, so one channel feed on any node hears
+     * them all.
+     */
+    public static RedisChangeFeed open(
+            ReadableConfig config,
+            @Nullable String node,
+            int database,
+            RedisTailMode mode,
+            List<String> keyPatterns,
+            String channel,
+            String clientName,
+            Listener listener)
+            throws IOException {
         if (mode != RedisTailMode.KEYSPACE && mode != RedisTailMode.CHANNEL) {
             throw new IllegalArgumentException(
                     "A change feed follows keyspace or channel, not " + mode);
         }
         RedisURI uri = RedisUris.parse(config.get(RedisSourceOptions.URI));
+        RedisConnection.atNode(uri, node);
         uri.setDatabase(database);
         uri.setClientName(clientName);
         Duration connectTimeout = config.get(RedisSourceOptions.CONNECT_TIMEOUT);

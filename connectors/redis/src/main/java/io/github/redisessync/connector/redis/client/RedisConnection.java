@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.annotation.Nullable;
 import org.apache.flink.configuration.ReadableConfig;
 
 /**
@@ -53,7 +54,17 @@ public final class RedisConnection implements AutoCloseable {
      * timeout) with the URI, password redacted, in the message.
      */
     public static RedisConnection open(ReadableConfig config, int database) throws IOException {
+        return open(config, null, database);
+    }
+
+    /**
+     * Connects to {@code node} ({@code host:port}, e.g. a cluster primary; null for the URI's own
+     * host and port) with the URI's credentials and TLS, and selects {@code database}.
+     */
+    public static RedisConnection open(ReadableConfig config, @Nullable String node, int database)
+            throws IOException {
         RedisURI uri = RedisUris.parse(config.get(RedisSourceOptions.URI));
+        atNode(uri, node);
         uri.setDatabase(database);
         Duration connectTimeout = config.get(RedisSourceOptions.CONNECT_TIMEOUT);
         Duration commandTimeout = config.get(RedisSourceOptions.COMMAND_TIMEOUT);
@@ -97,6 +108,27 @@ public final class RedisConnection implements AutoCloseable {
                             + RedisClients.describe(e),
                     e);
         }
+    }
+
+    /**
+     * Points {@code uri} at {@code node} ({@code host:port}; null leaves it): credentials, TLS and
+     * the other settings stay, so a cluster's primaries are reached the way the seed is.
+     */
+    static void atNode(RedisURI uri, @Nullable String node) {
+        if (node == null) {
+            return;
+        }
+        int colon = node.lastIndexOf(':');
+        if (colon <= 0 || colon == node.length() - 1) {
+            throw new IllegalArgumentException("A node must be host:port, was '" + node + "'.");
+        }
+        String host = node.substring(0, colon);
+        // An IPv6 address may come bracketed; Lettuce wants it bare.
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        uri.setHost(host);
+        uri.setPort(Integer.parseInt(node.substring(colon + 1)));
     }
 
     public RedisAsyncCommands<byte[], byte[]> async() {

@@ -3,6 +3,7 @@ package io.github.redisessync.connector.redis.client;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import java.io.IOException;
 import java.util.Map;
+import javax.annotation.Nullable;
 import org.apache.flink.configuration.ReadableConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +30,26 @@ public final class RedisKeyspaceNotifications {
 
     /**
      * Fails with {@link IllegalStateException} naming the setting, its value and the value to set
-     * when flags are missing; with {@code tail.configure-notifications} sets them instead.
+     * when flags are missing; with {@code tail.configure-notifications} sets them instead. On a
+     * Redis Cluster, on every primary: each sends the notifications of its own keys only.
      */
     public static void ensure(ReadableConfig config, int database) throws IOException {
-        try (RedisConnection connection = RedisConnection.open(config, database)) {
+        RedisTopology topology = RedisTopology.discover(config);
+        if (!topology.isCluster()) {
+            ensure(config, null, database);
+            return;
+        }
+        for (RedisTopology.Primary primary : topology.primaries()) {
+            ensure(config, primary.address(), database);
+        }
+    }
+
+    /**
+     * {@link #ensure(ReadableConfig, int)} on {@code node} ({@code host:port}; null: the URI's).
+     */
+    public static void ensure(ReadableConfig config, @Nullable String node, int database)
+            throws IOException {
+        try (RedisConnection connection = RedisConnection.open(config, node, database)) {
             Map<String, String> reply =
                     connection.call(connection.async().configGet(SETTING), "CONFIG GET " + SETTING);
             String current = reply.values().stream().findFirst().orElse("");

@@ -1,6 +1,7 @@
 package io.github.redisessync.connector.redis.source;
 
 import io.github.redisessync.connector.redis.client.RedisKeyspaceNotifications;
+import io.github.redisessync.connector.redis.client.RedisTopology;
 import io.github.redisessync.connector.redis.source.enumerator.RedisSourceEnumState;
 import io.github.redisessync.connector.redis.source.enumerator.RedisSourceEnumStateSerializer;
 import io.github.redisessync.connector.redis.source.enumerator.RedisSourceEnumerator;
@@ -54,6 +55,17 @@ import org.apache.flink.runtime.execution.SuppressRestartsException;
  * RedisRecord#catchUpFinished catch-up marker}: a consumer that keeps copies sweeps those whose
  * keys are gone (deleted during the gap, or before this start). The URI's password travels in the
  * job graph (the readers need it) but never in a split or checkpoint.
+ *
+ * <p>Pointed at a node of a Redis Cluster, the source reads every primary: a scan split and a tail
+ * split per primary (database 0, the only one a cluster has), each read on connections to its
+ * primary with the URI's credentials and TLS, the primaries spread over the readers. Keyspace
+ * notifications are per node, so each primary's tail subscribes on it ({@code
+ * notify-keyspace-events} is checked, or set, on every primary). A channel message published on any
+ * node reaches the subscribers of all nodes of the cluster, so one subscription would hear every
+ * change; each primary's tail subscribes on its own primary all the same and keeps the keys of its
+ * own slots, so that it re-reads them (and rescans after a gap) on its own node. A stream is one
+ * key on one primary: each primary's tail reads it from there, at a position of its own, and keeps
+ * the keys of its own slots likewise. Failovers and resharding are not followed yet.
  *
  * <p>Metrics on each reader: see {@link RedisSourceMetrics}. Each tail's pub/sub connection is
  * named {@link #tailClientName(String) redis-es-sync-tail-&lt;job id&gt;} ({@code CLIENT LIST}).
@@ -119,28 +131,35 @@ public class RedisSource
     public SplitEnumerator<RedisSourceSplit, RedisSourceEnumState> createEnumerator(
             SplitEnumeratorContext<RedisSourceSplit> enumContext) {
         return new RedisSourceEnumerator(
-                enumContext, getBoundedness(), initialSplits(), null, this::checkServer);
+                enumContext, getBoundedness(), this::discoveredSplits, null, () -> {});
     }
 
     @Override
     public SplitEnumerator<RedisSourceSplit, RedisSourceEnumState> restoreEnumerator(
             SplitEnumeratorContext<RedisSourceSplit> enumContext, RedisSourceEnumState checkpoint) {
         return new RedisSourceEnumerator(
-                enumContext, getBoundedness(), initialSplits(), checkpoint, this::checkServer);
+                enumContext, getBoundedness(), this::discoveredSplits, checkpoint, () -> {});
     }
 
     /**
-     * Runs in the enumerator before any split is assigned: the keyspace tail needs {@code
-     * notify-keyspace-events}. A missing flag fails the job without restarts (a restart cannot fix
-     * a server setting), so it fails within seconds instead of restarting forever.
+     * The splits of the server's topology, asked when the enumerator starts, before it assigns any;
+     * then the check that the keyspace tail can work ({@code notify-keyspace-events} on every
+     * primary). A setting the server cannot serve (a cluster's database other than 0, a missing
+     * notification flag) fails the job without restarts, as a restart cannot fix it: it fails
+     * within seconds instead of restarting forever.
      */
-    private void checkServer() {
-        if (config.get(RedisSourceOptions.TAIL_MODE) != RedisTailMode.KEYSPACE) {
-            return;
-        }
+    private List<RedisSourceSplit> discoveredSplits() {
         try {
-            RedisKeyspaceNotifications.ensure(config, config.get(RedisSourceOptions.DATABASE));
-        } catch (IllegalStateException e) {
+            RedisTopology topology = RedisTopology.discover(config);
+            List<RedisSourceSplit> splits = initialSplits(topology);
+            if (config.get(RedisSourceOptions.TAIL_MODE) == RedisTailMode.KEYSPACE) {
+                int database = config.get(RedisSourceOptions.DATABASE);
+                for (RedisTopology.Primary primary : topology.primaries()) {
+                    RedisKeyspaceNotifications.ensure(config, primary.address(), database);
+                }
+            }
+            return splits;
+        } catch (IllegalArgumentException | IllegalStateException e) {
             throw new SuppressRestartsException(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
@@ -162,13 +181,43 @@ public class RedisSource
         return TypeInformation.of(RedisRecord.class);
     }
 
-    /**
-     * One scan split for the configured node and database (a Cluster would get one per master), and
-     * with a tail, its tail split.
-     */
+    /** The splits of a standalone server: those of the URI's node and the configured database. */
     List<RedisSourceSplit> initialSplits() {
         RedisURI uri = RedisUris.parse(config.get(RedisSourceOptions.URI));
-        String node = uri.getHost() + ":" + uri.getPort();
+        return initialSplits(List.of(uri.getHost() + ":" + uri.getPort()));
+    }
+
+    /**
+     * One scan split per primary of {@code topology} (a standalone server is one), and with a tail,
+     * a tail split per primary. Fails with {@link IllegalArgumentException} naming the setting that
+     * a cluster cannot serve: a database other than 0.
+     */
+    List<RedisSourceSplit> initialSplits(RedisTopology topology) {
+        if (topology.isCluster()) {
+            int database = config.get(RedisSourceOptions.DATABASE);
+            if (database != 0) {
+                throw new IllegalArgumentException(
+                        RedisSourceOptions.DATABASE.key()
+                                + " must be 0 on a Redis Cluster, which has no other database, was "
+                                + database
+                                + ".");
+            }
+        }
+        List<String> nodes = new ArrayList<>();
+        topology.primaries().forEach(primary -> nodes.add(primary.address()));
+        return initialSplits(nodes);
+    }
+
+    private List<RedisSourceSplit> initialSplits(List<String> nodes) {
+        List<RedisSourceSplit> splits = new ArrayList<>();
+        for (String node : nodes) {
+            splits.addAll(nodeSplits(node));
+        }
+        return splits;
+    }
+
+    /** The scan split of {@code node} and, with a tail, its tail split. */
+    private List<RedisSourceSplit> nodeSplits(String node) {
         int database = config.get(RedisSourceOptions.DATABASE);
         List<String> patterns = config.get(RedisSourceOptions.SCAN_KEY_PATTERNS);
         List<RedisSourceSplit> splits = new ArrayList<>();

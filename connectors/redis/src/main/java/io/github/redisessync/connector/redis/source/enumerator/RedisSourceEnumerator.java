@@ -8,6 +8,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 import javax.annotation.Nullable;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.SplitEnumerator;
@@ -20,14 +22,16 @@ import org.slf4j.LoggerFactory;
  * Hands the source's splits to readers: each split to one fixed owner subtask, as soon as that
  * subtask registers, and again after a failure hands a split back.
  *
- * <p>It needs no connection to Redis: the source computes the splits from its configuration (one
- * scan split, and with a tail one tail split, per node and database). A fixed owner per node and
- * database (the hash of {@code host:port/db} modulo the parallelism) keeps assignment deterministic
- * across restarts and puts a node's scan and tail splits on the same reader, whose single fetcher
- * thread then emits both in read order. A start check (the source's, e.g. that keyspace
- * notifications are on) runs in {@link #start()}, before any split is assigned. When the source is
- * bounded, a reader that owns no pending split is told there are no more splits, so it finishes
- * once its splits are read.
+ * <p>It needs no connection to Redis of its own: the source computes the splits (one scan split,
+ * and with a tail one tail split, per node and database; a Redis Cluster has a node per primary)
+ * when the enumerator starts. A fixed owner per node and database keeps assignment deterministic
+ * across restarts and puts a node's scan and tail splits on the same reader, whose fetcher thread
+ * for that node then emits both in read order: for one node, the hash of {@code host:port/db}
+ * modulo the parallelism; for several (a cluster's primaries), their position in address order
+ * modulo the parallelism, so that they spread over the readers. A start check (the source's, e.g.
+ * that keyspace notifications are on) runs in {@link #start()}, before any split is assigned. When
+ * the source is bounded, a reader that owns no pending split is told there are no more splits, so
+ * it finishes once its splits are read.
  */
 public class RedisSourceEnumerator
         implements SplitEnumerator<RedisSourceSplit, RedisSourceEnumState> {
@@ -36,7 +40,10 @@ public class RedisSourceEnumerator
 
     private final SplitEnumeratorContext<RedisSourceSplit> context;
     private final Boundedness boundedness;
-    private final List<RedisSourceSplit> initialSplits;
+    private final Supplier<List<? extends RedisSourceSplit>> initialSplitsSupplier;
+    private List<RedisSourceSplit> initialSplits = List.of();
+    // The nodes of the initial splits in address order; owners follow it when it has several.
+    private List<String> nodeOrder = List.of();
     private final List<RedisSourceSplit> unassignedSplits = new ArrayList<>();
     private final Set<Integer> signalledNoMoreSplits = new HashSet<>();
     private final Runnable startCheck;
@@ -56,10 +63,23 @@ public class RedisSourceEnumerator
             List<? extends RedisSourceSplit> initialSplits,
             @Nullable RedisSourceEnumState restoredState,
             Runnable startCheck) {
+        this(context, boundedness, () -> initialSplits, restoredState, startCheck);
+    }
+
+    /**
+     * {@code initialSplits} is asked in {@link #start()}, after {@code startCheck}, also when
+     * restored (for the order of the nodes): computing them may ask Redis for its topology.
+     */
+    public RedisSourceEnumerator(
+            SplitEnumeratorContext<RedisSourceSplit> context,
+            Boundedness boundedness,
+            Supplier<List<? extends RedisSourceSplit>> initialSplits,
+            @Nullable RedisSourceEnumState restoredState,
+            Runnable startCheck) {
         this.context = context;
         this.startCheck = startCheck;
         this.boundedness = boundedness;
-        this.initialSplits = List.copyOf(initialSplits);
+        this.initialSplitsSupplier = initialSplits;
         if (restoredState != null) {
             unassignedSplits.addAll(restoredState.unassignedSplits());
             initialSplitsCreated = restoredState.initialSplitsCreated();
@@ -69,6 +89,10 @@ public class RedisSourceEnumerator
     @Override
     public void start() {
         startCheck.run();
+        initialSplits = List.copyOf(initialSplitsSupplier.get());
+        Set<String> nodes = new TreeSet<>();
+        initialSplits.forEach(split -> nodes.add(split.nodeId()));
+        nodeOrder = List.copyOf(nodes);
         if (!initialSplitsCreated) {
             unassignedSplits.addAll(initialSplits);
             initialSplitsCreated = true;
@@ -112,9 +136,20 @@ public class RedisSourceEnumerator
         // Nothing to release: the enumerator holds no connection.
     }
 
-    /** The subtask that owns a split (and every split of its node); fixed for a parallelism. */
+    /** The subtask that owns a split of a single node (and every split of its node). */
     static int ownerOf(RedisSourceSplit split, int parallelism) {
-        return Math.floorMod(split.nodeId().hashCode(), parallelism);
+        return ownerOf(split, parallelism, List.of());
+    }
+
+    /**
+     * The subtask that owns a split (and every split of its node), fixed for a parallelism and
+     * {@code nodeOrder}: with several nodes, the position of the split's node among them.
+     */
+    static int ownerOf(RedisSourceSplit split, int parallelism, List<String> nodeOrder) {
+        int position = nodeOrder.size() > 1 ? nodeOrder.indexOf(split.nodeId()) : -1;
+        return position >= 0
+                ? position % parallelism
+                : Math.floorMod(split.nodeId().hashCode(), parallelism);
     }
 
     private void assignPendingSplits() {
@@ -126,7 +161,7 @@ public class RedisSourceEnumerator
         Map<Integer, List<RedisSourceSplit>> assignment = new HashMap<>();
         for (Iterator<RedisSourceSplit> it = unassignedSplits.iterator(); it.hasNext(); ) {
             RedisSourceSplit split = it.next();
-            int owner = ownerOf(split, parallelism);
+            int owner = ownerOf(split, parallelism, nodeOrder);
             if (registered.contains(owner)) {
                 assignment.computeIfAbsent(owner, k -> new ArrayList<>()).add(split);
                 it.remove();

@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.apache.flink.metrics.Counter;
 
 /**
@@ -41,15 +42,18 @@ final class RedisChangeBuffer implements RedisSourceMetrics.PendingChanges {
     }
 
     /**
-     * What a {@link RedisChangeFeed} tells the buffer: each change marks its key dirty (counted in
-     * {@code received}); a lost feed wakes the fetcher, which heals the gap.
+     * What a {@link RedisChangeFeed} tells the buffer: each change of a key {@code taken} accepts
+     * marks it dirty (counted in {@code received}); a lost feed wakes the fetcher, which heals the
+     * gap.
      */
-    RedisChangeFeed.Listener feedListener(Counter received) {
+    RedisChangeFeed.Listener feedListener(Counter received, Predicate<byte[]> taken) {
         return new RedisChangeFeed.Listener() {
             @Override
             public void changed(byte[] key, boolean mayBeRemoved) {
-                received.inc();
-                offer(key);
+                if (taken.test(key)) {
+                    received.inc();
+                    offer(key);
+                }
             }
 
             @Override

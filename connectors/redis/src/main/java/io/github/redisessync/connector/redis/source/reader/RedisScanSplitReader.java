@@ -75,7 +75,7 @@ final class RedisScanSplitReader {
      */
     void start(RedisScanSplit split, boolean sweeps, boolean tailSubscribed) throws IOException {
         current = split;
-        connection.ensure(split.database());
+        connection.ensure(split.node(), split.database());
         scan = new RedisKeyScan(split.keyPatterns(), split.patternIndex(), split.cursor());
         keysScanned = split.keysScanned();
         keysAtStart = keysScanned;

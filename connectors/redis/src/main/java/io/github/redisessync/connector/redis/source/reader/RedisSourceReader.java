@@ -11,16 +11,17 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
+import org.apache.flink.connector.base.source.reader.SourceReaderBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The source reader: one fetcher thread runs a {@link RedisSplitReader} over this subtask's splits
- * (the scan and tail splits of a node always share a reader).
+ * The source reader: a fetcher thread per node runs a {@link RedisSplitReader} over the splits of
+ * that node this subtask owns (the scan and tail splits of a node always share a fetcher; see
+ * {@link RedisSplitFetcherManager}).
  */
 public class RedisSourceReader
-        extends SingleThreadMultiplexSourceReaderBase<
+        extends SourceReaderBase<
                 RedisSplitElement, RedisRecord, RedisSourceSplit, RedisSourceSplitState> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisSourceReader.class);
@@ -33,7 +34,11 @@ public class RedisSourceReader
             Configuration config,
             SourceReaderContext context,
             RedisSourceMetrics metrics) {
-        super(splitReaderSupplier::get, recordEmitter, config, context);
+        super(
+                new RedisSplitFetcherManager(splitReaderSupplier, config),
+                recordEmitter,
+                config,
+                context);
         this.metrics = metrics;
     }
 

@@ -2,13 +2,13 @@ package io.github.redisessync.connector.redis.source.reader;
 
 import io.github.redisessync.connector.redis.client.RedisChangeFeed;
 import io.github.redisessync.connector.redis.client.RedisChangeStream;
+import io.github.redisessync.connector.redis.client.RedisNodeKeys;
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.connector.redis.source.metrics.RedisSourceMetrics;
 import io.github.redisessync.connector.redis.source.split.RedisTailSplit;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import javax.annotation.Nullable;
@@ -53,6 +53,8 @@ final class RedisTailSplitReader {
     private volatile RedisChangeFeed subscription;
     // Instead of the subscription for a stream tail; volatile for the same gauge.
     private volatile RedisChangeStream streamTail;
+    // Where a stream tail reads its stream (on a cluster, maybe another node); with streamTail.
+    private RedisStreamNode streamNode;
     private RedisKeyScan rescan;
     private long rescanKeys;
     private long rescanStartVersion;
@@ -168,16 +170,19 @@ final class RedisTailSplitReader {
         }
         if (subscription == null || gap != null) {
             closeSubscription();
-            connection.ensure(tail.database());
+            connection.ensure(tail.node(), tail.database());
             subscription =
                     RedisChangeFeed.open(
                             config,
+                            connection.node(),
                             tail.database(),
                             tail.mode(),
                             tail.keyPatterns(),
                             tail.channel(),
                             clientName,
-                            changes.feedListener(metrics.changesReceived()));
+                            changes.feedListener(
+                                    metrics.changesReceived(),
+                                    RedisNodeKeys.ofTail(config, tail.mode(), connection.node())));
             LOG.info(
                     "Subscribed {} to {} on {} (client id {})",
                     tail.splitId(),
@@ -202,10 +207,11 @@ final class RedisTailSplitReader {
         if (streamTail != null) {
             return;
         }
-        connection.ensure(tail.database());
+        connection.ensure(tail.node(), tail.database());
+        streamNode = RedisStreamNode.of(config, connection.node(), tail.database(), tail.channel());
         RedisChangeStream opened =
                 RedisChangeStream.open(
-                        connection.connection(),
+                        streamNode.connection(connection.connection()),
                         tail.channel(),
                         tail.keyPatterns(),
                         tail.streamPosition());
@@ -219,9 +225,10 @@ final class RedisTailSplitReader {
         streamTail = opened;
         out.add(tail.splitId(), RedisSplitElement.streamPosition(opened.position()));
         LOG.info(
-                "Reading {} from stream {} after entry {}{} on {}",
+                "Reading {} from stream {} on {} after entry {}{}, re-reading its keys on {}",
                 tail.splitId(),
                 tail.channel(),
+                streamNode.streamNode(),
                 opened.position(),
                 tail.streamPosition().isEmpty()
                         ? ""
@@ -258,14 +265,15 @@ final class RedisTailSplitReader {
         String streamId = null;
         if (streamTail != null) {
             RedisChangeStream.Batch batch =
-                    streamTail.read(connection.connection(), batchSize, blockMillis);
+                    streamTail.read(
+                            streamNode.connection(connection.connection()), batchSize, blockMillis);
             metrics.changesReceived().inc(batch.entries());
             if (batch.gap() != null) {
                 // Its entries are still read; a rescan (again from cursor 0 if one runs, as it may
                 // have passed the keys of the lost entries) covers the rest.
                 streamGap(batch.gap(), streamTail.position());
             }
-            keys = new ArrayList<>(batch.keys());
+            keys = streamNode.served(batch.keys());
             streamId = batch.lastId();
         } else {
             keys = changes.drain(batchSize);
@@ -354,7 +362,6 @@ final class RedisTailSplitReader {
         LOG.info("Tail {} is idle and the scan is done; finishing it.", tail.splitId());
         out.addFinishedSplit(tail.splitId());
         closeSubscription();
-        streamTail = null;
         tail = null;
         finished = true;
     }
@@ -393,6 +400,11 @@ final class RedisTailSplitReader {
         if (subscription != null) {
             subscription.close();
             subscription = null;
+        }
+        if (streamNode != null) {
+            streamNode.close();
+            streamNode = null;
+            streamTail = null;
         }
     }
 }

@@ -55,6 +55,40 @@ class RedisSourceEnumeratorTest {
     }
 
     @Test
+    void spreadsTheNodesOfAClusterOverTheReadersWithEachNodesSplitsTogether() {
+        List<RedisSourceSplit> splits = new ArrayList<>();
+        for (String node : List.of("10.0.0.3:7000", "10.0.0.1:7000", "10.0.0.2:7000")) {
+            splits.add(RedisScanSplit.initial(node, 0, List.of("user:*")));
+            splits.add(
+                    new RedisTailSplit(
+                            node, 0, RedisTailMode.KEYSPACE, "", List.of("user:*"), false));
+        }
+        RedisSourceEnumerator enumerator =
+                new RedisSourceEnumerator(
+                        context, Boundedness.CONTINUOUS_UNBOUNDED, splits, null, () -> {});
+        enumerator.start();
+
+        IntStream.range(0, PARALLELISM).forEach(subtask -> register(enumerator, subtask));
+
+        List<String> nodes = new ArrayList<>();
+        for (SplitsAssignment<RedisSourceSplit> assignment :
+                context.getSplitsAssignmentSequence()) {
+            assignment
+                    .assignment()
+                    .forEach(
+                            (subtask, assigned) -> {
+                                assertThat(assigned).hasSize(2);
+                                assertThat(assigned.get(0).node())
+                                        .isEqualTo(assigned.get(1).node());
+                                nodes.add(subtask + "=" + assigned.get(0).node());
+                            });
+        }
+        // In address order: the first node to subtask 0, the next to 1, and so on.
+        assertThat(nodes)
+                .containsExactlyInAnyOrder("0=10.0.0.1:7000", "1=10.0.0.2:7000", "2=10.0.0.3:7000");
+    }
+
+    @Test
     void assignsTheScanAndTailSplitsOfANodeToTheSameReaderInOneAssignment() {
         RedisTailSplit tail =
                 new RedisTailSplit(
