@@ -50,7 +50,8 @@ class StreamFaultsITCase {
     private static final Duration WRITES_AFTER_KILL = Duration.ofSeconds(15);
 
     private static final Pattern RESTORED =
-            Pattern.compile("from stream \\S+ after entry (\\S+) \\(restored position (\\S+)\\)");
+            Pattern.compile(
+                    "from stream \\S+ on \\S+ after entry (\\S+) \\(restored position (\\S+)\\)");
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path shared;
