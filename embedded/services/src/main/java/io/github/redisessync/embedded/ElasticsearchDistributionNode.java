@@ -34,7 +34,6 @@ import java.util.regex.Pattern;
  */
 public final class ElasticsearchDistributionNode extends ForkedServer {
 
-    private static final Pattern HEAP = Pattern.compile("\\d+[kKmMgG]?");
     private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_-]+");
     static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
@@ -218,21 +217,13 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
 
         /** The heap, such as {@code 512m}; Elasticsearch 8 wants at least 256m. */
         public Builder heap(String heap) {
-            if (heap == null || !HEAP.matcher(heap).matches()) {
-                throw new IllegalArgumentException(
-                        "heap must be a JVM size such as 512m or 1g, was " + heap + ".");
-            }
-            this.heap = heap;
+            this.heap = ServerOptions.heap(heap, "512m");
             return this;
         }
 
         /** A fixed HTTP port, e.g. to start a node again where clients expect it; default free. */
         public Builder port(int port) {
-            if (port <= 0 || port > 65535) {
-                throw new IllegalArgumentException(
-                        "port must be between 1 and 65535, was " + port + ".");
-            }
-            this.port = port;
+            this.port = ServerOptions.port(port);
             return this;
         }
 
@@ -243,11 +234,7 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
         }
 
         public Builder startupTimeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException(
-                        "startupTimeout must be positive, was " + timeout + ".");
-            }
-            this.startupTimeout = timeout;
+            this.startupTimeout = ServerOptions.startupTimeout(timeout);
             return this;
         }
 

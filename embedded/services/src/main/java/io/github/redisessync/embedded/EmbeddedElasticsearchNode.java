@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +32,6 @@ public final class EmbeddedElasticsearchNode extends ForkedServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedElasticsearchNode.class);
 
-    private static final Pattern HEAP = Pattern.compile("\\d+[kKmMgG]?");
     private static final int PORT_ATTEMPTS = 3;
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
@@ -84,21 +82,13 @@ public final class EmbeddedElasticsearchNode extends ForkedServer {
          * where its clients expect it; default: a free one.
          */
         public Builder port(int port) {
-            if (port <= 0 || port > 65535) {
-                throw new IllegalArgumentException(
-                        "port must be between 1 and 65535, was " + port + ".");
-            }
-            this.port = port;
+            this.port = ServerOptions.port(port);
             return this;
         }
 
         /** The child's -Xms and -Xmx, such as {@code 256m} or {@code 1g}. */
         public Builder heap(String heap) {
-            if (heap == null || !HEAP.matcher(heap).matches()) {
-                throw new IllegalArgumentException(
-                        "heap must be a JVM size such as 256m or 1g, was " + heap + ".");
-            }
-            this.heap = heap;
+            this.heap = ServerOptions.heap(heap, "256m");
             return this;
         }
 
@@ -123,11 +113,7 @@ public final class EmbeddedElasticsearchNode extends ForkedServer {
         }
 
         public Builder startupTimeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException(
-                        "startupTimeout must be positive, was " + timeout + ".");
-            }
-            this.startupTimeout = timeout;
+            this.startupTimeout = ServerOptions.startupTimeout(timeout);
             return this;
         }
 

@@ -149,11 +149,7 @@ public final class EmbeddedRedisServer extends ForkedServer {
         }
 
         public Builder startupTimeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException(
-                        "startupTimeout must be positive, was " + timeout + ".");
-            }
-            this.startupTimeout = timeout;
+            this.startupTimeout = ServerOptions.startupTimeout(timeout);
             return this;
         }
 
