@@ -20,8 +20,6 @@ final class DistributionNodeLauncher {
 
     private static final Logger LOG = LoggerFactory.getLogger(DistributionNodeLauncher.class);
 
-    private static final int PORT_ATTEMPTS = 3;
-
     /** What the builder validated; {@code port} 0 means a free one, null means not wanted. */
     record Spec(
             SearchServerKind kind,
@@ -56,37 +54,12 @@ final class DistributionNodeLauncher {
         Path java =
                 JavaHomes.forServer(
                         kind, distribution.major(), System.getenv(), Path.of("/usr/lib/jvm"));
-        Path directory;
-        try {
-            // One prefix for both kinds, so that one sweep removes what killed runs left behind.
-            directory = ProcessSupport.createInstanceDirectory("redis-es-sync-es-node-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "Could not create a directory for " + kind.displayName() + ".", e);
-        }
-        try {
-            for (int attempt = 1; ; attempt++) {
-                int httpPort = spec.port() != 0 ? spec.port() : ProcessSupport.freePort();
-                try {
-                    return startOn(spec, distribution, java, httpPort, directory);
-                } catch (ElasticsearchReadiness.PortTakenException e) {
-                    if (spec.port() != 0 || attempt == PORT_ATTEMPTS) {
-                        throw new EmbeddedServerException(e.getMessage());
-                    }
-                    LOG.info(
-                            "Port {} was taken before {} bound it; retrying",
-                            httpPort,
-                            kind.displayName());
-                }
-            }
-        } catch (RuntimeException e) {
-            try {
-                ProcessSupport.deleteRecursively(directory);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
+        // One prefix for both kinds, so that one sweep removes what killed runs left behind.
+        return ProcessSupport.startOnFreePort(
+                kind.displayName(),
+                "redis-es-sync-es-node-",
+                spec.port(),
+                (httpPort, directory) -> startOn(spec, distribution, java, httpPort, directory));
     }
 
     private static ElasticsearchDistributionNode startOn(

@@ -58,13 +58,4 @@ final class ElasticsearchReadiness {
             }
         }
     }
-
-    /** The port we chose was taken by someone else before the node bound it. */
-    static final class PortTakenException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        PortTakenException(String message) {
-            super(message);
-        }
-    }
 }

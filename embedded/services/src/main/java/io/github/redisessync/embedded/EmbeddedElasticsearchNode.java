@@ -32,7 +32,6 @@ public final class EmbeddedElasticsearchNode extends ForkedServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedElasticsearchNode.class);
 
-    private static final int PORT_ATTEMPTS = 3;
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
     private final Path logFile;
@@ -125,39 +124,22 @@ public final class EmbeddedElasticsearchNode extends ForkedServer {
          */
         public EmbeddedElasticsearchNode start() {
             List<Path> classpath = ElasticsearchNodeClasspath.resolve();
-            Path directory;
-            try {
-                directory = ProcessSupport.createInstanceDirectory("redis-es-sync-elasticsearch-");
-                Files.createDirectories(directory.resolve("tmp"));
-            } catch (IOException e) {
-                throw new UncheckedIOException(
-                        "Could not create a directory for Elasticsearch.", e);
-            }
-            try {
-                for (int attempt = 1; ; attempt++) {
-                    int port = this.port != 0 ? this.port : ProcessSupport.freePort();
-                    try {
-                        return startOn(classpath, port, directory);
-                    } catch (PortTakenException e) {
-                        if (this.port != 0 || attempt == PORT_ATTEMPTS) {
-                            throw new EmbeddedServerException(e.getMessage());
-                        }
-                        LOG.info("Port {} was taken before Elasticsearch bound it; retrying", port);
-                    }
-                }
-            } catch (RuntimeException e) {
-                try {
-                    ProcessSupport.deleteRecursively(directory);
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            }
+            return ProcessSupport.startOnFreePort(
+                    "Elasticsearch",
+                    "redis-es-sync-elasticsearch-",
+                    port,
+                    (httpPort, directory) -> startOn(classpath, httpPort, directory));
         }
 
         private EmbeddedElasticsearchNode startOn(List<Path> classpath, int port, Path directory) {
             Path basePath = dataDirectory != null ? dataDirectory : directory.resolve("node");
             Path log = directory.resolve("elasticsearch-" + port + ".log");
+            try {
+                Files.createDirectories(directory.resolve("tmp"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(
+                        "Could not create a directory for Elasticsearch.", e);
+            }
             List<String> command = command(classpath, port, basePath, directory.resolve("tmp"));
             long started = System.nanoTime();
             Process process;
@@ -255,14 +237,5 @@ public final class EmbeddedElasticsearchNode extends ForkedServer {
 
     private static String urlOf(int port) {
         return "http://" + ProcessSupport.LOOPBACK + ":" + port;
-    }
-
-    /** The free port we chose was taken by someone else before the node bound it. */
-    private static final class PortTakenException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        PortTakenException(String message) {
-            super(message);
-        }
     }
 }
