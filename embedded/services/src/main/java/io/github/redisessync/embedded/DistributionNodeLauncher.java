@@ -87,43 +87,38 @@ final class DistributionNodeLauncher {
         String url =
                 ElasticsearchDistributionNode.urlOf(
                         spec.scheme(), spec.host(), httpPort, null, null);
-        try {
-            ElasticsearchHttp http = probe(spec, httpPort);
-            ElasticsearchReadiness.await(
-                    process, http, spec.displayName(), log, spec.startupTimeout());
-            String reported = http.version();
-            LOG.info(
-                    "Started {} {} at {} in {} ms (Java {}, {}{}{}{}{}, log {})",
-                    kind.displayName(),
-                    reported,
-                    url,
-                    ProcessSupport.millisSince(started),
-                    java,
-                    RunAs.isRoot() ? "as " + spec.runAs() : "as " + System.getProperty("user.name"),
-                    spec.user() == null ? ", security off" : ", basic auth",
-                    spec.https() == null ? "" : ", https",
-                    spec.clientCertificate() == null ? "" : " requiring client certificates",
-                    spec.apiKeys() ? ", API keys" : "",
-                    log);
-            return new ElasticsearchDistributionNode(
-                    kind,
-                    httpPort,
-                    reported,
-                    process,
-                    directory,
-                    log,
-                    spec.user(),
-                    spec.password(),
-                    spec.scheme(),
-                    spec.host());
-        } catch (IOException e) {
-            ProcessSupport.stop(process, ElasticsearchDistributionNode.STOP_GRACE);
-            throw new EmbeddedServerException(
-                    kind.displayName() + " at " + url + " did not report its version.", e);
-        } catch (RuntimeException e) {
-            ProcessSupport.stop(process, ElasticsearchDistributionNode.STOP_GRACE);
-            throw e;
-        }
+        String reported =
+                ElasticsearchReadiness.awaitVersion(
+                        process,
+                        probe(spec, httpPort),
+                        spec.displayName(),
+                        log,
+                        spec.startupTimeout(),
+                        ElasticsearchDistributionNode.STOP_GRACE);
+        LOG.info(
+                "Started {} {} at {} in {} ms (Java {}, {}{}{}{}{}, log {})",
+                kind.displayName(),
+                reported,
+                url,
+                ProcessSupport.millisSince(started),
+                java,
+                RunAs.isRoot() ? "as " + spec.runAs() : "as " + System.getProperty("user.name"),
+                spec.user() == null ? ", security off" : ", basic auth",
+                spec.https() == null ? "" : ", https",
+                spec.clientCertificate() == null ? "" : " requiring client certificates",
+                spec.apiKeys() ? ", API keys" : "",
+                log);
+        return new ElasticsearchDistributionNode(
+                kind,
+                httpPort,
+                reported,
+                process,
+                directory,
+                log,
+                spec.user(),
+                spec.password(),
+                spec.scheme(),
+                spec.host());
     }
 
     /**

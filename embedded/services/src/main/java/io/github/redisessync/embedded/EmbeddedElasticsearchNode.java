@@ -148,24 +148,21 @@ public final class EmbeddedElasticsearchNode extends ForkedServer {
             } catch (IOException e) {
                 throw new EmbeddedServerException("Could not run " + command.get(0), e);
             }
-            try {
-                awaitReady(process, port, log);
-                String version = new ElasticsearchHttp(URI.create(urlOf(port))).version();
-                LOG.info(
-                        "Started Elasticsearch {} at {} in {} ms (log {})",
-                        version,
-                        urlOf(port),
-                        ProcessSupport.millisSince(started),
-                        log);
-                return new EmbeddedElasticsearchNode(port, version, process, directory, log);
-            } catch (IOException e) {
-                ProcessSupport.stop(process, STOP_GRACE);
-                throw new EmbeddedServerException(
-                        "Elasticsearch at " + urlOf(port) + " did not report its version.", e);
-            } catch (RuntimeException e) {
-                ProcessSupport.stop(process, STOP_GRACE);
-                throw e;
-            }
+            String version =
+                    ElasticsearchReadiness.awaitVersion(
+                            process,
+                            new ElasticsearchHttp(URI.create(urlOf(port)), Duration.ofSeconds(5)),
+                            "The Elasticsearch node",
+                            log,
+                            startupTimeout,
+                            STOP_GRACE);
+            LOG.info(
+                    "Started Elasticsearch {} at {} in {} ms (log {})",
+                    version,
+                    urlOf(port),
+                    ProcessSupport.millisSince(started),
+                    log);
+            return new EmbeddedElasticsearchNode(port, version, process, directory, log);
         }
 
         private List<String> command(List<Path> classpath, int port, Path basePath, Path tmp) {
@@ -193,45 +190,6 @@ public final class EmbeddedElasticsearchNode extends ForkedServer {
                             "--base-path", basePath.toString(),
                             "--cluster-name", clusterName));
             return command;
-        }
-
-        private void awaitReady(Process process, int port, Path log) {
-            ElasticsearchHttp http =
-                    new ElasticsearchHttp(URI.create(urlOf(port)), Duration.ofSeconds(5));
-            long deadline = System.nanoTime() + startupTimeout.toNanos();
-            while (!http.isYellowOrGreen()) {
-                if (!process.isAlive()) {
-                    String message =
-                            "The Elasticsearch node exited with code "
-                                    + process.exitValue()
-                                    + " before it was ready. Last lines of "
-                                    + log
-                                    + ":\n"
-                                    + ProcessSupport.lastLines(log, 30);
-                    if (ProcessSupport.logContains(log, "BindHttpException")) {
-                        throw new PortTakenException(message);
-                    }
-                    throw new EmbeddedServerException(message);
-                }
-                if (System.nanoTime() - deadline > 0) {
-                    throw new EmbeddedServerException(
-                            "The Elasticsearch node at "
-                                    + urlOf(port)
-                                    + " was not ready within "
-                                    + startupTimeout.toSeconds()
-                                    + " s. Last lines of "
-                                    + log
-                                    + ":\n"
-                                    + ProcessSupport.lastLines(log, 30));
-                }
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new EmbeddedServerException(
-                            "Interrupted while starting Elasticsearch.", e);
-                }
-            }
         }
     }
 
