@@ -38,7 +38,6 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
     static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
     private final SearchServerKind kind;
-    private final Path logFile;
     private final String user;
     private final String password;
     private final String scheme;
@@ -55,11 +54,10 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
             String password,
             String scheme,
             String host) {
-        super(kind.displayName(), port, version, process, directory, STOP_GRACE);
+        super(kind.displayName(), port, version, process, directory, logFile, STOP_GRACE);
         this.kind = kind;
         this.scheme = scheme;
         this.host = host;
-        this.logFile = logFile;
         this.user = user;
         this.password = password;
     }
@@ -108,11 +106,6 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
     /** Elasticsearch or OpenSearch. */
     public SearchServerKind kind() {
         return kind;
-    }
-
-    /** The node's console output; deleted by {@link #close()}. */
-    public Path logFile() {
-        return logFile;
     }
 
     @Override

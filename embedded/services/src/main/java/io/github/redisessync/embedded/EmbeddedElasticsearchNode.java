@@ -34,12 +34,9 @@ public final class EmbeddedElasticsearchNode extends ForkedServer {
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
-    private final Path logFile;
-
     private EmbeddedElasticsearchNode(
             int port, String version, Process process, Path directory, Path logFile) {
-        super("Elasticsearch", port, version, process, directory, STOP_GRACE);
-        this.logFile = logFile;
+        super("Elasticsearch", port, version, process, directory, logFile, STOP_GRACE);
     }
 
     /** Starts a node with a 256 MB heap and its data in a fresh temporary directory. */
@@ -54,11 +51,6 @@ public final class EmbeddedElasticsearchNode extends ForkedServer {
     /** {@code http://127.0.0.1:<port>}. */
     public String url() {
         return urlOf(port());
-    }
-
-    /** The node's combined output; deleted by {@link #close()}. */
-    public Path logFile() {
-        return logFile;
     }
 
     @Override

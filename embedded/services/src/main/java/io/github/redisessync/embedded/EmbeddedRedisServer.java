@@ -64,8 +64,9 @@ public final class EmbeddedRedisServer extends ForkedServer {
             int port,
             String version,
             Process process,
-            Path directory) {
-        super("Redis", port, version, process, directory, STOP_GRACE);
+            Path directory,
+            Path logFile) {
+        super("Redis", port, version, process, directory, logFile, STOP_GRACE);
         this.executable = executable;
         this.tls = tls;
     }
@@ -203,7 +204,7 @@ public final class EmbeddedRedisServer extends ForkedServer {
                         ProcessSupport.millisSince(started),
                         exe);
                 return new EmbeddedRedisServer(
-                        exe, tlsFiles != null, port, version, process, directory);
+                        exe, tlsFiles != null, port, version, process, directory, log);
             } catch (RuntimeException e) {
                 ProcessSupport.stop(process, STOP_GRACE);
                 throw e;
