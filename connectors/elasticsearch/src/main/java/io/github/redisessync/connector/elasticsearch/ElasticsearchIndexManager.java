@@ -71,13 +71,7 @@ public final class ElasticsearchIndexManager implements AutoCloseable {
         try {
             return SearchServerInfo.read(client);
         } catch (ResponseException e) {
-            throw new ElasticsearchAccessException(
-                    "Elasticsearch at "
-                            + ElasticsearchUrls.redact(url)
-                            + " refused to read the server version: "
-                            + refusal(e)
-                            + credentials.hint(e),
-                    e);
+            throw refused("read the server version", e);
         } catch (IOException e) {
             throw unreachable("read the server version", e);
         }
@@ -128,15 +122,7 @@ public final class ElasticsearchIndexManager implements AutoCloseable {
             if (e.getResponse().getStatusLine().getStatusCode() == 404) {
                 return false;
             }
-            throw new ElasticsearchAccessException(
-                    "Elasticsearch at "
-                            + ElasticsearchUrls.redact(url)
-                            + " refused to check index "
-                            + index
-                            + ": "
-                            + refusal(e)
-                            + credentials.hint(e),
-                    e);
+            throw refused("check index " + index, e);
         } catch (IOException e) {
             throw unreachable("check index " + index, e);
         }
@@ -159,18 +145,22 @@ public final class ElasticsearchIndexManager implements AutoCloseable {
             Response response = client.performRequest(request);
             return JSON.readTree(body(response.getEntity()));
         } catch (ResponseException e) {
-            throw new ElasticsearchAccessException(
-                    "Elasticsearch at "
-                            + ElasticsearchUrls.redact(url)
-                            + " refused to "
-                            + what
-                            + ": "
-                            + refusal(e)
-                            + credentials.hint(e),
-                    e);
+            throw refused(what, e);
         } catch (IOException e) {
             throw unreachable(what, e);
         }
+    }
+
+    private ElasticsearchAccessException refused(String what, ResponseException e) {
+        return new ElasticsearchAccessException(
+                "Elasticsearch at "
+                        + ElasticsearchUrls.redact(url)
+                        + " refused to "
+                        + what
+                        + ": "
+                        + refusal(e)
+                        + credentials.hint(e),
+                e);
     }
 
     private ElasticsearchAccessException unreachable(String what, IOException e) {
