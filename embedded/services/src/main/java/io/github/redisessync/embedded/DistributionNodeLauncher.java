@@ -3,6 +3,8 @@ package io.github.redisessync.embedded;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +46,21 @@ final class DistributionNodeLauncher {
         String displayName() {
             return kind.displayName() + " " + version;
         }
+
+        /** {@code http://127.0.0.1:<port>} ({@code https://}, the host of {@link #host}). */
+        String url(int port) {
+            return scheme() + "://" + host + ":" + port;
+        }
+
+        /** {@code http://user:password@127.0.0.1:<port>} with basic auth, else {@link #url}. */
+        String urlWithCredentials(int port) {
+            if (user == null) {
+                return url(port);
+            }
+            String password =
+                    URLEncoder.encode(this.password, StandardCharsets.UTF_8).replace("+", "%20");
+            return scheme() + "://" + user + ":" + password + "@" + host + ":" + port;
+        }
     }
 
     private DistributionNodeLauncher() {}
@@ -84,9 +101,7 @@ final class DistributionNodeLauncher {
         } catch (IOException e) {
             throw new EmbeddedServerException("Could not run " + String.join(" ", command), e);
         }
-        String url =
-                ElasticsearchDistributionNode.urlOf(
-                        spec.scheme(), spec.host(), httpPort, null, null);
+        String url = spec.url(httpPort);
         String reported =
                 ElasticsearchReadiness.awaitVersion(
                         process,
@@ -108,17 +123,7 @@ final class DistributionNodeLauncher {
                 spec.clientCertificate() == null ? "" : " requiring client certificates",
                 spec.apiKeys() ? ", API keys" : "",
                 log);
-        return new ElasticsearchDistributionNode(
-                kind,
-                httpPort,
-                reported,
-                process,
-                directory,
-                log,
-                spec.user(),
-                spec.password(),
-                spec.scheme(),
-                spec.host());
+        return new ElasticsearchDistributionNode(spec, httpPort, reported, process, directory, log);
     }
 
     /**
@@ -172,13 +177,7 @@ final class DistributionNodeLauncher {
     private static ElasticsearchHttp probe(Spec spec, int httpPort) {
         Path[] client = spec.clientCertificate();
         return new ElasticsearchHttp(
-                URI.create(
-                        ElasticsearchDistributionNode.urlOf(
-                                spec.scheme(),
-                                spec.host(),
-                                httpPort,
-                                spec.user(),
-                                spec.password())),
+                URI.create(spec.urlWithCredentials(httpPort)),
                 Duration.ofSeconds(5),
                 spec.https() == null
                         ? null

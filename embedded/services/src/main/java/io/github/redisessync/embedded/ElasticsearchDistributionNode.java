@@ -1,7 +1,5 @@
 package io.github.redisessync.embedded;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,29 +35,17 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
     private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_-]+");
     static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
-    private final SearchServerKind kind;
-    private final String user;
-    private final String password;
-    private final String scheme;
-    private final String host;
+    private final DistributionNodeLauncher.Spec spec;
 
     ElasticsearchDistributionNode(
-            SearchServerKind kind,
+            DistributionNodeLauncher.Spec spec,
             int port,
             String version,
             Process process,
             Path directory,
-            Path logFile,
-            String user,
-            String password,
-            String scheme,
-            String host) {
-        super(kind.displayName(), port, version, process, directory, logFile, STOP_GRACE);
-        this.kind = kind;
-        this.scheme = scheme;
-        this.host = host;
-        this.user = user;
-        this.password = password;
+            Path logFile) {
+        super(spec.kind().displayName(), port, version, process, directory, logFile, STOP_GRACE);
+        this.spec = spec;
     }
 
     /** Starts an Elasticsearch node of {@code version} with the defaults. */
@@ -92,7 +78,7 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
      * {@link Builder#host}); no credentials, even when the node requires them.
      */
     public String url() {
-        return urlOf(scheme, host, port(), null, null);
+        return spec.url(port());
     }
 
     /**
@@ -100,12 +86,12 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
      * Holds the password: never log it.
      */
     public String urlWithCredentials() {
-        return user == null ? url() : urlOf(scheme, host, port(), user, password);
+        return spec.urlWithCredentials(port());
     }
 
     /** Elasticsearch or OpenSearch. */
     public SearchServerKind kind() {
-        return kind;
+        return spec.kind();
     }
 
     @Override
@@ -305,17 +291,5 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
                                 + "'s integ-test-zip does not have (no security plugin).");
             }
         }
-    }
-
-    static String urlOf(String scheme, String host, int port, String user, String password) {
-        String userInfo =
-                user == null
-                        ? ""
-                        : user
-                                + ":"
-                                + URLEncoder.encode(password, StandardCharsets.UTF_8)
-                                        .replace("+", "%20")
-                                + "@";
-        return scheme + "://" + userInfo + host + ":" + port;
     }
 }
