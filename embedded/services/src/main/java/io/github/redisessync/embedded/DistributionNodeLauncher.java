@@ -3,6 +3,8 @@ package io.github.redisessync.embedded;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +21,6 @@ import org.slf4j.LoggerFactory;
 final class DistributionNodeLauncher {
 
     private static final Logger LOG = LoggerFactory.getLogger(DistributionNodeLauncher.class);
-
-    private static final int PORT_ATTEMPTS = 3;
 
     /** What the builder validated; {@code port} 0 means a free one, null means not wanted. */
     record Spec(
@@ -46,6 +46,21 @@ final class DistributionNodeLauncher {
         String displayName() {
             return kind.displayName() + " " + version;
         }
+
+        /** {@code http://127.0.0.1:<port>} ({@code https://}, the host of {@link #host}). */
+        String url(int port) {
+            return scheme() + "://" + host + ":" + port;
+        }
+
+        /** {@code http://user:password@127.0.0.1:<port>} with basic auth, else {@link #url}. */
+        String urlWithCredentials(int port) {
+            if (user == null) {
+                return url(port);
+            }
+            String password =
+                    URLEncoder.encode(this.password, StandardCharsets.UTF_8).replace("+", "%20");
+            return scheme() + "://" + user + ":" + password + "@" + host + ":" + port;
+        }
     }
 
     private DistributionNodeLauncher() {}
@@ -56,37 +71,12 @@ final class DistributionNodeLauncher {
         Path java =
                 JavaHomes.forServer(
                         kind, distribution.major(), System.getenv(), Path.of("/usr/lib/jvm"));
-        Path directory;
-        try {
-            // One prefix for both kinds, so that one sweep removes what killed runs left behind.
-            directory = ProcessSupport.createInstanceDirectory("redis-es-sync-es-node-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "Could not create a directory for " + kind.displayName() + ".", e);
-        }
-        try {
-            for (int attempt = 1; ; attempt++) {
-                int httpPort = spec.port() != 0 ? spec.port() : ProcessSupport.freePort();
-                try {
-                    return startOn(spec, distribution, java, httpPort, directory);
-                } catch (ElasticsearchReadiness.PortTakenException e) {
-                    if (spec.port() != 0 || attempt == PORT_ATTEMPTS) {
-                        throw new EmbeddedServerException(e.getMessage());
-                    }
-                    LOG.info(
-                            "Port {} was taken before {} bound it; retrying",
-                            httpPort,
-                            kind.displayName());
-                }
-            }
-        } catch (RuntimeException e) {
-            try {
-                ProcessSupport.deleteRecursively(directory);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
+        // One prefix for both kinds, so that one sweep removes what killed runs left behind.
+        return ProcessSupport.startOnFreePort(
+                kind.displayName(),
+                "redis-es-sync-es-node-",
+                spec.port(),
+                (httpPort, directory) -> startOn(spec, distribution, java, httpPort, directory));
     }
 
     private static ElasticsearchDistributionNode startOn(
@@ -111,46 +101,29 @@ final class DistributionNodeLauncher {
         } catch (IOException e) {
             throw new EmbeddedServerException("Could not run " + String.join(" ", command), e);
         }
-        String url =
-                ElasticsearchDistributionNode.urlOf(
-                        spec.scheme(), spec.host(), httpPort, null, null);
-        try {
-            ElasticsearchHttp http = probe(spec, httpPort);
-            ElasticsearchReadiness.await(
-                    process, http, spec.displayName(), log, spec.startupTimeout());
-            String reported = http.version();
-            LOG.info(
-                    "Started {} {} at {} in {} ms (Java {}, {}{}{}{}{}, log {})",
-                    kind.displayName(),
-                    reported,
-                    url,
-                    ProcessSupport.millisSince(started),
-                    java,
-                    RunAs.isRoot() ? "as " + spec.runAs() : "as " + System.getProperty("user.name"),
-                    spec.user() == null ? ", security off" : ", basic auth",
-                    spec.https() == null ? "" : ", https",
-                    spec.clientCertificate() == null ? "" : " requiring client certificates",
-                    spec.apiKeys() ? ", API keys" : "",
-                    log);
-            return new ElasticsearchDistributionNode(
-                    kind,
-                    httpPort,
-                    reported,
-                    process,
-                    directory,
-                    log,
-                    spec.user(),
-                    spec.password(),
-                    spec.scheme(),
-                    spec.host());
-        } catch (IOException e) {
-            ProcessSupport.stop(process, ElasticsearchDistributionNode.STOP_GRACE);
-            throw new EmbeddedServerException(
-                    kind.displayName() + " at " + url + " did not report its version.", e);
-        } catch (RuntimeException e) {
-            ProcessSupport.stop(process, ElasticsearchDistributionNode.STOP_GRACE);
-            throw e;
-        }
+        String url = spec.url(httpPort);
+        String reported =
+                ElasticsearchReadiness.awaitVersion(
+                        process,
+                        probe(spec, httpPort),
+                        spec.displayName(),
+                        log,
+                        spec.startupTimeout(),
+                        ElasticsearchDistributionNode.STOP_GRACE);
+        LOG.info(
+                "Started {} {} at {} in {} ms (Java {}, {}{}{}{}{}, log {})",
+                kind.displayName(),
+                reported,
+                url,
+                ProcessSupport.millisSince(started),
+                java,
+                RunAs.isRoot() ? "as " + spec.runAs() : "as " + System.getProperty("user.name"),
+                spec.user() == null ? ", security off" : ", basic auth",
+                spec.https() == null ? "" : ", https",
+                spec.clientCertificate() == null ? "" : " requiring client certificates",
+                spec.apiKeys() ? ", API keys" : "",
+                log);
+        return new ElasticsearchDistributionNode(spec, httpPort, reported, process, directory, log);
     }
 
     /**
@@ -204,13 +177,7 @@ final class DistributionNodeLauncher {
     private static ElasticsearchHttp probe(Spec spec, int httpPort) {
         Path[] client = spec.clientCertificate();
         return new ElasticsearchHttp(
-                URI.create(
-                        ElasticsearchDistributionNode.urlOf(
-                                spec.scheme(),
-                                spec.host(),
-                                httpPort,
-                                spec.user(),
-                                spec.password())),
+                URI.create(spec.urlWithCredentials(httpPort)),
                 Duration.ofSeconds(5),
                 spec.https() == null
                         ? null

@@ -30,23 +30,15 @@ import org.slf4j.LoggerFactory;
  * <p>The versions the modules of embedded/distributions depend on name their zip in a resource
  * ({@link SearchServerKind#pathResource}); any other version is looked up in the local Maven
  * repository, where {@code mvn dependency:get} puts it.
+ *
+ * @param home the unpacked {@code <kind>-<version>} directory; shared, never written to
  */
-final class ElasticsearchDistribution {
+record ElasticsearchDistribution(SearchServerKind kind, String version, Path home) {
 
     static final String PROPERTIES_RESOURCE =
             "META-INF/redis-es-sync/elasticsearch-distribution.properties";
 
     private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchDistribution.class);
-
-    private final SearchServerKind kind;
-    private final String version;
-    private final Path home;
-
-    private ElasticsearchDistribution(SearchServerKind kind, String version, Path home) {
-        this.kind = kind;
-        this.version = version;
-        this.home = home;
-    }
 
     /** The Elasticsearch version the build always resolves and tests, e.g. {@code 8.19.21}. */
     static String defaultVersion() {
@@ -63,19 +55,6 @@ final class ElasticsearchDistribution {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not unpack " + zip + " into " + cache, e);
         }
-    }
-
-    SearchServerKind kind() {
-        return kind;
-    }
-
-    String version() {
-        return version;
-    }
-
-    /** The unpacked {@code <kind>-<version>} directory; shared, never written to. */
-    Path home() {
-        return home;
     }
 
     int major() {

@@ -1,7 +1,5 @@
 package io.github.redisessync.embedded;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,35 +32,20 @@ import java.util.regex.Pattern;
  */
 public final class ElasticsearchDistributionNode extends ForkedServer {
 
-    private static final Pattern HEAP = Pattern.compile("\\d+[kKmMgG]?");
     private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_-]+");
     static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
-    private final SearchServerKind kind;
-    private final Path logFile;
-    private final String user;
-    private final String password;
-    private final String scheme;
-    private final String host;
+    private final DistributionNodeLauncher.Spec spec;
 
     ElasticsearchDistributionNode(
-            SearchServerKind kind,
+            DistributionNodeLauncher.Spec spec,
             int port,
             String version,
             Process process,
             Path directory,
-            Path logFile,
-            String user,
-            String password,
-            String scheme,
-            String host) {
-        super(kind.displayName(), port, version, process, directory, STOP_GRACE);
-        this.kind = kind;
-        this.scheme = scheme;
-        this.host = host;
-        this.logFile = logFile;
-        this.user = user;
-        this.password = password;
+            Path logFile) {
+        super(spec.kind().displayName(), port, version, process, directory, logFile, STOP_GRACE);
+        this.spec = spec;
     }
 
     /** Starts an Elasticsearch node of {@code version} with the defaults. */
@@ -95,7 +78,7 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
      * {@link Builder#host}); no credentials, even when the node requires them.
      */
     public String url() {
-        return urlOf(scheme, host, port(), null, null);
+        return spec.url(port());
     }
 
     /**
@@ -103,17 +86,12 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
      * Holds the password: never log it.
      */
     public String urlWithCredentials() {
-        return user == null ? url() : urlOf(scheme, host, port(), user, password);
+        return spec.urlWithCredentials(port());
     }
 
     /** Elasticsearch or OpenSearch. */
     public SearchServerKind kind() {
-        return kind;
-    }
-
-    /** The node's console output; deleted by {@link #close()}. */
-    public Path logFile() {
-        return logFile;
+        return spec.kind();
     }
 
     @Override
@@ -218,21 +196,13 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
 
         /** The heap, such as {@code 512m}; Elasticsearch 8 wants at least 256m. */
         public Builder heap(String heap) {
-            if (heap == null || !HEAP.matcher(heap).matches()) {
-                throw new IllegalArgumentException(
-                        "heap must be a JVM size such as 512m or 1g, was " + heap + ".");
-            }
-            this.heap = heap;
+            this.heap = ServerOptions.heap(heap, "512m");
             return this;
         }
 
         /** A fixed HTTP port, e.g. to start a node again where clients expect it; default free. */
         public Builder port(int port) {
-            if (port <= 0 || port > 65535) {
-                throw new IllegalArgumentException(
-                        "port must be between 1 and 65535, was " + port + ".");
-            }
-            this.port = port;
+            this.port = ServerOptions.port(port);
             return this;
         }
 
@@ -243,11 +213,7 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
         }
 
         public Builder startupTimeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException(
-                        "startupTimeout must be positive, was " + timeout + ".");
-            }
-            this.startupTimeout = timeout;
+            this.startupTimeout = ServerOptions.startupTimeout(timeout);
             return this;
         }
 
@@ -325,17 +291,5 @@ public final class ElasticsearchDistributionNode extends ForkedServer {
                                 + "'s integ-test-zip does not have (no security plugin).");
             }
         }
-    }
-
-    static String urlOf(String scheme, String host, int port, String user, String password) {
-        String userInfo =
-                user == null
-                        ? ""
-                        : user
-                                + ":"
-                                + URLEncoder.encode(password, StandardCharsets.UTF_8)
-                                        .replace("+", "%20")
-                                + "@";
-        return scheme + "://" + userInfo + host + ":" + port;
     }
 }

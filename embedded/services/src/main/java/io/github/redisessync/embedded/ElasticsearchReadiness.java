@@ -1,5 +1,6 @@
 package io.github.redisessync.embedded;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -11,6 +12,30 @@ import java.time.Duration;
 final class ElasticsearchReadiness {
 
     private ElasticsearchReadiness() {}
+
+    /**
+     * {@link #await}, then the version the node reports; stops the process (within {@code
+     * stopGrace}) when either fails.
+     */
+    static String awaitVersion(
+            Process process,
+            ElasticsearchHttp http,
+            String server,
+            Path log,
+            Duration timeout,
+            Duration stopGrace) {
+        try {
+            await(process, http, server, log, timeout);
+            return http.version();
+        } catch (IOException e) {
+            ProcessSupport.stop(process, stopGrace);
+            throw new EmbeddedServerException(
+                    server + " at " + http.origin() + " did not report its version.", e);
+        } catch (RuntimeException e) {
+            ProcessSupport.stop(process, stopGrace);
+            throw e;
+        }
+    }
 
     /**
      * Returns once {@code http} finds the cluster yellow or green; {@code server} names it in
@@ -56,15 +81,6 @@ final class ElasticsearchReadiness {
                 Thread.currentThread().interrupt();
                 throw new EmbeddedServerException("Interrupted while starting " + server + ".", e);
             }
-        }
-    }
-
-    /** The port we chose was taken by someone else before the node bound it. */
-    static final class PortTakenException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        PortTakenException(String message) {
-            super(message);
         }
     }
 }

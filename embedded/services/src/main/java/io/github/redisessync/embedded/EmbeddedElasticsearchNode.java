@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,16 +32,11 @@ public final class EmbeddedElasticsearchNode extends ForkedServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedElasticsearchNode.class);
 
-    private static final Pattern HEAP = Pattern.compile("\\d+[kKmMgG]?");
-    private static final int PORT_ATTEMPTS = 3;
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
-
-    private final Path logFile;
 
     private EmbeddedElasticsearchNode(
             int port, String version, Process process, Path directory, Path logFile) {
-        super("Elasticsearch", port, version, process, directory, STOP_GRACE);
-        this.logFile = logFile;
+        super("Elasticsearch", port, version, process, directory, logFile, STOP_GRACE);
     }
 
     /** Starts a node with a 256 MB heap and its data in a fresh temporary directory. */
@@ -57,11 +51,6 @@ public final class EmbeddedElasticsearchNode extends ForkedServer {
     /** {@code http://127.0.0.1:<port>}. */
     public String url() {
         return urlOf(port());
-    }
-
-    /** The node's combined output; deleted by {@link #close()}. */
-    public Path logFile() {
-        return logFile;
     }
 
     @Override
@@ -84,21 +73,13 @@ public final class EmbeddedElasticsearchNode extends ForkedServer {
          * where its clients expect it; default: a free one.
          */
         public Builder port(int port) {
-            if (port <= 0 || port > 65535) {
-                throw new IllegalArgumentException(
-                        "port must be between 1 and 65535, was " + port + ".");
-            }
-            this.port = port;
+            this.port = ServerOptions.port(port);
             return this;
         }
 
         /** The child's -Xms and -Xmx, such as {@code 256m} or {@code 1g}. */
         public Builder heap(String heap) {
-            if (heap == null || !HEAP.matcher(heap).matches()) {
-                throw new IllegalArgumentException(
-                        "heap must be a JVM size such as 256m or 1g, was " + heap + ".");
-            }
-            this.heap = heap;
+            this.heap = ServerOptions.heap(heap, "256m");
             return this;
         }
 
@@ -123,11 +104,7 @@ public final class EmbeddedElasticsearchNode extends ForkedServer {
         }
 
         public Builder startupTimeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException(
-                        "startupTimeout must be positive, was " + timeout + ".");
-            }
-            this.startupTimeout = timeout;
+            this.startupTimeout = ServerOptions.startupTimeout(timeout);
             return this;
         }
 
@@ -139,39 +116,22 @@ public final class EmbeddedElasticsearchNode extends ForkedServer {
          */
         public EmbeddedElasticsearchNode start() {
             List<Path> classpath = ElasticsearchNodeClasspath.resolve();
-            Path directory;
-            try {
-                directory = ProcessSupport.createInstanceDirectory("redis-es-sync-elasticsearch-");
-                Files.createDirectories(directory.resolve("tmp"));
-            } catch (IOException e) {
-                throw new UncheckedIOException(
-                        "Could not create a directory for Elasticsearch.", e);
-            }
-            try {
-                for (int attempt = 1; ; attempt++) {
-                    int port = this.port != 0 ? this.port : ProcessSupport.freePort();
-                    try {
-                        return startOn(classpath, port, directory);
-                    } catch (PortTakenException e) {
-                        if (this.port != 0 || attempt == PORT_ATTEMPTS) {
-                            throw new EmbeddedServerException(e.getMessage());
-                        }
-                        LOG.info("Port {} was taken before Elasticsearch bound it; retrying", port);
-                    }
-                }
-            } catch (RuntimeException e) {
-                try {
-                    ProcessSupport.deleteRecursively(directory);
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            }
+            return ProcessSupport.startOnFreePort(
+                    "Elasticsearch",
+                    "redis-es-sync-elasticsearch-",
+                    port,
+                    (httpPort, directory) -> startOn(classpath, httpPort, directory));
         }
 
         private EmbeddedElasticsearchNode startOn(List<Path> classpath, int port, Path directory) {
             Path basePath = dataDirectory != null ? dataDirectory : directory.resolve("node");
             Path log = directory.resolve("elasticsearch-" + port + ".log");
+            try {
+                Files.createDirectories(directory.resolve("tmp"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(
+                        "Could not create a directory for Elasticsearch.", e);
+            }
             List<String> command = command(classpath, port, basePath, directory.resolve("tmp"));
             long started = System.nanoTime();
             Process process;
@@ -180,24 +140,21 @@ public final class EmbeddedElasticsearchNode extends ForkedServer {
             } catch (IOException e) {
                 throw new EmbeddedServerException("Could not run " + command.get(0), e);
             }
-            try {
-                awaitReady(process, port, log);
-                String version = new ElasticsearchHttp(URI.create(urlOf(port))).version();
-                LOG.info(
-                        "Started Elasticsearch {} at {} in {} ms (log {})",
-                        version,
-                        urlOf(port),
-                        ProcessSupport.millisSince(started),
-                        log);
-                return new EmbeddedElasticsearchNode(port, version, process, directory, log);
-            } catch (IOException e) {
-                ProcessSupport.stop(process, STOP_GRACE);
-                throw new EmbeddedServerException(
-                        "Elasticsearch at " + urlOf(port) + " did not report its version.", e);
-            } catch (RuntimeException e) {
-                ProcessSupport.stop(process, STOP_GRACE);
-                throw e;
-            }
+            String version =
+                    ElasticsearchReadiness.awaitVersion(
+                            process,
+                            new ElasticsearchHttp(URI.create(urlOf(port)), Duration.ofSeconds(5)),
+                            "The Elasticsearch node",
+                            log,
+                            startupTimeout,
+                            STOP_GRACE);
+            LOG.info(
+                    "Started Elasticsearch {} at {} in {} ms (log {})",
+                    version,
+                    urlOf(port),
+                    ProcessSupport.millisSince(started),
+                    log);
+            return new EmbeddedElasticsearchNode(port, version, process, directory, log);
         }
 
         private List<String> command(List<Path> classpath, int port, Path basePath, Path tmp) {
@@ -226,57 +183,9 @@ public final class EmbeddedElasticsearchNode extends ForkedServer {
                             "--cluster-name", clusterName));
             return command;
         }
-
-        private void awaitReady(Process process, int port, Path log) {
-            ElasticsearchHttp http =
-                    new ElasticsearchHttp(URI.create(urlOf(port)), Duration.ofSeconds(5));
-            long deadline = System.nanoTime() + startupTimeout.toNanos();
-            while (!http.isYellowOrGreen()) {
-                if (!process.isAlive()) {
-                    String message =
-                            "The Elasticsearch node exited with code "
-                                    + process.exitValue()
-                                    + " before it was ready. Last lines of "
-                                    + log
-                                    + ":\n"
-                                    + ProcessSupport.lastLines(log, 30);
-                    if (ProcessSupport.logContains(log, "BindHttpException")) {
-                        throw new PortTakenException(message);
-                    }
-                    throw new EmbeddedServerException(message);
-                }
-                if (System.nanoTime() - deadline > 0) {
-                    throw new EmbeddedServerException(
-                            "The Elasticsearch node at "
-                                    + urlOf(port)
-                                    + " was not ready within "
-                                    + startupTimeout.toSeconds()
-                                    + " s. Last lines of "
-                                    + log
-                                    + ":\n"
-                                    + ProcessSupport.lastLines(log, 30));
-                }
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new EmbeddedServerException(
-                            "Interrupted while starting Elasticsearch.", e);
-                }
-            }
-        }
     }
 
     private static String urlOf(int port) {
         return "http://" + ProcessSupport.LOOPBACK + ":" + port;
-    }
-
-    /** The free port we chose was taken by someone else before the node bound it. */
-    private static final class PortTakenException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        PortTakenException(String message) {
-            super(message);
-        }
     }
 }

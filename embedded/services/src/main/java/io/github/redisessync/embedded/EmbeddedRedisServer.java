@@ -1,7 +1,6 @@
 package io.github.redisessync.embedded;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +53,6 @@ public final class EmbeddedRedisServer extends ForkedServer {
                     + " (while read -r _ <&3; do :; done; kill $pid 2>/dev/null) & exec 3<&-;"
                     + " wait $pid";
 
-    private static final int PORT_ATTEMPTS = 3;
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final Path executable;
@@ -66,8 +64,9 @@ public final class EmbeddedRedisServer extends ForkedServer {
             int port,
             String version,
             Process process,
-            Path directory) {
-        super("Redis", port, version, process, directory, STOP_GRACE);
+            Path directory,
+            Path logFile) {
+        super("Redis", port, version, process, directory, logFile, STOP_GRACE);
         this.executable = executable;
         this.tls = tls;
     }
@@ -149,11 +148,7 @@ public final class EmbeddedRedisServer extends ForkedServer {
         }
 
         public Builder startupTimeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException(
-                        "startupTimeout must be positive, was " + timeout + ".");
-            }
-            this.startupTimeout = timeout;
+            this.startupTimeout = ServerOptions.startupTimeout(timeout);
             return this;
         }
 
@@ -165,28 +160,11 @@ public final class EmbeddedRedisServer extends ForkedServer {
          */
         public EmbeddedRedisServer start() {
             Path exe = executable != null ? executable : RedisExecutable.resolve();
-            Path directory;
-            try {
-                directory = ProcessSupport.createInstanceDirectory("redis-es-sync-redis-");
-            } catch (IOException e) {
-                throw new UncheckedIOException("Could not create a directory for Redis.", e);
-            }
-            try {
-                for (int attempt = 1; ; attempt++) {
-                    int port = ProcessSupport.freePort();
-                    try {
-                        return startOn(exe, port, directory);
-                    } catch (PortTakenException e) {
-                        if (attempt == PORT_ATTEMPTS) {
-                            throw new EmbeddedServerException(e.getMessage());
-                        }
-                        LOG.info("Port {} was taken before Redis bound it; trying another", port);
-                    }
-                }
-            } catch (RuntimeException e) {
-                deleteQuietly(directory);
-                throw e;
-            }
+            return ProcessSupport.startOnFreePort(
+                    "Redis",
+                    "redis-es-sync-redis-",
+                    0,
+                    (port, directory) -> startOn(exe, port, directory));
         }
 
         private EmbeddedRedisServer startOn(Path exe, int port, Path directory) {
@@ -226,7 +204,7 @@ public final class EmbeddedRedisServer extends ForkedServer {
                         ProcessSupport.millisSince(started),
                         exe);
                 return new EmbeddedRedisServer(
-                        exe, tlsFiles != null, port, version, process, directory);
+                        exe, tlsFiles != null, port, version, process, directory, log);
             } catch (RuntimeException e) {
                 ProcessSupport.stop(process, STOP_GRACE);
                 throw e;
@@ -316,22 +294,5 @@ public final class EmbeddedRedisServer extends ForkedServer {
                     .append(secret ? "****" : argument.isEmpty() ? "\"\"" : argument);
         }
         return text.toString();
-    }
-
-    private static void deleteQuietly(Path directory) {
-        try {
-            ProcessSupport.deleteRecursively(directory);
-        } catch (IOException e) {
-            LOG.warn("Could not delete the Redis directory {}", directory, e);
-        }
-    }
-
-    /** The free port we chose was taken by someone else before the server bound it. */
-    private static final class PortTakenException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        PortTakenException(String message) {
-            super(message);
-        }
     }
 }

@@ -7,8 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A server the tests run in a process of its own: its port, the version it reported, and a {@link
- * #close()} that stops the process (within a grace period, then forcibly) and deletes its
+ * A server the tests run in a process of its own: its port, the version it reported, its log, and a
+ * {@link #close()} that stops the process (within a grace period, then forcibly) and deletes its
  * directory, once.
  */
 public abstract class ForkedServer implements AutoCloseable {
@@ -19,6 +19,7 @@ public abstract class ForkedServer implements AutoCloseable {
     private final String version;
     private final Process process;
     private final Path directory;
+    private final Path logFile;
     private final Duration stopGrace;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -28,12 +29,14 @@ public abstract class ForkedServer implements AutoCloseable {
             String version,
             Process process,
             Path directory,
+            Path logFile,
             Duration stopGrace) {
         this.name = name;
         this.port = port;
         this.version = version;
         this.process = process;
         this.directory = directory;
+        this.logFile = logFile;
         this.stopGrace = stopGrace;
     }
 
@@ -44,6 +47,11 @@ public abstract class ForkedServer implements AutoCloseable {
     /** The version the server reported when it started, e.g. {@code 7.0.15} or {@code 8.19.21}. */
     public String version() {
         return version;
+    }
+
+    /** The server's console output, in its directory; deleted by {@link #close()}. */
+    public Path logFile() {
+        return logFile;
     }
 
     /** Where clients reach it, for logs. */

@@ -34,6 +34,9 @@ final class ProcessSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessSupport.class);
 
+    /** How many free ports a server is started on before its start fails. */
+    private static final int PORT_ATTEMPTS = 3;
+
     private ProcessSupport() {}
 
     /**
@@ -120,6 +123,48 @@ final class ProcessSupport {
         }
     }
 
+    /** Starts a server on {@code port} with {@code directory} as its instance directory. */
+    interface PortStart<T> {
+        /**
+         * @throws PortTakenException if someone else took {@code port} before the server bound it
+         */
+        T startOn(int port, Path directory);
+    }
+
+    /**
+     * Starts {@code server} in a fresh instance directory ({@link #createInstanceDirectory}) on
+     * {@code fixedPort}, or when that is 0 on a free port, taking another one (three in all) when
+     * someone took it before the server bound it; deletes the directory when the start fails.
+     */
+    static <T> T startOnFreePort(String server, String prefix, int fixedPort, PortStart<T> start) {
+        Path directory;
+        try {
+            directory = createInstanceDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not create a directory for " + server + ".", e);
+        }
+        try {
+            for (int attempt = 1; ; attempt++) {
+                int port = fixedPort != 0 ? fixedPort : freePort();
+                try {
+                    return start.startOn(port, directory);
+                } catch (PortTakenException e) {
+                    if (fixedPort != 0 || attempt == PORT_ATTEMPTS) {
+                        throw new EmbeddedServerException(e.getMessage());
+                    }
+                    LOG.info("Port {} was taken before {} bound it; trying another", port, server);
+                }
+            }
+        } catch (RuntimeException e) {
+            try {
+                deleteRecursively(directory);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
     /**
      * Creates a fresh directory {@code <tmp>/<prefix><random>} owned by this process, first
      * deleting the ones whose owner no longer runs: a run killed with SIGKILL cannot clean up after
@@ -173,7 +218,6 @@ final class ProcessSupport {
                 .orElse(false);
     }
 
-    /** Deletes a directory tree; a file that vanished meanwhile is fine. */
     /**
      * Stops a server's process and deletes its instance directory; a directory that cannot be
      * deleted is only warned about, since the next start cleans up after dead owners anyway.
@@ -188,6 +232,7 @@ final class ProcessSupport {
         }
     }
 
+    /** Deletes a directory tree; a file that vanished meanwhile is fine. */
     static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Which JDK each Elasticsearch and OpenSearch major runs on, from fake JDK directories. */
 class JavaHomesTest {
@@ -36,17 +38,19 @@ class JavaHomesTest {
                 .isEqualTo(jdk21);
     }
 
-    @Test
-    void elasticsearch7NeedsAJdkThatStillHasTheSecurityManager() throws IOException {
+    /** Elasticsearch 7 and OpenSearch 2 still install a security manager, which Java 24 removed. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"ELASTICSEARCH, 7, JAVA_HOME", "OPENSEARCH, 2, ES_JAVA_HOME"})
+    void serversOnTheSecurityManagerNeedAJdkThatStillHasIt(
+            SearchServerKind kind, int major, String javaHomeVariable) throws IOException {
         Path jdk25 = fakeJdk("temurin-25", "25.0.3");
-
         Path jdk17 = fakeJdk("jdk-17", "17.0.15");
 
         assertThat(
                         JavaHomes.forServer(
-                                ELASTICSEARCH,
-                                7,
-                                Map.of("JAVA_HOME", jdk25.toString()),
+                                kind,
+                                major,
+                                Map.of(javaHomeVariable, jdk25.toString()),
                                 jvms,
                                 jdk25))
                 .isEqualTo(jdk17);
@@ -91,18 +95,9 @@ class JavaHomesTest {
     }
 
     @Test
-    void openSearch2NeedsAJdkThatStillHasTheSecurityManager() throws IOException {
+    void withoutASuitableJdkOpenSearch2NamesItsRangeAndItsVariables() throws IOException {
         Path jdk25 = fakeJdk("temurin-25", "25.0.3");
-        Path jdk17 = fakeJdk("jdk-17", "17.0.15");
 
-        assertThat(
-                        JavaHomes.forServer(
-                                OPENSEARCH,
-                                2,
-                                Map.of("ES_JAVA_HOME", jdk25.toString()),
-                                jvms,
-                                jdk25))
-                .isEqualTo(jdk17);
         assertThatThrownBy(
                         () ->
                                 JavaHomes.forServer(

@@ -34,25 +34,23 @@ public class DocumentAction implements Serializable {
     /** Indexes {@code sourceJson} as the whole document {@code index/id}. */
     public static DocumentAction index(
             String index, String id, long version, String origin, byte[] sourceJson) {
-        DocumentAction action = new DocumentAction();
-        action.index = index;
-        action.id = id;
-        action.op = Op.INDEX;
-        action.version = version;
-        action.origin = origin;
-        action.source = sourceJson;
-        return action;
+        return of(Op.INDEX, index, id, version, origin, sourceJson);
     }
 
     /** Deletes the document {@code index/id}. */
     public static DocumentAction delete(String index, String id, long version, String origin) {
+        return of(Op.DELETE, index, id, version, origin, new byte[0]);
+    }
+
+    private static DocumentAction of(
+            Op op, String index, String id, long version, String origin, byte[] source) {
         DocumentAction action = new DocumentAction();
         action.index = index;
         action.id = id;
-        action.op = Op.DELETE;
+        action.op = op;
         action.version = version;
         action.origin = origin;
-        action.source = new byte[0];
+        action.source = source;
         return action;
     }
 

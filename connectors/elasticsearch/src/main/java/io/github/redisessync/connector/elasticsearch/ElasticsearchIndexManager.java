@@ -70,16 +70,8 @@ public final class ElasticsearchIndexManager implements AutoCloseable {
     public SearchServerInfo server() {
         try {
             return SearchServerInfo.read(client);
-        } catch (ResponseException e) {
-            throw new ElasticsearchAccessException(
-                    "Elasticsearch at "
-                            + ElasticsearchUrls.redact(url)
-                            + " refused to read the server version: "
-                            + refusal(e)
-                            + credentials.hint(e),
-                    e);
         } catch (IOException e) {
-            throw unreachable("read the server version", e);
+            throw failed("read the server version", e);
         }
     }
 
@@ -115,7 +107,7 @@ public final class ElasticsearchIndexManager implements AutoCloseable {
                             + reason,
                     e);
         } catch (IOException e) {
-            throw unreachable("create index " + index, e);
+            throw failed("create index " + index, e);
         }
     }
 
@@ -124,21 +116,12 @@ public final class ElasticsearchIndexManager implements AutoCloseable {
         try {
             Response response = client.performRequest(new Request("HEAD", "/" + index));
             return response.getStatusLine().getStatusCode() == 200;
-        } catch (ResponseException e) {
-            if (e.getResponse().getStatusLine().getStatusCode() == 404) {
+        } catch (IOException e) {
+            if (e instanceof ResponseException refused
+                    && refused.getResponse().getStatusLine().getStatusCode() == 404) {
                 return false;
             }
-            throw new ElasticsearchAccessException(
-                    "Elasticsearch at "
-                            + ElasticsearchUrls.redact(url)
-                            + " refused to check index "
-                            + index
-                            + ": "
-                            + refusal(e)
-                            + credentials.hint(e),
-                    e);
-        } catch (IOException e) {
-            throw unreachable("check index " + index, e);
+            throw failed("check index " + index, e);
         }
     }
 
@@ -158,31 +141,36 @@ public final class ElasticsearchIndexManager implements AutoCloseable {
         try {
             Response response = client.performRequest(request);
             return JSON.readTree(body(response.getEntity()));
-        } catch (ResponseException e) {
-            throw new ElasticsearchAccessException(
-                    "Elasticsearch at "
-                            + ElasticsearchUrls.redact(url)
-                            + " refused to "
-                            + what
-                            + ": "
-                            + refusal(e)
-                            + credentials.hint(e),
-                    e);
         } catch (IOException e) {
-            throw unreachable(what, e);
+            throw failed(what, e);
         }
     }
 
-    private ElasticsearchAccessException unreachable(String what, IOException e) {
-        return new ElasticsearchAccessException(
-                "Cannot reach Elasticsearch at "
-                        + ElasticsearchUrls.redact(url)
-                        + " to "
-                        + what
-                        + ": "
-                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-                        + ElasticsearchTls.hint(e),
-                e);
+    /**
+     * The server refused the request ({@link ResponseException}: its refusal, and what to check of
+     * the credentials) or could not be reached (the error, and what to check of TLS).
+     */
+    private ElasticsearchAccessException failed(String what, IOException e) {
+        String server = ElasticsearchUrls.redact(url);
+        String message =
+                e instanceof ResponseException refused
+                        ? "Elasticsearch at "
+                                + server
+                                + " refused to "
+                                + what
+                                + ": "
+                                + refusal(refused)
+                                + credentials.hint(refused)
+                        : "Cannot reach Elasticsearch at "
+                                + server
+                                + " to "
+                                + what
+                                + ": "
+                                + (e.getMessage() == null
+                                        ? e.getClass().getSimpleName()
+                                        : e.getMessage())
+                                + ElasticsearchTls.hint(e);
+        return new ElasticsearchAccessException(message, e);
     }
 
     /**

@@ -36,8 +36,13 @@ import org.elasticsearch.client.RestClientBuilder;
  * files), else by {@code ES_CA_FILE}, {@code ES_CLIENT_CERT_FILE}, {@code ES_CLIENT_KEY_FILE}. Only
  * the paths travel with the job; the files are read where a client is built, on the task side for
  * the sink, and their content is never logged.
+ *
+ * @param caFile the CA file, or null for the JVM's CAs
+ * @param clientCertFile the client certificate, or null for none
+ * @param clientKeyFile the private key of the client certificate; null exactly when it is
  */
-public final class ElasticsearchTls implements Serializable {
+public record ElasticsearchTls(String caFile, String clientCertFile, String clientKeyFile)
+        implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** The environment variable naming the CA file when the URL names none. */
@@ -51,14 +56,25 @@ public final class ElasticsearchTls implements Serializable {
 
     private static final ElasticsearchTls DEFAULT = new ElasticsearchTls(null, null, null);
 
-    private final String caFile;
-    private final String clientCertFile;
-    private final String clientKeyFile;
-
-    private ElasticsearchTls(String caFile, String clientCertFile, String clientKeyFile) {
-        this.caFile = caFile;
-        this.clientCertFile = clientCertFile;
-        this.clientKeyFile = clientKeyFile;
+    /**
+     * @throws IllegalArgumentException naming both settings if a client certificate comes without
+     *     its key, or the reverse
+     */
+    public ElasticsearchTls {
+        if ((clientCertFile == null) != (clientKeyFile == null)) {
+            throw new IllegalArgumentException(
+                    "A client certificate needs its key: set both "
+                            + ElasticsearchUrls.CLIENT_CERT_FILE_PARAMETER
+                            + " and "
+                            + ElasticsearchUrls.CLIENT_KEY_FILE_PARAMETER
+                            + " (or "
+                            + CLIENT_CERT_FILE_ENV
+                            + " and "
+                            + CLIENT_KEY_FILE_ENV
+                            + "), not only "
+                            + (clientCertFile == null ? "the key" : "the certificate")
+                            + ".");
+        }
     }
 
     /** The JVM's CAs, no client certificate. */
@@ -83,20 +99,6 @@ public final class ElasticsearchTls implements Serializable {
                         ElasticsearchUrls.CLIENT_KEY_FILE_PARAMETER,
                         CLIENT_KEY_FILE_ENV,
                         environment);
-        if ((certificate == null) != (key == null)) {
-            throw new IllegalArgumentException(
-                    "A client certificate needs its key: set both "
-                            + ElasticsearchUrls.CLIENT_CERT_FILE_PARAMETER
-                            + " and "
-                            + ElasticsearchUrls.CLIENT_KEY_FILE_PARAMETER
-                            + " (or "
-                            + CLIENT_CERT_FILE_ENV
-                            + " and "
-                            + CLIENT_KEY_FILE_ENV
-                            + "), not only "
-                            + (certificate == null ? "the key" : "the certificate")
-                            + ".");
-        }
         String ca = caFile(url, environment);
         return ca == null && certificate == null
                 ? DEFAULT
@@ -116,11 +118,6 @@ public final class ElasticsearchTls implements Serializable {
         }
         String fromEnvironment = environment.get(variable);
         return fromEnvironment == null || fromEnvironment.isBlank() ? null : fromEnvironment;
-    }
-
-    /** The CA file, or null for the JVM's CAs. */
-    public String caFile() {
-        return caFile;
     }
 
     /** Whether a client certificate is presented. */

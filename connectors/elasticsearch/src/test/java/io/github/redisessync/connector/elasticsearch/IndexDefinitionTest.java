@@ -56,24 +56,21 @@ class IndexDefinitionTest {
 
     @Test
     void namesTheFileWhenItIsMissingOrBroken(@TempDir Path dir) throws Exception {
-        Path missing = dir.resolve("nope.json");
-        assertThatThrownBy(() -> IndexDefinition.fromFile(missing))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(missing.toString())
-                .hasMessageContaining("does not exist");
+        assertRefused(dir.resolve("nope.json"), "does not exist");
+        assertRefused(
+                Files.writeString(
+                        dir.resolve("broken.json"),
+                        "{\"mappings\": {\"properties\": {\"age\": }}}"),
+                "not valid JSON");
+        assertRefused(
+                Files.writeString(dir.resolve("typo.json"), "{\"mapping\": {}}"), "'mapping'");
+    }
 
-        Path broken = dir.resolve("broken.json");
-        Files.writeString(broken, "{\"mappings\": {\"properties\": {\"age\": }}}");
-        assertThatThrownBy(() -> IndexDefinition.fromFile(broken))
+    private static void assertRefused(Path file, String reason) {
+        assertThatThrownBy(() -> IndexDefinition.fromFile(file))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(broken.toString())
-                .hasMessageContaining("not valid JSON");
-
-        Path wrongKey = dir.resolve("typo.json");
-        Files.writeString(wrongKey, "{\"mapping\": {}}");
-        assertThatThrownBy(() -> IndexDefinition.fromFile(wrongKey))
-                .hasMessageContaining(wrongKey.toString())
-                .hasMessageContaining("'mapping'");
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining(reason);
     }
 
     @Test

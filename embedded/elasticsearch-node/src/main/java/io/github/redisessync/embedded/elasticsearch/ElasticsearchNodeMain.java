@@ -44,25 +44,25 @@ public final class ElasticsearchNodeMain {
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(() -> closeQuietly(runner), "es-node-shutdown"));
         try {
-            Files.createDirectories(arguments.basePath);
+            Files.createDirectories(arguments.basePath());
             // http.port is set below; stop the runner from probing ports on its own.
             runner.setMaxHttpPort(-1);
             runner.onBuild(
                     (number, settings) -> {
-                        settings.put("http.port", String.valueOf(arguments.httpPort));
+                        settings.put("http.port", String.valueOf(arguments.httpPort()));
                         // Port 0 lets the OS choose: two nodes (two launcher runs) never clash.
                         settings.put("transport.port", "0");
                         settings.put("network.host", "127.0.0.1");
                         settings.put("discovery.type", "single-node");
-                        settings.put("node.name", arguments.clusterName + "-node");
+                        settings.put("node.name", arguments.clusterName() + "-node");
                         // A developer's nearly full disk must not turn indexes read-only.
                         settings.put("cluster.routing.allocation.disk.threshold_enabled", false);
                     });
             runner.build(
                     ElasticsearchClusterRunner.newConfigs()
-                            .basePath(arguments.basePath.toString())
+                            .basePath(arguments.basePath().toString())
                             .numOfNode(1)
-                            .clusterName(arguments.clusterName)
+                            .clusterName(arguments.clusterName())
                             .printOnFailure());
         } catch (RuntimeException | IOException e) {
             System.err.println("Could not start the Elasticsearch node: " + e);
@@ -71,7 +71,7 @@ public final class ElasticsearchNodeMain {
             System.exit(1);
             return;
         }
-        System.out.println(STARTED_MARKER + " on http://127.0.0.1:" + arguments.httpPort);
+        System.out.println(STARTED_MARKER + " on http://127.0.0.1:" + arguments.httpPort());
         System.out.flush();
 
         awaitEndOfInput(System.in);
@@ -103,20 +103,10 @@ public final class ElasticsearchNodeMain {
     }
 
     /** The command line: every option is required so the parent decides ports and paths. */
-    static final class Arguments {
+    record Arguments(int httpPort, Path basePath, String clusterName) {
         static final String USAGE =
                 "Usage: ElasticsearchNodeMain --http-port <port> --base-path <dir>"
                         + " --cluster-name <name>";
-
-        final int httpPort;
-        final Path basePath;
-        final String clusterName;
-
-        private Arguments(int httpPort, Path basePath, String clusterName) {
-            this.httpPort = httpPort;
-            this.basePath = basePath;
-            this.clusterName = clusterName;
-        }
 
         static Arguments parse(String[] args) {
             Integer httpPort = null;
