@@ -110,8 +110,8 @@ final class LocalCheckpoints implements AutoCloseable {
 
     /** The MiniCluster's checkpoint storage, and the checkpoint to restore, if any. */
     void configure(Configuration conf) {
-        // The version gate keeps one entry per document: past ~200k documents its state outgrows
-        // the JobManager's 5 MB in-memory checkpoint limit, and every checkpoint would fail.
+        // Rollups keep one entry per contributing key: past ~200k keys their state outgrows the
+        // JobManager's 5 MB in-memory checkpoint limit, and every checkpoint would fail.
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, directory.toUri().toString());
         // One completed checkpoint is all a resume needs; Flink deletes older ones as it goes.

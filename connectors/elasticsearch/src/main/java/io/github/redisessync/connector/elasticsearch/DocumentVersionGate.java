@@ -10,36 +10,43 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keyed by {@link DocumentAction#documentKey()}: passes an action on only if its version is newer
- * than the last one passed for the same document, and counts the others as stale writes skipped.
+ * Keyed by {@link DocumentAction#documentKey()}: remembers the version of each recent delete, as a
+ * tombstone, and drops a write of the same document that is not newer than it (counted as a stale
+ * write skipped). Every other action passes.
  *
- * <p>Why a gate when the sink writes with {@code external_gte}: a stale write would cost a place in
- * a bulk and a 409 that the writer can only count, and Elasticsearch forgets its own delete
- * tombstones. The sink adds the gate itself, in front of its writers ({@link
- * ElasticsearchDocumentSink#addPreWriteTopology}), so no caller can leave it out. Deletes leave
- * their version here as a tombstone, which also covers the time after Elasticsearch has forgotten
- * its own delete tombstone ({@code index.gc_deletes}, 60 s by default): a late, older index of a
- * deleted document is dropped here instead of resurrecting it. The state lives for {@code ttl}
- * after the last write of a document; a reordering longer than that (none is: actions of one key
- * are minutes apart at most, and a restored job re-reads every key it replays) could let an older
- * write through, which Elasticsearch then still refuses while it holds a newer version or
- * tombstone.
+ * <p>Why only deletes: the sink writes with {@code external_gte}, so Elasticsearch itself refuses
+ * an older index or delete of a document it holds (409, skipped item by item and counted by the
+ * writer). What it cannot refuse is a late, older index of a document it has deleted once it has
+ * forgotten that delete's tombstone ({@code index.gc_deletes}, 60 s by default): that would
+ * resurrect the document. This gate covers exactly that window, and nothing else, so its state is
+ * the deletes of the last {@code ttl}, not one entry per document ever written: a checkpoint's size
+ * follows the deletes, not the key count. A newer write that passes clears the tombstone.
  *
- * <p>If the Redis clock steps backwards, reads carry versions lower than ones already written: the
- * gate drops them (counted in {@value #STALE_WRITES}) and Elasticsearch would refuse them, so a key
- * changed in that window keeps its older document until the clock has passed the last version
- * written and the key changes (or is rescanned) again. The job keeps running; a reindex into a
- * fresh index resolves it at once.
+ * <p>The gate runs in front of the writers ({@link ElasticsearchDocumentSink#addPreWriteTopology}),
+ * so no caller can leave it out, and its keyBy sends all writes of one document to one writer, in
+ * order. A reordering longer than {@code ttl} (none is: actions of one key are minutes apart at
+ * most, and a restored job re-reads every key it replays) could let an older index of a deleted
+ * document through once Elasticsearch has forgotten the delete.
+ *
+ * <p>State written by earlier versions of the gate (the last version of every document) reads as
+ * tombstones: the gate then drops only writes that Elasticsearch would refuse anyway, and each
+ * entry goes with the next newer write or its TTL.
+ *
+ * <p>If the Redis clock steps backwards, reads carry versions lower than ones already written:
+ * Elasticsearch refuses them (and the gate drops them after a delete), so a key changed in that
+ * window keeps its older document until the clock has passed the last version written and the key
+ * changes (or is rescanned) again. The job keeps running; a reindex into a fresh index resolves it
+ * at once.
  */
 public class DocumentVersionGate
         extends KeyedProcessFunction<String, DocumentAction, DocumentAction> {
     private static final long serialVersionUID = 1L;
 
-    /** Name of the counter of actions dropped because a newer version was already passed on. */
+    /** Name of the counter of actions dropped because a newer or equal delete was passed on. */
     public static final String STALE_WRITES = "staleWritesSkipped";
 
     private final Duration ttl;
-    private transient ValueState<Long> lastVersion;
+    private transient ValueState<Long> tombstones;
     private transient Counter staleWrites;
 
     public DocumentVersionGate(Duration ttl) {
@@ -51,6 +58,8 @@ public class DocumentVersionGate
 
     @Override
     public void open(Configuration parameters) {
+        // The name of the state that once held every document's last version: a restore from such
+        // a checkpoint reads it as tombstones (see the class comment).
         ValueStateDescriptor<Long> descriptor =
                 new ValueStateDescriptor<>("last-version", Long.class);
         descriptor.enableTimeToLive(
@@ -58,19 +67,23 @@ public class DocumentVersionGate
                         .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                         .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                         .build());
-        lastVersion = getRuntimeContext().getState(descriptor);
+        tombstones = getRuntimeContext().getState(descriptor);
         staleWrites = getRuntimeContext().getMetricGroup().counter(STALE_WRITES);
     }
 
     @Override
     public void processElement(DocumentAction action, Context ctx, Collector<DocumentAction> out)
             throws Exception {
-        Long last = lastVersion.value();
-        if (last != null && action.getVersion() <= last) {
+        Long tombstone = tombstones.value();
+        if (tombstone != null && action.getVersion() <= tombstone) {
             staleWrites.inc();
             return;
         }
-        lastVersion.update(action.getVersion());
+        if (action.getOp() == DocumentAction.Op.DELETE) {
+            tombstones.update(action.getVersion());
+        } else if (tombstone != null) {
+            tombstones.clear();
+        }
         out.collect(action);
     }
 }

@@ -71,9 +71,10 @@ public final class ElasticsearchSinkOptions {
                     .durationType()
                     .defaultValue(Duration.ofHours(1))
                     .withDescription(
-                            "How long the version gate remembers the last version (or delete) of a"
-                                    + " document after its last write; longer than any delay"
-                                    + " between two changes of one key in the pipeline.");
+                            "How long the version gate remembers a delete of a document against"
+                                    + " late, older writes; longer than any delay between two"
+                                    + " changes of one key in the pipeline and than the index's"
+                                    + " index.gc_deletes.");
 
     private ElasticsearchSinkOptions() {}
 }

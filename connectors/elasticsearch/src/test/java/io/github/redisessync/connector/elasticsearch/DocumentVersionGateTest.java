@@ -59,16 +59,39 @@ class DocumentVersionGateTest {
     }
 
     @Test
-    void passesNewerVersionsAndCountsOlderOrEqualOnesAsStale() throws Exception {
+    void passesEveryWriteThatNoDeleteIsNewerThanAndKeepsNoStateForThem() throws Exception {
         process(index("users", "1", 10));
         process(index("users", "1", 10)); // the same version again: a replay
-        process(index("users", "1", 9)); // older
-        process(index("users", "1", 11));
-        process(index("users", "2", 1)); // another document has versions of its own
-        process(delete("users", "1", 5)); // a delete older than the document
+        process(index("users", "1", 9)); // older: Elasticsearch refuses it with a 409
+        process(index("users", "2", 1));
+        process(delete("users", "3", 5)); // a delete with no write before it
 
         assertThat(passed())
-                .containsExactly("INDEX users/1@10", "INDEX users/1@11", "INDEX users/2@1");
+                .containsExactly(
+                        "INDEX users/1@10",
+                        "INDEX users/1@10",
+                        "INDEX users/1@9",
+                        "INDEX users/2@1",
+                        "DELETE users/3@5");
+        assertThat(staleWritesSkipped()).isZero();
+        // Only the delete is remembered: state follows the deletes, not the documents.
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+    }
+
+    @Test
+    void dropsWritesNotNewerThanADeleteUntilANewerWritePasses() throws Exception {
+        process(delete("users", "1", 20));
+        process(index("users", "1", 20)); // equal to the delete
+        process(index("users", "1", 15));
+        process(delete("users", "1", 18));
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+
+        process(index("users", "1", 21)); // newer: passes and clears the tombstone
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        process(index("users", "1", 19)); // Elasticsearch holds 21 and refuses it
+
+        assertThat(passed())
+                .containsExactly("DELETE users/1@20", "INDEX users/1@21", "INDEX users/1@19");
         assertThat(staleWritesSkipped()).isEqualTo(3);
     }
 
@@ -96,12 +119,12 @@ class DocumentVersionGateTest {
     }
 
     @Test
-    void eachPassedWriteStartsTheTtlAgain() throws Exception {
+    void theTtlOfATombstoneRunsFromItsDelete() throws Exception {
         process(index("users", "1", 10));
         harness.setStateTtlProcessingTime(TTL_MS - 1);
         process(delete("users", "1", 20));
 
-        // Past the first write's TTL, within the delete's.
+        // Past a TTL from the first write, within the delete's.
         harness.setStateTtlProcessingTime(TTL_MS + 1);
         process(index("users", "1", 10));
         assertThat(staleWritesSkipped()).isEqualTo(1);
