@@ -96,6 +96,24 @@ class DocumentVersionGateTest {
     }
 
     @Test
+    void aTombstoneIsRemovedOnceItsTtlHasPassedThoughTheDocumentIsNeverWrittenAgain()
+            throws Exception {
+        process(delete("users", "1", 20));
+        harness.setStateTtlProcessingTime(1_000);
+        harness.setProcessingTime(1_000);
+        process(delete("users", "2", 30));
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+
+        harness.setStateTtlProcessingTime(TTL_MS);
+        harness.setProcessingTime(TTL_MS);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+
+        harness.setStateTtlProcessingTime(1_000 + TTL_MS);
+        harness.setProcessingTime(1_000 + TTL_MS);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
     void aDeleteIsATombstoneForTheTtlAfterItAndIsForgottenThen() throws Exception {
         process(index("users", "1", 10));
         harness.setStateTtlProcessingTime(1_000);
