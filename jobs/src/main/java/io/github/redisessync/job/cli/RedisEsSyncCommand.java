@@ -105,12 +105,21 @@ public class RedisEsSyncCommand implements Runnable {
         return message == null ? null : message.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
-    /** "message: cause message: ..." without repeats, e.g. of Flink's wrapped job failures. */
+    /**
+     * "message: cause message: ..." without repeats. Wrappers of a cause (Flink's "Job execution
+     * failed.", "Global failure triggered by OperatorCoordinator ...", a future's exception that
+     * only repeats its cause) are left out: they say where a failure passed, and put the reason at
+     * the end of a long line.
+     */
     static String causes(Throwable e) {
         StringBuilder sb = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-            if (sb.indexOf(message) < 0) {
+            boolean wrapper =
+                    t.getCause() != null
+                            && (t.getClass().getName().startsWith("org.apache.flink.")
+                                    || message.equals(t.getCause().toString()));
+            if (!wrapper && sb.indexOf(message) < 0) {
                 sb.append(sb.length() == 0 ? "" : ": caused by ").append(message);
             }
         }

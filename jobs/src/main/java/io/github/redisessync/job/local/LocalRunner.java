@@ -172,9 +172,20 @@ public final class LocalRunner implements AutoCloseable {
             out.printf(
                     "Syncing the snapshot, then every change (tail: %s); press Ctrl-C to stop.%n",
                     describeTail(settings));
-            // The job never ends by itself: cancel it when the JVM is asked to stop.
+            // The job never ends by itself: cancel it when the JVM is asked to stop. A job that
+            // failed has taken its MiniCluster down already: nothing to cancel, and no stack trace
+            // after the error the user has been shown.
             Runtime.getRuntime()
-                    .addShutdownHook(new Thread(() -> job.cancel(), "cancel-local-job"));
+                    .addShutdownHook(
+                            new Thread(
+                                    () -> {
+                                        try {
+                                            job.cancel();
+                                        } catch (IllegalStateException miniClusterDown) {
+                                            // the job has ended
+                                        }
+                                    },
+                                    "cancel-local-job"));
         }
         out.flush();
         JobExecutionResult result;

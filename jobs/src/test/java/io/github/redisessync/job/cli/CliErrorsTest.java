@@ -9,7 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.client.JobExecutionException;
+import org.apache.flink.util.FlinkException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -118,5 +122,25 @@ class CliErrorsTest {
 
     private static String newline() {
         return System.lineSeparator();
+    }
+
+    @Test
+    void aFailedJobIsReportedByItsReasonWithoutFlinksWrappers() {
+        Throwable failure =
+                new ExecutionException(
+                        new JobExecutionException(
+                                new JobID(),
+                                "Job execution failed.",
+                                new FlinkException(
+                                        "Global failure triggered by OperatorCoordinator for 'Source'.",
+                                        new IllegalStateException(
+                                                "Redis at redis://h:1/0 lacks 'Kg$lshzxe'.",
+                                                new IOException("CONFIG GET refused")))));
+        assertThat(RedisEsSyncCommand.causes(failure))
+                .isEqualTo(
+                        "Redis at redis://h:1/0 lacks 'Kg$lshzxe'.: caused by CONFIG GET refused");
+        // A Flink exception that is the reason itself stays.
+        assertThat(RedisEsSyncCommand.causes(new FlinkException("Checkpoint expired.")))
+                .isEqualTo("Checkpoint expired.");
     }
 }
