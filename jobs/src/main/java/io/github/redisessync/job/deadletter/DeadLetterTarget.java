@@ -1,5 +1,8 @@
-package io.github.redisessync.job.config;
+package io.github.redisessync.job.deadletter;
 
+import io.github.redisessync.job.config.JobConfig;
+import io.github.redisessync.job.config.Problems;
+import io.github.redisessync.job.config.Values;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -13,12 +16,15 @@ import java.util.List;
  * <p>The file's directory is checked where the job is started; on a cluster the files are written
  * on each TaskManager, whose directory is not visible from here.
  */
-final class DeadLetterTarget {
+public final class DeadLetterTarget {
     private static final String PATH = "sink.dead-letters";
     private static final List<String> TARGETS = List.of("log", "index", "file");
 
-    final String index;
-    final Path file;
+    /** The index dead letters go to, or null. */
+    public final String index;
+
+    /** The file dead letters go to, or null. */
+    public final Path file;
 
     private DeadLetterTarget(String index, Path file) {
         this.index = index;
@@ -26,7 +32,7 @@ final class DeadLetterTarget {
     }
 
     /** The target {@code d} names; null and problems added when it is wrong. */
-    static DeadLetterTarget check(
+    public static DeadLetterTarget check(
             Problems problems, JobConfig.DeadLetters d, Collection<String> jobIndexes) {
         if (d == null) {
             return new DeadLetterTarget(null, null);

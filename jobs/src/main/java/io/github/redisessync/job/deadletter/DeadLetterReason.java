@@ -1,4 +1,4 @@
-package io.github.redisessync.job.mapping;
+package io.github.redisessync.job.deadletter;
 
 import java.util.Locale;
 
