@@ -1,4 +1,4 @@
-package io.github.redisessync.job.bench;
+package io.github.redisessync.tools.bench;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,4 +1,4 @@
-package io.github.redisessync.job.bench;
+package io.github.redisessync.tools.bench;
 
 import io.github.redisessync.connector.redis.source.RedisClients;
 import io.github.redisessync.connector.redis.source.RedisRecord;

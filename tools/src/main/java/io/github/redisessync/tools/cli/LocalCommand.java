@@ -1,7 +1,8 @@
-package io.github.redisessync.job.cli;
+package io.github.redisessync.tools.cli;
 
+import io.github.redisessync.job.cli.JobOptions;
 import io.github.redisessync.job.config.SettingsFactory;
-import io.github.redisessync.job.local.LocalRunner;
+import io.github.redisessync.tools.local.LocalRunner;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -113,7 +114,7 @@ public class LocalCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--parallelism must be positive, was " + parallelism);
         }
-        job.stateDir = stateDir;
+        job.stateDir(stateDir);
         // The whole configuration is checked here, before any server is started or contacted.
         SettingsFactory configuration = job.configuration(redis, es);
         configuration.settings("redis://127.0.0.1:6379", "http://127.0.0.1:9200", untilSynced);

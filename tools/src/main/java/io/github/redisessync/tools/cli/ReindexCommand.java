@@ -1,12 +1,16 @@
-package io.github.redisessync.job.cli;
+package io.github.redisessync.tools.cli;
 
 import io.github.redisessync.job.EndpointChecks;
 import io.github.redisessync.job.SyncJobSetup;
-import io.github.redisessync.job.reindex.CronSchedule;
-import io.github.redisessync.job.reindex.ReindexException;
-import io.github.redisessync.job.reindex.ReindexResult;
-import io.github.redisessync.job.reindex.ReindexScheduler;
-import io.github.redisessync.job.reindex.Reindexer;
+import io.github.redisessync.job.cli.CommandRunner;
+import io.github.redisessync.job.cli.DurationConverter;
+import io.github.redisessync.job.cli.EndpointOptions;
+import io.github.redisessync.job.cli.JobOptions;
+import io.github.redisessync.tools.reindex.CronSchedule;
+import io.github.redisessync.tools.reindex.ReindexException;
+import io.github.redisessync.tools.reindex.ReindexResult;
+import io.github.redisessync.tools.reindex.ReindexScheduler;
+import io.github.redisessync.tools.reindex.Reindexer;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -102,7 +106,7 @@ public class ReindexCommand implements Callable<Integer> {
                 return 0;
             } catch (ReindexException e) {
                 spec.commandLine().getErr().println("error: " + e.getMessage());
-                return RedisEsSyncCommand.EXIT_FAILED;
+                return CommandRunner.EXIT_FAILED;
             } finally {
                 out.flush();
             }

@@ -1,11 +1,13 @@
-package io.github.redisessync.job.cli;
+package io.github.redisessync.tools.cli;
 
 import io.github.redisessync.connector.elasticsearch.ElasticsearchRestClients;
 import io.github.redisessync.job.EndpointChecks;
 import io.github.redisessync.job.SyncJobSetup;
-import io.github.redisessync.job.report.RollupSource;
-import io.github.redisessync.job.report.RollupTable;
+import io.github.redisessync.job.cli.CommandRunner;
+import io.github.redisessync.job.cli.JobOptions;
 import io.github.redisessync.job.rollup.RollupSpec;
+import io.github.redisessync.tools.client.RollupSource;
+import io.github.redisessync.tools.report.RollupTable;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -106,6 +108,6 @@ public class ReportCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        return differing == 0 ? 0 : RedisEsSyncCommand.EXIT_FAILED;
+        return differing == 0 ? 0 : CommandRunner.EXIT_FAILED;
     }
 }

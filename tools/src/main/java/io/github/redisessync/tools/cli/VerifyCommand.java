@@ -1,9 +1,12 @@
-package io.github.redisessync.job.cli;
+package io.github.redisessync.tools.cli;
 
 import io.github.redisessync.job.EndpointChecks;
 import io.github.redisessync.job.SyncJobSetup;
-import io.github.redisessync.job.verify.SyncVerifier;
-import io.github.redisessync.job.verify.VerifyReport;
+import io.github.redisessync.job.cli.CommandRunner;
+import io.github.redisessync.job.cli.EndpointOptions;
+import io.github.redisessync.job.cli.JobOptions;
+import io.github.redisessync.tools.verify.SyncVerifier;
+import io.github.redisessync.tools.verify.VerifyReport;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -76,6 +79,6 @@ public class VerifyCommand implements Callable<Integer> {
             ok &= repair ? report.repairedAll() : report.isEqual();
         }
         spec.commandLine().getOut().flush();
-        return ok ? 0 : RedisEsSyncCommand.EXIT_FAILED;
+        return ok ? 0 : CommandRunner.EXIT_FAILED;
     }
 }

@@ -1,4 +1,4 @@
-package io.github.redisessync.job.report;
+package io.github.redisessync.tools.client;
 
 import java.math.BigDecimal;
 import java.util.List;
@@ -9,9 +9,9 @@ import java.util.Map;
  * both sides are matched by, and its values by rollup document field ({@code count}, {@code
  * sum_amount}, ...; null where the metric has no value).
  */
-record RollupRow(long windowStart, List<String> groups, Map<String, BigDecimal> values) {
+public record RollupRow(long windowStart, List<String> groups, Map<String, BigDecimal> values) {
 
-    List<Object> key() {
+    public List<Object> key() {
         return List.of(windowStart, groups);
     }
 }

@@ -1,4 +1,4 @@
-package io.github.redisessync.job.report;
+package io.github.redisessync.tools.client;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;

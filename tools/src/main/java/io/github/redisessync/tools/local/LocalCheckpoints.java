@@ -1,4 +1,4 @@
-package io.github.redisessync.job.local;
+package io.github.redisessync.tools.local;
 
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.connector.redis.source.RedisTailMode;

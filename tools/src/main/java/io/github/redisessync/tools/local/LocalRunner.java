@@ -1,4 +1,4 @@
-package io.github.redisessync.job.local;
+package io.github.redisessync.tools.local;
 
 import io.github.redisessync.connector.elasticsearch.ElasticsearchIndexManager;
 import io.github.redisessync.connector.elasticsearch.ElasticsearchRestClients;
@@ -14,8 +14,8 @@ import io.github.redisessync.job.SyncJobOptions;
 import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.RecordMappingFunction;
-import io.github.redisessync.job.report.RollupComparison;
-import io.github.redisessync.job.report.RollupSource;
+import io.github.redisessync.tools.client.RollupSource;
+import io.github.redisessync.tools.report.RollupComparison;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.github.redisessync.job.local;
+package io.github.redisessync.tools.local;
 
 import io.github.redisessync.job.mapping.RecordMappingFunction;
 import java.time.Duration;

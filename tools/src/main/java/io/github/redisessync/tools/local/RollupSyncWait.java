@@ -1,7 +1,7 @@
-package io.github.redisessync.job.local;
+package io.github.redisessync.tools.local;
 
-import io.github.redisessync.job.report.RollupComparison;
 import io.github.redisessync.job.rollup.RollupSpec;
+import io.github.redisessync.tools.report.RollupComparison;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.github.redisessync.job.local;
+package io.github.redisessync.tools.local;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.github.redisessync.job.local;
+package io.github.redisessync.tools.local;
 
 import io.github.redisessync.connector.elasticsearch.ElasticsearchUrls;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;

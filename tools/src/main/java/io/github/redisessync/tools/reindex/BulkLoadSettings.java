@@ -1,4 +1,4 @@
-package io.github.redisessync.job.reindex;
+package io.github.redisessync.tools.reindex;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

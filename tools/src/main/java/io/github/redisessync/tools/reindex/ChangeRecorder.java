@@ -1,4 +1,4 @@
-package io.github.redisessync.job.reindex;
+package io.github.redisessync.tools.reindex;
 
 import io.github.redisessync.connector.redis.client.RedisChangeFeed;
 import io.github.redisessync.connector.redis.client.RedisChangeStream;

@@ -1,4 +1,4 @@
-package io.github.redisessync.job.reindex;
+package io.github.redisessync.tools.reindex;
 
 import java.time.DayOfWeek;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.github.redisessync.job.reindex;
+package io.github.redisessync.tools.reindex;
 
 import io.github.redisessync.connector.elasticsearch.ElasticsearchDocuments;
 import io.github.redisessync.connector.redis.client.RedisKeyReader;

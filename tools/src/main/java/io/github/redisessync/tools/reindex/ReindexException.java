@@ -1,4 +1,4 @@
-package io.github.redisessync.job.reindex;
+package io.github.redisessync.tools.reindex;
 
 /** A reindex of one alias failed: which step, and whether the alias had moved already. */
 public final class ReindexException extends Exception {

@@ -1,4 +1,4 @@
-package io.github.redisessync.job.reindex;
+package io.github.redisessync.tools.reindex;
 
 import java.util.List;
 import java.util.Locale;

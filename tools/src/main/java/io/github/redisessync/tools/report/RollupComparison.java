@@ -1,6 +1,8 @@
-package io.github.redisessync.job.report;
+package io.github.redisessync.tools.report;
 
 import io.github.redisessync.job.rollup.RollupSpec;
+import io.github.redisessync.tools.client.RollupRow;
+import io.github.redisessync.tools.client.RollupSource;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;

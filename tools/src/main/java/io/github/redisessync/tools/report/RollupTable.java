@@ -1,6 +1,7 @@
-package io.github.redisessync.job.report;
+package io.github.redisessync.tools.report;
 
 import io.github.redisessync.job.rollup.RollupSpec;
+import io.github.redisessync.tools.client.RollupRow;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,4 +1,4 @@
-package io.github.redisessync.job.verify;
+package io.github.redisessync.tools.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.redisessync.connector.elasticsearch.DocumentAction;

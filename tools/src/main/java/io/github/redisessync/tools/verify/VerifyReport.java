@@ -1,4 +1,4 @@
-package io.github.redisessync.job.verify;
+package io.github.redisessync.tools.verify;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;

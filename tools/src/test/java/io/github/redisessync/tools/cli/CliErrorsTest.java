@@ -1,7 +1,8 @@
-package io.github.redisessync.job.cli;
+package io.github.redisessync.tools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.redisessync.job.cli.CommandRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -84,7 +85,7 @@ class CliErrorsTest {
         java.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         java.add("-cp");
         java.add(System.getProperty("java.class.path"));
-        java.add("-D" + RedisEsSyncCommand.LAUNCHER_HOME + "=" + home);
+        java.add("-D" + CommandRunner.LAUNCHER_HOME + "=" + home);
         java.add("-Dredis-es-sync.log.dir=" + dir);
         java.add(
                 "-Dlog4j2.configurationFile="

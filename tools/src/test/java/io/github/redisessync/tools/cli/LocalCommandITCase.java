@@ -1,9 +1,10 @@
-package io.github.redisessync.job.cli;
+package io.github.redisessync.tools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.redisessync.job.SearchClient;
+import io.github.redisessync.job.cli.CommandRunner;
 import io.github.redisessync.job.testing.ClaimedDatabase;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
@@ -173,7 +174,7 @@ class LocalCommandITCase {
                         "redis://127.0.0.1:1",
                         "--es",
                         TestServices.elasticsearch().url());
-        assertThat(run.exitCode).as(run.toString()).isEqualTo(RedisEsSyncCommand.EXIT_UNREACHABLE);
+        assertThat(run.exitCode).as(run.toString()).isEqualTo(CommandRunner.EXIT_UNREACHABLE);
         assertThat(run.err).contains("Cannot reach Redis at redis://127.0.0.1:1");
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
     }
@@ -187,7 +188,7 @@ class LocalCommandITCase {
                         TestServices.redis().uri(),
                         "--es",
                         "http://127.0.0.1:1");
-        assertThat(run.exitCode).as(run.toString()).isEqualTo(RedisEsSyncCommand.EXIT_UNREACHABLE);
+        assertThat(run.exitCode).as(run.toString()).isEqualTo(CommandRunner.EXIT_UNREACHABLE);
         assertThat(run.err).contains("Cannot reach Elasticsearch at http://127.0.0.1:1");
     }
 
@@ -200,12 +201,12 @@ class LocalCommandITCase {
                         "redis://127.0.0.1:6379",
                         "--es",
                         "ftp://admin:hunter2@host");
-        assertThat(badEs.exitCode).isEqualTo(RedisEsSyncCommand.EXIT_BAD_CONFIGURATION);
+        assertThat(badEs.exitCode).isEqualTo(CommandRunner.EXIT_BAD_CONFIGURATION);
         assertThat(badEs.err).contains("ftp://***@host").doesNotContain("hunter2");
 
         CliRun badRedis =
                 CliRun.run("local", "--redis", "localhost:6379", "--es", "http://127.0.0.1:9200");
-        assertThat(badRedis.exitCode).isEqualTo(RedisEsSyncCommand.EXIT_BAD_CONFIGURATION);
+        assertThat(badRedis.exitCode).isEqualTo(CommandRunner.EXIT_BAD_CONFIGURATION);
         assertThat(badRedis.err).contains("Redis URL 'localhost:6379' is not valid");
     }
 }

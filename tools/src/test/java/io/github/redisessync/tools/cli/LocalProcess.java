@@ -1,4 +1,4 @@
-package io.github.redisessync.job.cli;
+package io.github.redisessync.tools.cli;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,9 +1,10 @@
-package io.github.redisessync.job.cli;
+package io.github.redisessync.tools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.redisessync.job.SearchClient;
+import io.github.redisessync.job.cli.CommandRunner;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
@@ -175,9 +176,7 @@ class LocalResumeITCase {
                         "--state-dir",
                         state.toString());
 
-        assertThat(run.exitCode)
-                .as(run.toString())
-                .isEqualTo(RedisEsSyncCommand.EXIT_BAD_CONFIGURATION);
+        assertThat(run.exitCode).as(run.toString()).isEqualTo(CommandRunner.EXIT_BAD_CONFIGURATION);
         assertThat(run.err)
                 .contains("The state directory " + state + " holds checkpoints of another job")
                 .contains("mappings was '" + prefix + "-old:* -> " + prefix + "'")

@@ -1,9 +1,10 @@
-package io.github.redisessync.job.cli;
+package io.github.redisessync.tools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisessync.embedded.ElasticsearchDistributionNode;
 import io.github.redisessync.embedded.ElasticsearchHttp;
+import io.github.redisessync.job.cli.CommandRunner;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -113,7 +114,7 @@ class RefusedCredentialsITCase {
             int exitCode = run.awaitExitCode(EXIT);
             String console = run.output();
             String log = run.log();
-            assertThat(exitCode).as(console).isEqualTo(RedisEsSyncCommand.EXIT_UNREACHABLE);
+            assertThat(exitCode).as(console).isEqualTo(CommandRunner.EXIT_UNREACHABLE);
             LOG.info("{} refused ({}): exit {}\n{}", command, refusal, exitCode, console);
             List<String> errors =
                     console.lines().filter(line -> line.startsWith("error: ")).toList();

@@ -1,4 +1,4 @@
-package io.github.redisessync.job.sink;
+package io.github.redisessync.tools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.redisessync.job.SearchClient;
 import io.github.redisessync.job.SyncJobSetup;
-import io.github.redisessync.job.cli.CliRun;
 import io.github.redisessync.job.config.ConfigLoader;
 import io.github.redisessync.job.config.SettingsFactory;
 import io.github.redisessync.job.testing.Await;

@@ -1,4 +1,4 @@
-package io.github.redisessync.job.cli;
+package io.github.redisessync.tools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

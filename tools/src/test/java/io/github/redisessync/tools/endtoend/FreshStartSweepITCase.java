@@ -1,4 +1,4 @@
-package io.github.redisessync.job.tail;
+package io.github.redisessync.tools.endtoend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,6 @@ import io.github.redisessync.connector.elasticsearch.ElasticsearchRestClients;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.SyncJobFactory;
 import io.github.redisessync.job.SyncJobSetup;
-import io.github.redisessync.job.report.RollupSource;
 import io.github.redisessync.job.rollup.RollupMetric;
 import io.github.redisessync.job.rollup.RollupSpec;
 import io.github.redisessync.job.testing.Await;
@@ -14,9 +13,9 @@ import io.github.redisessync.job.testing.Metrics;
 import io.github.redisessync.job.testing.MiniClusters;
 import io.github.redisessync.job.testing.OrdersIndex;
 import io.github.redisessync.job.testing.SyncJobs;
-import io.github.redisessync.job.testing.SyncedState;
 import io.github.redisessync.job.testing.TestSetups;
 import io.github.redisessync.testing.TestServices;
+import io.github.redisessync.tools.client.RollupSource;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;

@@ -1,4 +1,4 @@
-package io.github.redisessync.job.rollup;
+package io.github.redisessync.tools.endtoend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,16 +6,17 @@ import io.github.redisessync.connector.elasticsearch.ElasticsearchRestClients;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.job.SyncJobFactory;
 import io.github.redisessync.job.SyncJobSetup;
-import io.github.redisessync.job.report.RollupSource;
+import io.github.redisessync.job.rollup.RollupMetric;
+import io.github.redisessync.job.rollup.RollupSpec;
 import io.github.redisessync.job.testing.Await;
 import io.github.redisessync.job.testing.Checkpoints;
 import io.github.redisessync.job.testing.Metrics;
 import io.github.redisessync.job.testing.MiniClusters;
 import io.github.redisessync.job.testing.OrdersIndex;
 import io.github.redisessync.job.testing.SyncJobs;
-import io.github.redisessync.job.testing.SyncedState;
 import io.github.redisessync.job.testing.TestSetups;
 import io.github.redisessync.testing.TestServices;
+import io.github.redisessync.tools.client.RollupSource;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -56,7 +57,8 @@ class RollupRestoreITCase {
     static final MiniClusterExtension FLINK =
             MiniClusters.twoSlots(REPORTER.addToConfiguration(retainCheckpoints()));
 
-    private static final long T0 = RollupOperatorsTest.T0;
+    /** The start of a one-minute window, as in the job's rollup tests. */
+    private static final long T0 = Instant.parse("2024-03-01T10:00:00Z").toEpochMilli();
 
     /**
      * A cluster setting: keeps the checkpoint chosen as restore point while later ones complete.

@@ -1,11 +1,11 @@
-package io.github.redisessync.job.testing;
+package io.github.redisessync.tools.endtoend;
 
 import io.github.redisessync.job.SyncJobSetup;
-import io.github.redisessync.job.report.RollupSource;
-import io.github.redisessync.job.report.RollupTable;
 import io.github.redisessync.job.rollup.RollupSpec;
-import io.github.redisessync.job.verify.SyncVerifier;
-import io.github.redisessync.job.verify.VerifyReport;
+import io.github.redisessync.tools.client.RollupSource;
+import io.github.redisessync.tools.report.RollupTable;
+import io.github.redisessync.tools.verify.SyncVerifier;
+import io.github.redisessync.tools.verify.VerifyReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

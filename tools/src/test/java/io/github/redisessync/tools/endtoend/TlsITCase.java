@@ -1,4 +1,4 @@
-package io.github.redisessync.job;
+package io.github.redisessync.tools.endtoend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,13 +8,16 @@ import io.github.redisessync.connector.redis.source.RedisClients;
 import io.github.redisessync.embedded.ElasticsearchDistributionNode;
 import io.github.redisessync.embedded.ElasticsearchHttp;
 import io.github.redisessync.embedded.EmbeddedRedisServer;
+import io.github.redisessync.job.EndpointChecks;
+import io.github.redisessync.job.SyncJobFactory;
+import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.config.ConfigLoader;
 import io.github.redisessync.job.config.SettingsFactory;
 import io.github.redisessync.job.testing.MiniClusters;
-import io.github.redisessync.job.verify.SyncVerifier;
-import io.github.redisessync.job.verify.VerifyReport;
 import io.github.redisessync.testing.TestCertificates;
 import io.github.redisessync.testing.TestServices;
+import io.github.redisessync.tools.verify.SyncVerifier;
+import io.github.redisessync.tools.verify.VerifyReport;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package io.github.redisessync.job.local;
+package io.github.redisessync.tools.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.github.redisessync.job.reindex;
+package io.github.redisessync.tools.reindex;
 
 import io.github.redisessync.connector.redis.publish.RedisChangePublisher;
 import io.lettuce.core.RedisClient;

@@ -1,4 +1,4 @@
-package io.github.redisessync.job.reindex;
+package io.github.redisessync.tools.reindex;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,9 +11,9 @@ import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.mapping.KeyPattern;
 import io.github.redisessync.job.testing.MiniClusters;
 import io.github.redisessync.job.testing.TestSetups;
-import io.github.redisessync.job.verify.SyncVerifier;
-import io.github.redisessync.job.verify.VerifyReport;
 import io.github.redisessync.testing.TestServices;
+import io.github.redisessync.tools.verify.SyncVerifier;
+import io.github.redisessync.tools.verify.VerifyReport;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;

@@ -1,9 +1,10 @@
-package io.github.redisessync.job.report;
+package io.github.redisessync.tools.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisessync.job.rollup.RollupMetric;
 import io.github.redisessync.job.rollup.RollupSpec;
+import io.github.redisessync.tools.client.RollupRow;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
