@@ -2,7 +2,7 @@ package io.github.redisessync.job;
 
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
 import io.github.redisessync.connector.redis.source.RedisRecord;
-import io.github.redisessync.job.mapping.DeadLetter;
+import io.github.redisessync.job.deadletter.DeadLetter;
 import io.github.redisessync.job.mapping.RecordMapper;
 import io.github.redisessync.job.mapping.RecordMappingFunction;
 import io.github.redisessync.job.mapping.SyncAction;

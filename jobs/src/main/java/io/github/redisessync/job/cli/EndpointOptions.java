@@ -11,7 +11,7 @@ public class EndpointOptions {
             description =
                     "redis://[user:password@]host:port[/db] (redis.url, env REDIS_URL); required"
                             + " unless the configuration names it.")
-    String redis;
+    public String redis;
 
     @Option(
             names = "--es",
@@ -19,5 +19,5 @@ public class EndpointOptions {
             description =
                     "http[s]://host:port (elasticsearch.url, env ES_URL); required unless the"
                             + " configuration names it.")
-    String es;
+    public String es;
 }

@@ -135,7 +135,12 @@ public class JobOptions {
     Boolean configureNotifications;
 
     /** {@code local}'s {@code --state-dir}: its option, set here as {@code checkpoint.dir}. */
-    Path stateDir;
+    private Path stateDir;
+
+    /** Sets {@code local}'s {@code --state-dir}, an option of that command alone. */
+    public void stateDir(Path stateDir) {
+        this.stateDir = stateDir;
+    }
 
     /** Where {@code REDIS_URL}, {@code ES_URL} and {@code REDIS_ES_SYNC_*} are read. */
     Map<String, String> environment = System.getenv();
@@ -144,7 +149,7 @@ public class JobOptions {
      * The configuration with every override applied, checked for its form (unknown keys, wrong
      * kinds of values); nothing is contacted. {@code redis} / {@code es} are the commands' options.
      */
-    SettingsFactory configuration(String redis, String es) {
+    public SettingsFactory configuration(String redis, String es) {
         ConfigLoader loader = ConfigLoader.read(config).applyEnvironment(environment);
         for (String set : sets) {
             loader.set(set, "--set " + set);
@@ -206,7 +211,7 @@ public class JobOptions {
     }
 
     /** Settings for commands whose endpoints are required (sync, verify). */
-    SyncJobSetup toSettings(String redis, String es) {
+    public SyncJobSetup toSettings(String redis, String es) {
         return configuration(redis, es).settings(null, null, false);
     }
 

@@ -2,16 +2,13 @@ package io.github.redisessync.job.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -22,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -132,9 +128,9 @@ public final class ConfigLoader {
             if (!name.startsWith(ENV_PREFIX)) {
                 continue;
             }
-            List<Object> path = new ArrayList<>();
-            JavaType root = YAML.constructType(JobConfig.class);
-            if (resolve(name.substring(ENV_PREFIX.length()), root, tree, path)) {
+            List<Object> path =
+                    EnvironmentNames.settingPath(name.substring(ENV_PREFIX.length()), tree);
+            if (path != null) {
                 set(path, variable.getValue(), name);
             } else {
                 // Other tools share the prefix (the launcher's REDIS_ES_SYNC_HEAP).
@@ -346,69 +342,5 @@ public final class ConfigLoader {
             return "a list";
         }
         return "a mapping of settings (key: value)";
-    }
-
-    /** Finds the setting an environment variable name spells, walking the schema's types. */
-    private static boolean resolve(String rest, JavaType type, JsonNode node, List<Object> path) {
-        if (type.isCollectionLikeType()) {
-            int cut = rest.indexOf('_');
-            String index = cut < 0 ? rest : rest.substring(0, cut);
-            if (!index.matches("\\d+")) {
-                return false;
-            }
-            path.add(Integer.valueOf(index));
-            return cut < 0
-                    || resolve(
-                            rest.substring(cut + 1),
-                            type.getContentType(),
-                            node.path(Integer.parseInt(index)),
-                            path);
-        }
-        if (type.isMapLikeType()) {
-            // Map keys are the user's own names: only keys already in the tree can be matched.
-            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-                String key = it.next();
-                if (matchesPrefix(rest, key)) {
-                    path.add(key);
-                    String after = rest.substring(envName(key).length());
-                    return after.isEmpty()
-                            || resolve(
-                                    after.substring(1),
-                                    type.getContentType(),
-                                    node.path(key),
-                                    path);
-                }
-            }
-            return false;
-        }
-        if (type.getRawClass().getName().startsWith("java.")) {
-            return false;
-        }
-        BeanDescription bean = YAML.getDeserializationConfig().introspect(type);
-        for (BeanPropertyDefinition property : bean.findProperties()) {
-            String name = property.getName();
-            if (matchesPrefix(rest, name)) {
-                path.add(name);
-                String after = rest.substring(envName(name).length());
-                if (after.isEmpty()) {
-                    return true;
-                }
-                if (resolve(after.substring(1), property.getPrimaryType(), node.path(name), path)) {
-                    return true;
-                }
-                path.remove(path.size() - 1);
-            }
-        }
-        return false;
-    }
-
-    private static boolean matchesPrefix(String rest, String name) {
-        String env = envName(name);
-        return rest.equals(env) || rest.startsWith(env + "_");
-    }
-
-    /** {@code bulk-flush-max-actions} as an environment variable part: BULK_FLUSH_MAX_ACTIONS. */
-    static String envName(String name) {
-        return name.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
     }
 }

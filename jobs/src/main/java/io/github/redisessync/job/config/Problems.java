@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /** Collects every problem of a configuration, each naming its setting, then fails once. */
-final class Problems {
+public final class Problems {
     private final LoadedConfig loaded;
     private final List<String> problems = new ArrayList<>();
 
@@ -14,7 +14,7 @@ final class Problems {
     }
 
     /** Records that {@code path} is wrong: {@code sentence} says what was expected. */
-    void add(String path, String sentence) {
+    public void add(String path, String sentence) {
         String origin = null;
         for (String p = path; !p.isEmpty() && origin == null; p = parentOf(p)) {
             origin = loaded.origins().get(p);
@@ -27,7 +27,7 @@ final class Problems {
     }
 
     /** Runs {@code check}; an IllegalArgumentException becomes a problem of {@code path}. */
-    <T> T check(String path, Supplier<T> check) {
+    public <T> T check(String path, Supplier<T> check) {
         try {
             return check.get();
         } catch (IllegalArgumentException e) {

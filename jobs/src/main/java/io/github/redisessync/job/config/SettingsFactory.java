@@ -14,6 +14,7 @@ import io.github.redisessync.job.SyncJobFactory;
 import io.github.redisessync.job.SyncJobOptionException;
 import io.github.redisessync.job.SyncJobOptions;
 import io.github.redisessync.job.SyncJobSetup;
+import io.github.redisessync.job.deadletter.DeadLetterTarget;
 import io.github.redisessync.job.mapping.IndexRule;
 import io.github.redisessync.job.rollup.RollupSpec;
 import java.nio.file.Path;

@@ -9,7 +9,7 @@ import java.util.Locale;
 import org.apache.flink.util.TimeUtils;
 
 /** Checks of single values, with messages that say what was expected. */
-final class Values {
+public final class Values {
     private static final String INDEX_NAME = "[a-z0-9][a-z0-9_.+-]*";
 
     private Values() {}
@@ -50,7 +50,7 @@ final class Values {
         return Path.of(text).toAbsolutePath().normalize().toUri().toString();
     }
 
-    static String indexName(String name) {
+    public static String indexName(String name) {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("expected an index name, was empty.");
         }
@@ -65,7 +65,7 @@ final class Values {
     }
 
     /** One of {@code choices}, case-insensitive; null gives {@code fallback}. */
-    static String oneOf(String value, String fallback, List<String> choices) {
+    public static String oneOf(String value, String fallback, List<String> choices) {
         if (value == null) {
             return fallback;
         }

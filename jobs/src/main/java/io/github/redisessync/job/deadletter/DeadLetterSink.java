@@ -1,6 +1,5 @@
 package io.github.redisessync.job.deadletter;
 
-import io.github.redisessync.job.mapping.DeadLetter;
 import java.io.IOException;
 import java.time.Instant;
 import org.apache.flink.api.connector.sink2.Sink;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.github.redisessync.job.deadletter.DeadLetterReason;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -1,5 +1,8 @@
 package io.github.redisessync.job.mapping;
 
+import io.github.redisessync.job.deadletter.DeadLetter;
+import io.github.redisessync.job.deadletter.DeadLetterReason;
+
 /**
  * Why a value cannot become (part of) a document; thrown from deep inside the mapping and turned
  * into a {@link DeadLetter} at its top. Bad data is rare, so an exception is cheap enough; it

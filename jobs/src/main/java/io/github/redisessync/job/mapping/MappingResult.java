@@ -1,6 +1,7 @@
 package io.github.redisessync.job.mapping;
 
 import io.github.redisessync.connector.elasticsearch.DocumentAction;
+import io.github.redisessync.job.deadletter.DeadLetter;
 
 /** Either the document a record maps to, or the dead letter saying why it cannot. */
 public final class MappingResult {

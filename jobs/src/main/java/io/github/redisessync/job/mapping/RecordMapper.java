@@ -8,6 +8,8 @@ import io.github.redisessync.connector.elasticsearch.DocumentAction;
 import io.github.redisessync.connector.elasticsearch.IndexDefinition;
 import io.github.redisessync.connector.redis.source.RedisDataType;
 import io.github.redisessync.connector.redis.source.RedisRecord;
+import io.github.redisessync.job.deadletter.DeadLetter;
+import io.github.redisessync.job.deadletter.DeadLetterReason;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;

@@ -1,6 +1,8 @@
 package io.github.redisessync.job.mapping;
 
 import io.github.redisessync.connector.redis.source.RedisRecord;
+import io.github.redisessync.job.deadletter.DeadLetter;
+import io.github.redisessync.job.deadletter.DeadLetterReason;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

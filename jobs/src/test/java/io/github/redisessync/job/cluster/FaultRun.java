@@ -134,7 +134,7 @@ final class FaultRun implements AutoCloseable {
         String jobId =
                 cluster.run(
                         jarId,
-                        "io.github.redisessync.job.cli.RedisEsSyncCommand",
+                        "io.github.redisessync.job.cli.JobJarCommand",
                         List.of("sync", "--config", config.toString()));
         SearchClient es = new SearchClient(esUrl);
         SyncOracle oracle =

@@ -55,7 +55,7 @@ class StandaloneClusterITCase {
             String jobId =
                     cluster.run(
                             jarId,
-                            "io.github.redisessync.job.cli.RedisEsSyncCommand",
+                            "io.github.redisessync.job.cli.JobJarCommand",
                             List.of(
                                     "sync",
                                     "--redis",

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -165,12 +166,12 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
-        // The Java 17 flags Flink's scripts pass; the build writes them for the launcher too.
-        command.addAll(
-                List.of(
-                        Files.readString(jobs.resolve("launcher/jvm.options"))
-                                .trim()
-                                .split("\\s+")));
+        // The Java 17 flags Flink's scripts pass: the ones the build gives this test JVM too.
+        for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (flag.startsWith("--add-opens=") || flag.startsWith("--add-exports=")) {
+                command.add(flag);
+            }
+        }
         command.add("-Dlog4j2.configurationFile=" + System.getProperty("log4j2.configurationFile"));
         command.add("-Dredis-es-sync.test.log=" + directory.resolve(name + ".log"));
         command.add("-Dlog.file=" + directory.resolve(name + ".log"));

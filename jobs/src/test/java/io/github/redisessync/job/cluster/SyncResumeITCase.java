@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * catches up with the changes made while none ran.
  */
 class SyncResumeITCase {
-    private static final String ENTRY = "io.github.redisessync.job.cli.RedisEsSyncCommand";
+    private static final String ENTRY = "io.github.redisessync.job.cli.JobJarCommand";
     private static final int KEYS = 300;
 
     @Test

@@ -13,6 +13,7 @@ import io.github.redisessync.job.SyncJobFactory;
 import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.config.ConfigLoader;
 import io.github.redisessync.job.config.SettingsFactory;
+import io.github.redisessync.job.deadletter.DeadLetter;
 import io.github.redisessync.job.testing.MiniClusters;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisClient;

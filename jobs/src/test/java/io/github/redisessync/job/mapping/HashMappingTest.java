@@ -9,6 +9,7 @@ import io.github.redisessync.connector.elasticsearch.DocumentAction;
 import io.github.redisessync.connector.elasticsearch.IndexDefinition;
 import io.github.redisessync.connector.redis.source.RedisDataType;
 import io.github.redisessync.connector.redis.source.RedisRecord;
+import io.github.redisessync.job.deadletter.DeadLetter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;

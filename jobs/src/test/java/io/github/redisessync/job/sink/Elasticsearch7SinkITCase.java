@@ -3,8 +3,8 @@ package io.github.redisessync.job.sink;
 import io.github.redisessync.connector.elasticsearch.SearchServerInfo;
 
 /**
- * The sink and tools suite on Elasticsearch 7.17.29, the 7.x line most users still run (Java 17
- * here: 7.x does not start on 24 and later).
+ * The sink suite on Elasticsearch 7.17.29, the 7.x line most users still run (Java 17 here: 7.x
+ * does not start on 24 and later).
  */
 class Elasticsearch7SinkITCase extends SearchServerSinkITCase {
     Elasticsearch7SinkITCase() {

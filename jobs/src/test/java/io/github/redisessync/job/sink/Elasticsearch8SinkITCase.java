@@ -3,7 +3,7 @@ package io.github.redisessync.job.sink;
 import io.github.redisessync.connector.elasticsearch.SearchServerInfo;
 
 /**
- * The sink and tools suite on Elasticsearch 8.19.21, which answers {@code GET /} with 405 in its
+ * The sink suite on Elasticsearch 8.19.21, which answers {@code GET /} with 405 in its
  * integ-test-zip: the writer reads the version from the nodes API instead.
  */
 class Elasticsearch8SinkITCase extends SearchServerSinkITCase {

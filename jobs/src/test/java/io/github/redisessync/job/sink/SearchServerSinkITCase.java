@@ -12,18 +12,11 @@ import io.github.redisessync.connector.elasticsearch.ElasticsearchSinkOptions;
 import io.github.redisessync.connector.elasticsearch.IndexDefinition;
 import io.github.redisessync.connector.elasticsearch.RejectedDocument;
 import io.github.redisessync.connector.elasticsearch.SearchServerInfo;
-import io.github.redisessync.embedded.ElasticsearchDistributionNode;
-import io.github.redisessync.embedded.SearchServerKind;
 import io.github.redisessync.job.RedisToElasticsearchJob;
 import io.github.redisessync.job.SearchClient;
-import io.github.redisessync.job.cli.CliRun;
 import io.github.redisessync.job.deadletter.DeadLetterOutputs;
 import io.github.redisessync.job.deadletter.DeadLetterRejections;
-import io.github.redisessync.testing.TestServices;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
-import java.time.Duration;
+import io.github.redisessync.job.testing.SearchServerTest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,62 +27,26 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.http.HttpHost;
 import org.elasticsearch.client.RestClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
- * The sink and tools suite, run by a subclass per server kind and version, each on a server of its
- * own that the build starts from the official distribution: versions (gate and 409), mapping
- * conflicts as dead letters (also in a dead-letter index the writer creates), many bulks of writes
- * and deletes against an oracle computed here, the server's kind and version as the writer reads
- * them, and {@code local}, {@code verify --repair} and {@code reindex} run as a user runs them.
+ * The sink suite, run by a subclass per server kind and version, each on a server of its own that
+ * the build starts from the official distribution: versions (gate and 409), mapping conflicts as
+ * dead letters (also in a dead-letter index the writer creates), many bulks of writes and deletes
+ * against an oracle computed here, the server's kind and version as the writer reads them. The
+ * tools on the same servers: {@code tools.cli.SearchServerToolsITCase}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class SearchServerSinkITCase {
+abstract class SearchServerSinkITCase extends SearchServerTest {
 
-    // No MiniClusterExtension: `local` runs its own local environment, which Flink refuses inside
-    // a test environment; each sink job gets a local one of its own instead.
-
-    private final SearchServerInfo server;
-    private ElasticsearchDistributionNode node;
-    private String url;
+    // No MiniClusterExtension: each sink job gets a local environment of its own.
 
     SearchServerSinkITCase(SearchServerInfo.Kind kind, String version) {
-        this.server = new SearchServerInfo(kind, version);
-    }
-
-    @BeforeAll
-    void startServer() {
-        node =
-                ElasticsearchDistributionNode.start(
-                        server.kind() == SearchServerInfo.Kind.OPENSEARCH
-                                ? SearchServerKind.OPENSEARCH
-                                : SearchServerKind.ELASTICSEARCH,
-                        server.version());
-        url = node.url();
-    }
-
-    @AfterAll
-    void stopServer() {
-        if (node != null) {
-            node.close();
-        }
-    }
-
-    /** The server's URL; public for {@link SweepAndReportSuite}, which the newest ones run. */
-    public String url() {
-        return url;
-    }
-
-    private SearchServerInfo expected() {
-        return server;
+        super(kind, version);
     }
 
     @Test
     void theWriterTellsTheServersKindAndVersion() throws Exception {
-        try (RestClient low = RestClient.builder(HttpHost.create(url)).build()) {
+        try (RestClient low = RestClient.builder(HttpHost.create(url())).build()) {
             assertThat(SearchServerInfo.read(low)).isEqualTo(expected());
         }
     }
@@ -97,19 +54,19 @@ abstract class SearchServerSinkITCase {
     @Test
     void versionFiveAfterVersionSevenKeepsSevenThroughTheGateAndAsASkippedConflict()
             throws Exception {
-        String gated = createIndex(url, "gate", IndexDefinition.dynamic());
-        String conflict = createIndex(url, "conflict", IndexDefinition.dynamic());
+        String gated = createIndex(url(), "gate", IndexDefinition.dynamic());
+        String conflict = createIndex(url(), "conflict", IndexDefinition.dynamic());
         StreamExecutionEnvironment env = environment();
         RedisToElasticsearchJob.writeDocuments(
                 env.fromData(sevenThenFive(gated), TypeInformation.of(DocumentAction.class))
                         .setParallelism(1),
-                sink(url, gated, "unused-" + gated, 100));
+                sink(url(), gated, "unused-" + gated, 100));
         List<DocumentAction> direct = sevenThenFive(conflict);
         env.fromData(
                         List.of(direct.get(0), direct.get(2)),
                         TypeInformation.of(DocumentAction.class))
                 .setParallelism(1)
-                .sinkTo(sink(url, conflict, "unused-" + conflict, 1))
+                .sinkTo(sink(url(), conflict, "unused-" + conflict, 1))
                 .uid("conflict-sink");
         env.execute("versions on " + expected());
         // A later job whose gate never saw version 7, as after a restore from an older checkpoint:
@@ -118,11 +75,11 @@ abstract class SearchServerSinkITCase {
         RedisToElasticsearchJob.writeDocuments(
                 later.fromData(List.of(direct.get(1)), TypeInformation.of(DocumentAction.class))
                         .setParallelism(1),
-                sink(url, conflict, "unused-" + conflict, 1));
+                sink(url(), conflict, "unused-" + conflict, 1));
         later.execute("an older version on " + expected());
 
         for (String index : List.of(gated, conflict)) {
-            Map<String, JsonNode> documents = new SearchClient(url).allDocuments(index);
+            Map<String, JsonNode> documents = new SearchClient(url()).allDocuments(index);
             assertThat(documents).as(index).containsOnlyKeys("a", "b");
             assertThat(documents.get("a").get("name").asText()).as(index).isEqualTo("seven");
         }
@@ -130,7 +87,7 @@ abstract class SearchServerSinkITCase {
 
     @Test
     void documentThatConflictsWithTheMappingIsRejectedWhileTheOthersAreWritten() throws Exception {
-        String index = createIndex(url, "rejects", ages());
+        String index = createIndex(url(), "rejects", ages());
         String rejections = "rejections-" + index;
         StreamExecutionEnvironment env = environment();
         RedisToElasticsearchJob.writeDocuments(
@@ -141,10 +98,10 @@ abstract class SearchServerSinkITCase {
                                         index(index, "2", 1, "{\"age\":42}")),
                                 TypeInformation.of(DocumentAction.class))
                         .setParallelism(1),
-                sink(url, index, rejections, 100));
+                sink(url(), index, rejections, 100));
         env.execute("mapping conflict on " + expected());
 
-        assertThat(new SearchClient(url).allDocuments(index)).containsOnlyKeys("1", "2");
+        assertThat(new SearchClient(url()).allDocuments(index)).containsOnlyKeys("1", "2");
         List<RejectedDocument> rejected = RecordingRejections.recorded(rejections);
         assertThat(rejected).extracting(RejectedDocument::id).containsExactly("bad");
         assertThat(rejected.get(0).origin()).isEqualTo("user:bad");
@@ -154,10 +111,10 @@ abstract class SearchServerSinkITCase {
 
     @Test
     void aRejectedDocumentLandsInTheDeadLetterIndexTheWriterCreates() throws Exception {
-        String index = createIndex(url, "dlq", ages());
+        String index = createIndex(url(), "dlq", ages());
         String deadLetters = index + "-dead-letters";
         Configuration options = new Configuration();
-        options.set(ElasticsearchSinkOptions.HOSTS, List.of(url));
+        options.set(ElasticsearchSinkOptions.HOSTS, List.of(url()));
         StreamExecutionEnvironment env = environment();
         RedisToElasticsearchJob.writeDocuments(
                 env.fromData(
@@ -171,7 +128,7 @@ abstract class SearchServerSinkITCase {
                         new DeadLetterRejections(DeadLetterOutputs.index(deadLetters, options))));
         env.execute("dead-letter index on " + expected());
 
-        Map<String, JsonNode> letters = new SearchClient(url).allDocuments(deadLetters);
+        Map<String, JsonNode> letters = new SearchClient(url()).allDocuments(deadLetters);
         assertThat(letters).hasSize(1);
         Map.Entry<String, JsonNode> letter = letters.entrySet().iterator().next();
         assertThat(letter.getKey()).isEqualTo(letter.getValue().path("dead_letter_id").asText());
@@ -187,7 +144,7 @@ abstract class SearchServerSinkITCase {
      */
     @Test
     void manyBulksOfWritesAndDeletesEndAsTheLastActionOfEachDocumentSays() throws Exception {
-        String index = createIndex(url, "many", IndexDefinition.dynamic());
+        String index = createIndex(url(), "many", IndexDefinition.dynamic());
         Random random = new Random(42);
         List<DocumentAction> actions = new ArrayList<>();
         Map<String, String> expected = new HashMap<>();
@@ -207,84 +164,13 @@ abstract class SearchServerSinkITCase {
         StreamExecutionEnvironment env = environment();
         RedisToElasticsearchJob.writeDocuments(
                 env.fromData(actions, TypeInformation.of(DocumentAction.class)).setParallelism(1),
-                sink(url, index, "unused-" + index, 50));
+                sink(url(), index, "unused-" + index, 50));
         env.execute("many bulks on " + expected());
 
-        Map<String, JsonNode> documents = new SearchClient(url).allDocuments(index);
+        Map<String, JsonNode> documents = new SearchClient(url()).allDocuments(index);
         Map<String, String> actual = new HashMap<>();
         documents.forEach((id, doc) -> actual.put(id, doc.path("n").asText()));
         assertThat(actual).isEqualTo(expected);
-    }
-
-    /**
-     * The tools as a user runs them against this server: {@code local --until-synced} syncs a
-     * pattern of hashes, {@code verify} agrees, finds a document deleted behind its back and
-     * repairs it, and {@code reindex} builds a fresh index behind an alias that {@code verify} then
-     * agrees with too.
-     */
-    @Test
-    void localVerifyRepairAndReindexAgreeOnThisServer() throws Exception {
-        String prefix = TestServices.uniqueName("server") + ":user:";
-        String index = TestServices.uniqueName("server-users");
-        String alias = TestServices.uniqueName("server-alias");
-        String redisUri = TestServices.redis().uri();
-        RedisClient client = RedisClient.create(redisUri);
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            RedisCommands<String, String> redis = connection.sync();
-            for (int i = 0; i < 300; i++) {
-                redis.hset(
-                        prefix + i, Map.of("name", "Zoë " + i, "age", String.valueOf(20 + i % 50)));
-            }
-            CliRun local =
-                    CliRun.run(
-                            "local",
-                            "--redis",
-                            redisUri,
-                            "--es",
-                            url,
-                            "--until-synced",
-                            "--index",
-                            prefix + "*=" + index);
-            assertThat(local.exitCode).as(local.toString()).isZero();
-            CliRun equal = CliRun.run(verify(redisUri, prefix, index));
-            assertThat(equal.exitCode).as(equal.toString()).isZero();
-            assertThat(equal.out).contains(index + ": 300 keys in Redis, 300 documents");
-
-            new SearchClient(url).send("DELETE", "/" + index + "/_doc/5?refresh=true", null);
-            CliRun drift = CliRun.run(verify(redisUri, prefix, index));
-            assertThat(drift.exitCode).as(drift.toString()).isEqualTo(1);
-            assertThat(drift.out).contains("missing: " + prefix + "5 (id 5)");
-            List<String> repair = new ArrayList<>(List.of(verify(redisUri, prefix, index)));
-            repair.add("--repair");
-            CliRun repaired = CliRun.run(repair.toArray(new String[0]));
-            assertThat(repaired.exitCode).as(repaired.toString()).isZero();
-            Map<String, JsonNode> repairedDocuments = new SearchClient(url).allDocuments(index);
-            assertThat(repairedDocuments).hasSize(300);
-            assertThat(repairedDocuments.get("5").path("name").asText()).isEqualTo("Zoë 5");
-
-            CliRun reindex =
-                    CliRun.run(
-                            "reindex",
-                            "--redis",
-                            redisUri,
-                            "--es",
-                            url,
-                            "--index",
-                            prefix + "*=" + alias);
-            assertThat(reindex.exitCode).as(reindex.toString()).isZero();
-            CliRun behindAlias = CliRun.run(verify(redisUri, prefix, alias));
-            assertThat(behindAlias.exitCode).as(behindAlias.toString()).isZero();
-            JsonNode aliases = new SearchClient(url).send("GET", "/_alias/" + alias, null);
-            assertThat(aliases.fieldNames().next()).startsWith(alias + "-");
-        } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        }
-    }
-
-    private String[] verify(String redisUri, String prefix, String index) {
-        return new String[] {
-            "verify", "--redis", redisUri, "--es", url, "--index", prefix + "*=" + index
-        };
     }
 
     private static IndexDefinition ages() {

@@ -1,0 +1,4 @@
+/**
+ * {@code report}: the rollups as tables, and with {@code --compare} beside the live aggregation.
+ */
+package io.github.redisessync.tools.report;

@@ -1,0 +1,13 @@
+package io.github.redisessync.tools.cli;
+
+import io.github.redisessync.connector.elasticsearch.SearchServerInfo;
+
+/**
+ * The tools suite on Elasticsearch 7.17.29, the 7.x line most users still run (Java 17 here: 7.x
+ * does not start on 24 and later).
+ */
+class Elasticsearch7ToolsITCase extends SearchServerToolsITCase {
+    Elasticsearch7ToolsITCase() {
+        super(SearchServerInfo.Kind.ELASTICSEARCH, "7.17.29");
+    }
+}
