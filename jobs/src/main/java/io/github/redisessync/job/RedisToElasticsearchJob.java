@@ -6,6 +6,7 @@ import io.github.redisessync.job.deadletter.DeadLetter;
 import io.github.redisessync.job.mapping.RecordMapper;
 import io.github.redisessync.job.mapping.RecordMappingFunction;
 import io.github.redisessync.job.mapping.SyncAction;
+import io.github.redisessync.job.mapping.SyncWrites;
 import io.github.redisessync.job.rollup.RollupGraph;
 import io.github.redisessync.job.rollup.RollupSpec;
 import io.github.redisessync.job.sweep.CatchUpSweep;
@@ -81,6 +82,7 @@ public final class RedisToElasticsearchJob {
                 .uid("dead-letter-sink")
                 .name("dead-letters");
         DataStream<SyncAction> actions = documents;
+        DataStream<DocumentAction> writes = SyncWrites.of(documents);
         if (catchUpSweep != null) {
             // Markers are rare (one per gap); each is swept after a checkpoint, off the mailbox.
             DataStream<SyncAction> sweepDeletes =
@@ -93,8 +95,12 @@ public final class RedisToElasticsearchJob {
                                     new CatchUpSweepOperatorFactory(catchUpSweep))
                             .uid("catch-up-sweep");
             actions = documents.union(sweepDeletes);
+            writes = writes.union(SyncWrites.of(sweepDeletes, "sweep-writes"));
         }
-        writeDocuments(RollupGraph.withRollups(actions, rollups), documentSink);
+        if (!rollups.isEmpty()) {
+            writes = writes.union(RollupGraph.rollupDocuments(actions, rollups));
+        }
+        writeDocuments(writes, documentSink);
     }
 
     /**

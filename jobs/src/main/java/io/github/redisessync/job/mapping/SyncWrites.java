@@ -15,9 +15,18 @@ public final class SyncWrites implements FlatMapFunction<SyncAction, DocumentAct
 
     /** The writes of {@code actions}, chained to the operator before (stateless, no uid state). */
     public static DataStream<DocumentAction> of(DataStream<SyncAction> actions) {
+        return of(actions, "document-writes");
+    }
+
+    /**
+     * The same with a name of its own, for a second stream of actions: taking the writes out of
+     * each stream before a union keeps them chained, where after it they would be an operator of
+     * their own that every record crosses the network to reach.
+     */
+    public static DataStream<DocumentAction> of(DataStream<SyncAction> actions, String name) {
         return actions.flatMap(new SyncWrites(), TypeInformation.of(DocumentAction.class))
-                .uid("document-writes")
-                .name("document-writes");
+                .uid(name)
+                .name(name);
     }
 
     @Override
