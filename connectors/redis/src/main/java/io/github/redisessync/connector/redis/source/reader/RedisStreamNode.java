@@ -73,17 +73,6 @@ final class RedisStreamNode implements AutoCloseable {
         return streamNode;
     }
 
-    /** Those of {@code keys} this node serves, in their order. */
-    List<byte[]> served(List<byte[]> keys) {
-        List<byte[]> kept = new ArrayList<>(keys.size());
-        for (byte[] key : keys) {
-            if (served.test(key)) {
-                kept.add(key);
-            }
-        }
-        return kept;
-    }
-
     @Override
     public void close() {
         if (own != null) {
