@@ -321,7 +321,7 @@ final class LocalRedisCluster implements AutoCloseable {
     }
 
     /** Between polls of CLUSTER INFO: the nodes gossip every 100 ms or so. */
-    private static void pause() {
+    static void pause() {
         try {
             Thread.sleep(100);
         } catch (InterruptedException e) {

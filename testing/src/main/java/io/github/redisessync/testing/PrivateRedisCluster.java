@@ -74,6 +74,19 @@ public final class PrivateRedisCluster implements AutoCloseable {
      */
     public String killPrimary(String primary) {
         String replica = replicaOf(primary);
+        // A replica whose link was down for long refuses to take over (its data may be old): wait
+        // for the link, and let it take over whatever its age, as the test writes on.
+        cli(
+                List.of(
+                        "-h",
+                        host(replica),
+                        "-p",
+                        port(replica),
+                        "CONFIG",
+                        "SET",
+                        "cluster-replica-validity-factor",
+                        "0"));
+        awaitReplicaLinkUp(replica);
         String info = cli(List.of("-h", host(primary), "-p", port(primary), "INFO", "server"));
         long pid = -1;
         for (String line : info.split("\r?\n")) {
@@ -115,6 +128,21 @@ public final class PrivateRedisCluster implements AutoCloseable {
                         "--cluster-pipeline",
                         "10"));
         awaitPrimaries(p -> p.contains(from) && p.contains(to), "slots moved to " + to);
+    }
+
+    private void awaitReplicaLinkUp(String replica) {
+        long deadline = System.nanoTime() + CHANGE_TIMEOUT.toNanos();
+        String info = "";
+        while (!info.contains("master_link_status:up")) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException(
+                        "Replica " + replica + " did not report its link up; last:\n" + info);
+            }
+            info = cli(List.of("-h", host(replica), "-p", port(replica), "INFO", "replication"));
+            if (!info.contains("master_link_status:up")) {
+                LocalRedisCluster.pause();
+            }
+        }
     }
 
     /** {@code host:port} of the replica of {@code primary}. */
@@ -188,7 +216,7 @@ public final class PrivateRedisCluster implements AutoCloseable {
                                 + " s; last seen on "
                                 + last);
             }
-            pause();
+            LocalRedisCluster.pause();
         }
     }
 
@@ -231,15 +259,5 @@ public final class PrivateRedisCluster implements AutoCloseable {
 
     private static String port(String address) {
         return address.substring(address.lastIndexOf(':') + 1);
-    }
-
-    /** Between polls: the nodes gossip every 100 ms or so. */
-    private static void pause() {
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted waiting for the Redis Cluster", e);
-        }
     }
 }
