@@ -37,8 +37,8 @@ final class RedisSlotWatch {
     private final Set<String> readPrimaries = new LinkedHashSet<>();
     // The primaries serving slots at the last refresh.
     private Set<String> primaries = Set.of();
-    private boolean cluster;
-    private String address;
+    private volatile boolean cluster;
+    private volatile String address;
     // Replaced, never changed: a channel's listener thread reads it through serves().
     private volatile BitSet slots = new BitSet();
     private long refreshedNanos;
