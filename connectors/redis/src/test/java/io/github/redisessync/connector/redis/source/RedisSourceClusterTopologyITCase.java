@@ -276,8 +276,7 @@ class RedisSourceClusterTopologyITCase {
                 .orElse(0);
     }
 
-    private static void await(String what, BooleanSupplier condition)
-            throws InterruptedException {
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         Conditions.await(what, CONVERGE, condition);
     }
 

@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * readers share it; it is opened on the node and database of the split about to be read and
  * reopened only when a split needs another one, or when a Redis Cluster moved the split's slots to
  * another primary (see {@link RedisSlotWatch}). On a cluster its reads keep to the keys of the
- * slots the primary serves: a key of another slot, or one whose read met MOVED or ASK (a slot
- * being migrated), waits for the next topology refresh and is read then if its slot is this
- * primary's, else left to the primary that serves it. Used by the fetcher thread only.
+ * slots the primary serves: a key of another slot, or one whose read met MOVED or ASK (a slot being
+ * migrated), waits for the next topology refresh and is read then if its slot is this primary's,
+ * else left to the primary that serves it. Used by the fetcher thread only.
  */
 final class RedisReaderConnection implements AutoCloseable {
 
@@ -138,7 +138,9 @@ final class RedisReaderConnection implements AutoCloseable {
         return watch.isCluster();
     }
 
-    /** Whether the primary read serves {@code key} (any thread: the set is replaced, not changed). */
+    /**
+     * Whether the primary read serves {@code key} (any thread: the set is replaced, not changed).
+     */
     boolean serves(byte[] key) {
         return watch.serves(key);
     }

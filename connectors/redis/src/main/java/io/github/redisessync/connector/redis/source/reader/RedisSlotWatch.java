@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Where a split reader's node is in a Redis Cluster now: the primary it reads ({@link #address()};
  * after a failover, the node that took over the slots of the split's node, which served none
- * before) and the slots that primary serves. {@link #poll} asks the topology again when the refresh interval ({@code
- * cluster.topology-refresh-interval}) has passed, or at once after a lost connection, MOVED or ASK,
- * and reports what changed. On a standalone server it never changes. Fetcher thread only.
+ * before) and the slots that primary serves. {@link #poll} asks the topology again when the refresh
+ * interval ({@code cluster.topology-refresh-interval}) has passed, or at once after a lost
+ * connection, MOVED or ASK, and reports what changed. On a standalone server it never changes.
+ * Fetcher thread only.
  */
 final class RedisSlotWatch {
 

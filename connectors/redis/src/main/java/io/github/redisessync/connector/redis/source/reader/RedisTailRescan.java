@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The catch-up rescan of a tail after a gap: a SCAN pass from cursor 0 over the tail's patterns,
- * of every key or, after a Redis Cluster primary gained slots, of the keys of those slots only,
- * ending with the marker that asks for a sweep, versioned with the server time at its start.
+ * The catch-up rescan of a tail after a gap: a SCAN pass from cursor 0 over the tail's patterns, of
+ * every key or, after a Redis Cluster primary gained slots, of the keys of those slots only, ending
+ * with the marker that asks for a sweep, versioned with the server time at its start.
  */
 final class RedisTailRescan {
 

@@ -23,11 +23,11 @@ import org.slf4j.LoggerFactory;
  *       a dead primary's replica took over): the tail resubscribes on the new primary and rescans
  *       every key there; a scan under way starts over there;
  *   <li>slots this primary gained (migrated from another), gathered until a refresh finds no
- *       further change: the tail rescans those slots alone; without a tail, a scan under way
- *       starts over. Slots it lost are left to their new owner.
+ *       further change: the tail rescans those slots alone; without a tail, a scan under way starts
+ *       over. Slots it lost are left to their new owner.
  *   <li>a failed read (the node down, or a connection lost) that is no failover: retried until
- *       {@code cluster.failover-timeout}, then the tail rescans every key and the scan starts
- *       over, as the batch that failed was not emitted.
+ *       {@code cluster.failover-timeout}, then the tail rescans every key and the scan starts over,
+ *       as the batch that failed was not emitted.
  * </ul>
  *
  * Keys whose reads were redirected, or whose slots were not this primary's, wait for the next

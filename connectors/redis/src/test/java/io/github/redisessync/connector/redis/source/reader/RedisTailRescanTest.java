@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class RedisTailRescanTest {
 
     private static final RedisTailSplit TAIL =
-            new RedisTailSplit("127.0.0.1:7000", 0, RedisTailMode.KEYSPACE, "", List.of("k:*"), false);
+            new RedisTailSplit(
+                    "127.0.0.1:7000", 0, RedisTailMode.KEYSPACE, "", List.of("k:*"), false);
 
     @Test
     void aRescanOfGainedSlotsWidensOneUnderWayAndNeverNarrowsOneOfEveryKey() {
