@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.annotation.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,9 +82,10 @@ final class ClusterKeys implements AutoCloseable {
 
     /**
      * Starts a thread that goes round the keys: each seventh write a DEL, the others a SET of a new
-     * value. A failed write (a primary down until its replica takes over) is retried.
+     * value, each followed by a PUBLISH of the key on {@code channel} unless it is null. A failed
+     * write (a primary down until its replica takes over) is retried.
      */
-    void startWriter() {
+    void startWriter(@Nullable String channel) {
         writing = true;
         writer =
                 new Thread(
@@ -97,6 +99,9 @@ final class ClusterKeys implements AutoCloseable {
                                         sync.del(key);
                                     } else {
                                         sync.set(key, "w" + n);
+                                    }
+                                    if (channel != null) {
+                                        sync.publish(channel, key);
                                     }
                                     n++;
                                     writes.incrementAndGet();

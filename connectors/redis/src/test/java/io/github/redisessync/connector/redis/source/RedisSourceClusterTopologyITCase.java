@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import javax.annotation.Nullable;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,20 +91,29 @@ class RedisSourceClusterTopologyITCase {
         SLOTS_MOVED
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(TopologyChange.class)
-    @Timeout(240)
-    void followsTheChangeMidTail(TopologyChange change) throws Exception {
-        runThrough(Phase.TAIL, change);
+    /**
+     * Each change mid-tail; the failover and the resharding also mid-scan, and with a channel tail
+     * (which keeps the keys of the slots its primary serves now, so those move too).
+     */
+    static Stream<Arguments> changes() {
+        return Stream.of(
+                Arguments.of(Phase.TAIL, TopologyChange.PLANNED_FAILOVER, RedisTailMode.KEYSPACE),
+                Arguments.of(Phase.TAIL, TopologyChange.KILLED_PRIMARY, RedisTailMode.KEYSPACE),
+                Arguments.of(Phase.TAIL, TopologyChange.SLOTS_MOVED, RedisTailMode.KEYSPACE),
+                Arguments.of(Phase.SCAN, TopologyChange.PLANNED_FAILOVER, RedisTailMode.KEYSPACE),
+                Arguments.of(Phase.SCAN, TopologyChange.SLOTS_MOVED, RedisTailMode.KEYSPACE),
+                Arguments.of(Phase.TAIL, TopologyChange.PLANNED_FAILOVER, RedisTailMode.CHANNEL),
+                Arguments.of(Phase.TAIL, TopologyChange.SLOTS_MOVED, RedisTailMode.CHANNEL));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(
-            value = TopologyChange.class,
-            names = {"PLANNED_FAILOVER", "SLOTS_MOVED"})
+    @ParameterizedTest(name = "{1} mid-{0}, {2} tail")
+    @MethodSource("changes")
     @Timeout(240)
-    void followsTheChangeMidScan(TopologyChange change) throws Exception {
-        runThrough(Phase.SCAN, change);
+    void followsTheChange(Phase phase, TopologyChange change, RedisTailMode tail) throws Exception {
+        runThrough(
+                phase,
+                change,
+                tail == RedisTailMode.CHANNEL ? TestServices.uniqueName("changes") : null);
     }
 
     @Test
@@ -111,7 +122,10 @@ class RedisSourceClusterTopologyITCase {
         keys.writeAll();
         StreamExecutionEnvironment env = environment(null);
         CloseableIterator<RedisRecord> it =
-                env.fromSource(source(false), WatermarkStrategy.noWatermarks(), "redis-cluster")
+                env.fromSource(
+                                source(false, null),
+                                WatermarkStrategy.noWatermarks(),
+                                "redis-cluster")
                         .uid("redis-cluster-source")
                         .collectAsync();
         JobClient job = env.executeAsync("redis-cluster-topology-it");
@@ -131,7 +145,7 @@ class RedisSourceClusterTopologyITCase {
         }
 
         // While no job runs: writes, a failover, more writes.
-        keys.startWriter();
+        keys.startWriter(null);
         await("the writer under way", () -> keys.writes() > 500);
         String primary = cluster.primaries().get(0);
         cluster.failover(primary);
@@ -142,7 +156,10 @@ class RedisSourceClusterTopologyITCase {
         // The restored splits name the old primary, a replica now: its reader reads the new one.
         env = environment(savepoint);
         it =
-                env.fromSource(source(false), WatermarkStrategy.noWatermarks(), "redis-cluster")
+                env.fromSource(
+                                source(false, null),
+                                WatermarkStrategy.noWatermarks(),
+                                "redis-cluster")
                         .uid("redis-cluster-source")
                         // A new collect sink: the old one's restored state would hold its results.
                         .filter(record -> true)
@@ -169,13 +186,15 @@ class RedisSourceClusterTopologyITCase {
      * records did), writes on, stops the writer and waits until the source's newest record of every
      * key is what the cluster holds.
      */
-    private void runThrough(Phase phase, TopologyChange change) throws Exception {
+    /** With {@code channel}: a channel tail, on which the writer publishes each key it wrote. */
+    private void runThrough(Phase phase, TopologyChange change, @Nullable String channel)
+            throws Exception {
         keys.writeAll();
         assertThat(keys.primariesOfKeys()).hasSize(3);
         StreamExecutionEnvironment env = environment(null);
         CloseableIterator<RedisRecord> it =
                 env.fromSource(
-                                source(phase == Phase.SCAN),
+                                source(phase == Phase.SCAN, channel),
                                 WatermarkStrategy.noWatermarks(),
                                 "redis-cluster")
                         .collectAsync();
@@ -188,7 +207,7 @@ class RedisSourceClusterTopologyITCase {
             } else {
                 await("every key read by the snapshot", () -> output.size() >= KEYS);
             }
-            keys.startWriter();
+            keys.startWriter(channel);
             await("the writer under way", () -> keys.writes() > 500);
             long started = System.nanoTime();
             apply(change, primary);
@@ -209,8 +228,11 @@ class RedisSourceClusterTopologyITCase {
         }
     }
 
-    /** A keyspace tail; {@code paced}: the scan reads 150 keys/s, so it lasts seconds. */
-    private RedisSource source(boolean paced) {
+    /**
+     * A keyspace tail, or a tail of {@code channel} if not null; {@code paced}: the scan reads 150
+     * keys/s, so it lasts seconds.
+     */
+    private RedisSource source(boolean paced, @Nullable String channel) {
         RedisSourceBuilder builder =
                 RedisSource.builder()
                         .setRedisUri(cluster.endpoint().seedUri())
@@ -219,6 +241,9 @@ class RedisSourceClusterTopologyITCase {
                         .setReadBatchSize(100)
                         .setClusterTopologyRefresh(Duration.ofSeconds(1))
                         .setTailMode(RedisTailMode.KEYSPACE);
+        if (channel != null) {
+            builder.setTailMode(RedisTailMode.CHANNEL).setTailChannel(channel);
+        }
         if (paced) {
             builder.setScanMaxKeysPerSecond(150);
         }
