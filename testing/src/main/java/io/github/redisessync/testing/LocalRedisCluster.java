@@ -112,6 +112,11 @@ final class LocalRedisCluster implements AutoCloseable {
         return cli;
     }
 
+    /** The nodes' servers, in the order they were started (a killed one stays listed). */
+    List<EmbeddedRedisServer> servers() {
+        return servers;
+    }
+
     @Override
     public void close() {
         closeAll(servers);
@@ -247,12 +252,12 @@ final class LocalRedisCluster implements AutoCloseable {
         return primaries;
     }
 
-    private static List<String> nodeCommand(EmbeddedRedisServer server, String subcommand) {
+    static List<String> nodeCommand(EmbeddedRedisServer server, String subcommand) {
         return List.of("-h", LOOPBACK, "-p", String.valueOf(server.port()), "CLUSTER", subcommand);
     }
 
     /** Runs redis-cli with {@code arguments} and returns its output; fails on an error exit. */
-    private static String runCli(Path cli, List<String> arguments) {
+    static String runCli(Path cli, List<String> arguments) {
         List<String> command = new ArrayList<>();
         command.add(cli.toString());
         command.addAll(arguments);
@@ -316,7 +321,7 @@ final class LocalRedisCluster implements AutoCloseable {
     }
 
     /** Between polls of CLUSTER INFO: the nodes gossip every 100 ms or so. */
-    private static void pause() {
+    static void pause() {
         try {
             Thread.sleep(100);
         } catch (InterruptedException e) {

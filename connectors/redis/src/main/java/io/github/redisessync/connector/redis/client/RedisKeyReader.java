@@ -144,6 +144,16 @@ public final class RedisKeyReader implements AutoCloseable {
 
     /** Reads the keys, in order, with the pipeline flushed once. */
     public List<RedisRecord> read(List<byte[]> keys) throws IOException {
+        return read(keys, null);
+    }
+
+    /**
+     * Reads the keys, in order, with the pipeline flushed once; a key whose read a Redis Cluster
+     * node redirected ({@code MOVED}, {@code ASK}: its slot is served, or being migrated, by
+     * another node) goes to {@code redirected} and has no record, instead of failing the batch.
+     */
+    public List<RedisRecord> read(List<byte[]> keys, @Nullable List<byte[]> redirected)
+            throws IOException {
         if (keys.isEmpty()) {
             return List.of();
         }
@@ -168,12 +178,27 @@ public final class RedisKeyReader implements AutoCloseable {
                 // The script cache was flushed or the server restarted: EVAL caches it again.
                 records.add(null);
                 retry.add(i);
+            } catch (IOException e) {
+                if (redirected == null || !isRedirect(e.getCause())) {
+                    throw e;
+                }
+                records.add(null);
+                redirected.add(keys.get(i));
             }
         }
         if (!retry.isEmpty()) {
             evalAndFill(keys, retry, records);
         }
+        if (redirected != null && !redirected.isEmpty()) {
+            records.removeIf(java.util.Objects::isNull);
+        }
         return records;
+    }
+
+    /** Whether {@code error} is a Redis Cluster redirection: MOVED or ASK. */
+    static boolean isRedirect(Throwable error) {
+        String message = error == null ? null : error.getMessage();
+        return message != null && (message.startsWith("MOVED ") || message.startsWith("ASK "));
     }
 
     private void evalAndFill(List<byte[]> keys, List<Integer> indexes, List<RedisRecord> records)

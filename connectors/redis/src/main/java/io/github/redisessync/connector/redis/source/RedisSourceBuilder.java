@@ -96,6 +96,13 @@ public class RedisSourceBuilder {
         return this;
     }
 
+    /** On a Redis Cluster, how often each reader asks for the topology (5 s by default). */
+    public RedisSourceBuilder setClusterTopologyRefresh(Duration interval) {
+        checkPositive(RedisSourceOptions.CLUSTER_TOPOLOGY_REFRESH, interval);
+        config.set(RedisSourceOptions.CLUSTER_TOPOLOGY_REFRESH, interval);
+        return this;
+    }
+
     /**
      * Follows changes after the snapshot: keyspace notifications, an application channel or a
      * stream. The subscription opens (or the stream's last entry is taken) before the scan starts,
@@ -193,6 +200,8 @@ public class RedisSourceBuilder {
         checkPositive(problems, options, RedisSourceOptions.READ_MAX_VALUE_BYTES);
         checkPositiveDuration(problems, options, RedisSourceOptions.CONNECT_TIMEOUT);
         checkPositiveDuration(problems, options, RedisSourceOptions.COMMAND_TIMEOUT);
+        checkPositiveDuration(problems, options, RedisSourceOptions.CLUSTER_TOPOLOGY_REFRESH);
+        checkPositiveDuration(problems, options, RedisSourceOptions.CLUSTER_FAILOVER_TIMEOUT);
         check(problems, options, RedisSourceOptions.TAIL_MODE, RedisSourceBuilder::checkTailMode);
         check(problems, options, RedisSourceOptions.TAIL_CHANNEL, RedisSourceBuilder::checkChannel);
         check(problems, options, RedisSourceOptions.TAIL_STREAM, RedisSourceBuilder::checkStream);

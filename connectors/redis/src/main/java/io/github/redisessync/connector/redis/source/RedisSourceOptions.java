@@ -170,6 +170,25 @@ public final class RedisSourceOptions {
                                     + " should end in a consistent state, e.g. local"
                                     + " --until-synced).");
 
+    public static final ConfigOption<Duration> CLUSTER_TOPOLOGY_REFRESH =
+            ConfigOptions.key("cluster.topology-refresh-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription(
+                            "On a Redis Cluster, how often each reader asks for the topology (it"
+                                    + " also asks at once after a lost connection, MOVED or"
+                                    + " ASK). A failover, or slots its primary gained, is a gap"
+                                    + " of the slots it touches: resubscribed and rescanned.");
+
+    public static final ConfigOption<Duration> CLUSTER_FAILOVER_TIMEOUT =
+            ConfigOptions.key("cluster.failover-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(60))
+                    .withDescription(
+                            "On a Redis Cluster, how long a reader whose primary cannot be read"
+                                    + " waits for another primary to take over its slots (or"
+                                    + " for it to come back) before the read fails.");
+
     /** Every option above, for {@link RedisSourceBuilder#setConfiguration}. */
     static final List<ConfigOption<?>> ALL =
             List.of(
@@ -188,5 +207,7 @@ public final class RedisSourceOptions {
                     TAIL_STREAM,
                     TAIL_BUFFER_SIZE,
                     TAIL_CONFIGURE_NOTIFICATIONS,
-                    TAIL_STOP_WHEN_IDLE);
+                    TAIL_STOP_WHEN_IDLE,
+                    CLUSTER_TOPOLOGY_REFRESH,
+                    CLUSTER_FAILOVER_TIMEOUT);
 }

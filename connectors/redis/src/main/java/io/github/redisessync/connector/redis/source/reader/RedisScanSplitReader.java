@@ -62,6 +62,16 @@ final class RedisScanSplitReader {
         this.recordsRead = recordsRead;
     }
 
+    /** The id of the scan split being read, or null. */
+    String splitId() {
+        return current == null ? null : current.splitId();
+    }
+
+    /** The {@code host:port/database} of the scan split being read, or null. */
+    String nodeId() {
+        return current == null ? null : current.nodeId();
+    }
+
     /** Whether a scan split is being read. */
     boolean isReading() {
         return current != null;
@@ -106,7 +116,7 @@ final class RedisScanSplitReader {
         rateLimit.scanned(keys.size());
         for (int from = 0; from < keys.size(); from += batchSize) {
             List<byte[]> batch = keys.subList(from, Math.min(keys.size(), from + batchSize));
-            List<RedisRecord> records = connection.keyReader().read(batch);
+            List<RedisRecord> records = connection.read(batch);
             for (RedisRecord record : records) {
                 out.add(splitId, RedisSplitElement.record(record));
             }
@@ -137,6 +147,25 @@ final class RedisScanSplitReader {
             finish();
             out.addFinishedSplit(splitId);
         }
+    }
+
+    /**
+     * Starts the pass of the split being read over from cursor 0, on the node its connection reads
+     * now: after a failover (the cursor belongs to the old primary) or a failed read (the keys of
+     * the batch that failed were not emitted). Its records may come again; a later read of a key
+     * only has a later version.
+     */
+    void restart(String why) throws IOException {
+        if (current == null) {
+            return;
+        }
+        connection.ensure(current.node(), current.database());
+        scan = RedisKeyScan.fromStart(current.keyPatterns());
+        LOG.info(
+                "Restarting {} from cursor 0 on {}: {}",
+                current.splitId(),
+                connection.connection().description(),
+                why);
     }
 
     private void finish() {

@@ -31,7 +31,8 @@ import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
  * batch of dirty keys or a batch of the scan, alternating, so changes never wait for the scan to
  * end. One fetch holds the records of one split only, so records leave in the order they were read,
  * and the versions of one key only grow. A rescan after a gap takes the scan's turns once the scan
- * is done, and the same {@code scan.max-keys-per-second}.
+ * is done, and the same {@code scan.max-keys-per-second}. On a Redis Cluster, each fetch first
+ * follows the topology ({@link RedisTopologyFollower}): a failover or slots gained are a gap.
  *
  * <p>A fresh start needs the sweep that ends a rescan (see {@link RedisTailSplitReader}): copies
  * kept by an earlier run (a job started without a checkpoint against indexes that hold documents)
@@ -52,6 +53,7 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
     private final RedisScanRateLimit rateLimit;
     private final RedisScanSplitReader scanReader;
     private final RedisTailSplitReader tailReader;
+    private final RedisTopologyFollower topology;
 
     private volatile boolean wakeUp;
     // Whether the next fetch starts with the changes (it alternates with the scan's batches).
@@ -85,11 +87,31 @@ public class RedisSplitReader implements SplitReader<RedisSplitElement, RedisSou
                         config.get(RedisSourceOptions.READ_BATCH_SIZE),
                         this::takeWakeUp,
                         tailReader::watchExpiries);
+        this.topology =
+                new RedisTopologyFollower(
+                        config, connection, metrics, tailReader, scanReader, this::nodeId);
+    }
+
+    /** The splits' {@code host:port/database}, for logs. */
+    private String nodeId() {
+        RedisTailSplit tail = tailReader.split();
+        return tail != null ? tail.nodeId() : scanReader.nodeId();
     }
 
     @Override
     public RecordsWithSplitIds<RedisSplitElement> fetch() throws IOException {
+        try {
+            return fetchUnit();
+        } catch (IOException e) {
+            topology.failed(e);
+            return new RecordsBySplits.Builder<RedisSplitElement>().build();
+        }
+    }
+
+    /** Follows the cluster's topology first, then reads one unit of work. */
+    private RecordsWithSplitIds<RedisSplitElement> fetchUnit() throws IOException {
         RecordsBySplits.Builder<RedisSplitElement> out = new RecordsBySplits.Builder<>();
+        topology.follow(out);
         if (tailReader.split() != null) {
             tailReader.open(out);
             if (changesTurn

@@ -2,13 +2,15 @@ package io.github.redisessync.connector.redis.source.reader;
 
 import io.github.redisessync.connector.redis.client.RedisChangeFeed;
 import io.github.redisessync.connector.redis.client.RedisChangeStream;
-import io.github.redisessync.connector.redis.client.RedisNodeKeys;
+import io.github.redisessync.connector.redis.client.RedisKeyspaceNotifications;
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.connector.redis.source.metrics.RedisSourceMetrics;
 import io.github.redisessync.connector.redis.source.split.RedisTailSplit;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import javax.annotation.Nullable;
@@ -55,10 +57,10 @@ final class RedisTailSplitReader {
     private volatile RedisChangeStream streamTail;
     // Where a stream tail reads its stream (on a cluster, maybe another node); with streamTail.
     private RedisStreamNode streamNode;
-    private RedisKeyScan rescan;
-    private long rescanKeys;
-    private long rescanStartVersion;
+    @Nullable private RedisTailRescan rescan;
     private boolean idleOnce;
+    // Whether a subscription was opened: a resumed split is a gap only before the first.
+    private boolean subscribedBefore;
     private boolean finished;
 
     /** {@code wokenUp}: whether the fetch should return early (read by each SCAN of a rescan). */
@@ -129,6 +131,13 @@ final class RedisTailSplitReader {
         return rescan != null;
     }
 
+    /** Marks {@code keys} dirty again (their reads waited for a topology refresh). */
+    void retry(List<byte[]> keys) {
+        for (byte[] key : keys) {
+            changes.offer(key);
+        }
+    }
+
     /** Ends a wait for changes early. */
     void wakeUp() {
         changes.signal();
@@ -150,7 +159,7 @@ final class RedisTailSplitReader {
     private void healGaps() throws IOException {
         String gap = null;
         if (subscription == null) {
-            if (tail.isResumed()) {
+            if (tail.isResumed() && !subscribedBefore) {
                 gap =
                         "the tail was restored from a checkpoint (notifications sent while the job"
                                 + " was down are lost)";
@@ -182,7 +191,10 @@ final class RedisTailSplitReader {
                             clientName,
                             changes.feedListener(
                                     metrics.changesReceived(),
-                                    RedisNodeKeys.ofTail(config, tail.mode(), connection.node())));
+                                    tail.mode() == RedisTailMode.CHANNEL
+                                            ? connection::serves
+                                            : key -> true));
+            subscribedBefore = true;
             LOG.info(
                     "Subscribed {} to {} on {} (client id {})",
                     tail.splitId(),
@@ -194,7 +206,7 @@ final class RedisTailSplitReader {
         if (gap != null) {
             // After the subscription: a key that exists now is either read by the rescan (with a
             // later version) or changed later, which the new subscription reports.
-            startRescan();
+            startRescan(null);
         }
     }
 
@@ -245,14 +257,35 @@ final class RedisTailSplitReader {
                 gap,
                 position,
                 tail.keyPatterns());
-        startRescan();
+        startRescan(null);
     }
 
-    private void startRescan() throws IOException {
+    /**
+     * A gap from a change of the cluster's topology (see {@link RedisSplitReader}), counted and
+     * logged by the caller: a failover ({@code slots} null) reopens the subscription or stream on
+     * the primary read now and rescans every key; slots this primary gained are rescanned alone
+     * (with those of a rescan under way, which starts over).
+     */
+    void topologyGap(@Nullable BitSet slots) throws IOException {
+        connection.ensure(tail.node(), tail.database());
+        if (slots == null) {
+            if (tail.mode() == RedisTailMode.KEYSPACE) {
+                // A promoted replica may lack the flags (CONFIG SET is not replicated).
+                RedisKeyspaceNotifications.ensure(config, connection.node(), tail.database());
+            }
+            // The next open() subscribes (or reads the stream) on the new primary before the
+            // rescan's first SCAN.
+            closeSubscription();
+            startRescan(null);
+            return;
+        }
+        startRescan(RedisTailRescan.widen(rescan, slots));
+    }
+
+    /** Starts a rescan of {@code slots} (null: every key) from cursor 0. */
+    private void startRescan(@Nullable BitSet slots) throws IOException {
         metrics.catchUps().inc();
-        rescan = RedisKeyScan.fromStart(tail.keyPatterns());
-        rescanKeys = 0;
-        rescanStartVersion = connection.serverTimeMicros();
+        rescan = new RedisTailRescan(tail, slots, connection.serverTimeMicros());
     }
 
     /**
@@ -273,7 +306,9 @@ final class RedisTailSplitReader {
                 // have passed the keys of the lost entries) covers the rest.
                 streamGap(batch.gap(), streamTail.position());
             }
-            keys = streamNode.served(batch.keys());
+            keys = new ArrayList<>(batch.keys());
+            // The slots served now (a stream names keys of every primary; slots move).
+            keys.removeIf(key -> !connection.serves(key));
             streamId = batch.lastId();
         } else {
             keys = changes.drain(batchSize);
@@ -285,7 +320,7 @@ final class RedisTailSplitReader {
             return false;
         }
         if (!keys.isEmpty()) {
-            emitRecords(connection.keyReader().read(keys), out);
+            emitRecords(connection.read(keys), out);
         }
         if (streamId != null) {
             // After the records of its entries: a checkpoint before it reads them again.
@@ -299,23 +334,10 @@ final class RedisTailSplitReader {
     void readRescanBatch(RecordsBySplits.Builder<RedisSplitElement> out) throws IOException {
         List<byte[]> keys = rescan.next(connection.connection(), batchSize, scanCount, wokenUp);
         rateLimit.scanned(keys.size());
-        List<RedisRecord> records = connection.keyReader().read(keys);
-        emitRecords(records, out);
-        rescanKeys += keys.size();
+        emitRecords(connection.read(keys), out);
         metrics.keysScanned().inc(keys.size());
         if (rescan.isFinished()) {
-            LOG.info(
-                    "Catch-up rescan of {} finished: {} keys re-read since server time {}; emitting"
-                            + " the marker that asks for a sweep of {}.",
-                    tail.splitId(),
-                    rescanKeys,
-                    rescanStartVersion,
-                    tail.keyPatterns());
-            out.add(
-                    tail.splitId(),
-                    RedisSplitElement.record(
-                            RedisRecord.catchUpFinished(
-                                    tail.keyPatterns(), rescanStartVersion, tail.database())));
+            out.add(tail.splitId(), RedisSplitElement.record(rescan.finishedMarker()));
             rescan = null;
         }
     }
