@@ -8,12 +8,12 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks, each with its baseline in the same run.",
-        subcommands = {SnapshotBenchmark.class})
+        subcommands = {SnapshotBenchmark.class, SyncBenchmark.class})
 public class BenchCommand implements Runnable {
 
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                new CommandLine(this), "Missing a benchmark: snapshot (see bench --help).");
+                new CommandLine(this), "Missing a benchmark: snapshot or sync (see bench --help).");
     }
 }
