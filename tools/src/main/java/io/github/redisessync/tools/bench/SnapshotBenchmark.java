@@ -6,7 +6,6 @@ import io.github.redisessync.connector.redis.source.RedisSource;
 import io.github.redisessync.connector.redis.source.RedisTailMode;
 import io.github.redisessync.embedded.EmbeddedRedisServer;
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
@@ -236,32 +235,11 @@ public class SnapshotBenchmark implements Callable<Integer> {
         for (int f = 0; f < fields; f++) {
             hash.put(bytes("field" + f), bytes("value of field " + f + " of a benchmark hash"));
         }
-        List<RedisFuture<?>> pending = new ArrayList<>();
-        for (int i = 0; i < keys; i++) {
-            pending.add(connection.async().hset(bytes(prefix + i), hash));
-            if (pending.size() == 1000) {
-                awaitAll(pending);
-            }
-        }
-        awaitAll(pending);
+        BenchRedis.forEachKey(keys, i -> connection.async().hset(bytes(prefix + i), hash));
     }
 
     private void delete(StatefulRedisConnection<byte[], byte[]> connection, String prefix) {
-        List<RedisFuture<?>> pending = new ArrayList<>();
-        for (int i = 0; i < keys; i++) {
-            pending.add(connection.async().unlink(bytes(prefix + i)));
-            if (pending.size() == 1000) {
-                awaitAll(pending);
-            }
-        }
-        awaitAll(pending);
-    }
-
-    private static void awaitAll(List<RedisFuture<?>> pending) {
-        if (!LettuceFutures.awaitAll(Duration.ofSeconds(60), pending.toArray(new RedisFuture[0]))) {
-            throw new IllegalStateException("Redis did not answer within 60 s");
-        }
-        pending.clear();
+        BenchRedis.forEachKey(keys, i -> connection.async().unlink(bytes(prefix + i)));
     }
 
     private static <T> T await(RedisFuture<T> future) {

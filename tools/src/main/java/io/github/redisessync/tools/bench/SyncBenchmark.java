@@ -7,9 +7,7 @@ import io.github.redisessync.job.RedisToElasticsearchJob;
 import io.github.redisessync.job.SyncJobFactory;
 import io.github.redisessync.job.SyncJobSetup;
 import io.github.redisessync.job.cli.JobOptions;
-import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import java.io.PrintWriter;
@@ -139,11 +137,11 @@ public class SyncBenchmark implements Callable<Integer> {
                 throw new IllegalStateException(
                         "The job wrote " + written + " documents for " + keys + " keys.");
             }
-            double synced = keys / job.seconds;
+            double synced = keys / job.seconds();
             out.printf(
                     "(c) this project's full sync: %.0f docs/s (%.1f s, MiniCluster start-up"
                             + " included)%n",
-                    synced, job.seconds);
+                    synced, job.seconds());
             out.printf(
                     "%nbench sync: %d hashes of %d fields, %d cores, parallelism %d%n"
                             + "  (a) raw _bulk ceiling           %8.0f docs/s%n"
@@ -160,14 +158,14 @@ public class SyncBenchmark implements Callable<Integer> {
                     synced,
                     synced / ceiling,
                     synced / seed,
-                    job.cpuSeconds * 1e6 / keys,
-                    job.cpuSeconds,
-                    job.peakHeapBytes >> 20);
+                    job.cpuSeconds() * 1e6 / keys,
+                    job.cpuSeconds(),
+                    job.peakHeapBytes() >> 20);
             out.flush();
             for (String suffix : List.of("-raw", "-seed", "-sync")) {
                 search.deleteIndex(run + suffix);
             }
-            unlink(connection, run);
+            BenchRedis.forEachKey(keys, i -> connection.async().unlink(run + ":" + i));
             return 0;
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
@@ -222,49 +220,18 @@ public class SyncBenchmark implements Callable<Integer> {
     }
 
     private void load(StatefulRedisConnection<String, String> connection, String run) {
-        List<RedisFuture<?>> pending = new ArrayList<>();
-        for (int i = 0; i < keys; i++) {
-            Map<String, String> hash = new LinkedHashMap<>();
-            for (int f = 0; f < fields; f++) {
-                hash.put("field" + f, Sources.value(i, f));
-            }
-            pending.add(connection.async().hset(run + ":" + i, hash));
-            if (pending.size() == 1000) {
-                awaitAll(pending);
-            }
-        }
-        awaitAll(pending);
+        BenchRedis.forEachKey(
+                keys,
+                i -> {
+                    Map<String, String> hash = new LinkedHashMap<>();
+                    for (int f = 0; f < fields; f++) {
+                        hash.put("field" + f, Sources.value(i, f));
+                    }
+                    return connection.async().hset(run + ":" + i, hash);
+                });
     }
 
-    private void unlink(StatefulRedisConnection<String, String> connection, String run) {
-        List<RedisFuture<?>> pending = new ArrayList<>();
-        for (int i = 0; i < keys; i++) {
-            pending.add(connection.async().unlink(run + ":" + i));
-            if (pending.size() == 1000) {
-                awaitAll(pending);
-            }
-        }
-        awaitAll(pending);
-    }
-
-    private static void awaitAll(List<RedisFuture<?>> pending) {
-        if (!LettuceFutures.awaitAll(Duration.ofSeconds(60), pending.toArray(new RedisFuture[0]))) {
-            throw new IllegalStateException("Redis did not answer within 60 s");
-        }
-        pending.clear();
-    }
-
-    private static final class JobRun {
-        final double seconds;
-        final double cpuSeconds;
-        final long peakHeapBytes;
-
-        JobRun(double seconds, double cpuSeconds, long peakHeapBytes) {
-            this.seconds = seconds;
-            this.cpuSeconds = cpuSeconds;
-            this.peakHeapBytes = peakHeapBytes;
-        }
-    }
+    private record JobRun(double seconds, double cpuSeconds, long peakHeapBytes) {}
 
     /** The greatest heap in use, sampled every 50 ms while the job runs. */
     private static final class HeapWatch extends Thread {
