@@ -36,11 +36,11 @@ import org.junit.jupiter.api.Test;
  * against an oracle computed here, the server's kind and version as the writer reads them. The
  * tools on the same servers: {@code tools.cli.SearchServerToolsITCase}.
  */
-abstract class SearchServerSinkITCase extends SearchServerTest {
+public abstract class SearchServerSinkITCase extends SearchServerTest {
 
     // No MiniClusterExtension: each sink job gets a local environment of its own.
 
-    SearchServerSinkITCase(SearchServerInfo.Kind kind, String version) {
+    protected SearchServerSinkITCase(SearchServerInfo.Kind kind, String version) {
         super(kind, version);
     }
 

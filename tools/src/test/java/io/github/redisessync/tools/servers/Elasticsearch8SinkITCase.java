@@ -1,6 +1,7 @@
-package io.github.redisessync.job.sink;
+package io.github.redisessync.tools.servers;
 
 import io.github.redisessync.connector.elasticsearch.SearchServerInfo;
+import io.github.redisessync.job.sink.SearchServerSinkITCase;
 
 /**
  * The sink suite on Elasticsearch 8.19.21, which answers {@code GET /} with 405 in its

@@ -1,6 +1,7 @@
-package io.github.redisessync.job.sink;
+package io.github.redisessync.tools.servers;
 
 import io.github.redisessync.connector.elasticsearch.SearchServerInfo;
+import io.github.redisessync.job.sink.SearchServerSinkITCase;
 
 /**
  * The sink suite on Elasticsearch 9.2.4, which refused every bulk of the 7.10 client ({@code

@@ -1,6 +1,7 @@
-package io.github.redisessync.job.sink;
+package io.github.redisessync.tools.servers;
 
 import io.github.redisessync.connector.elasticsearch.SearchServerInfo;
+import io.github.redisessync.job.sink.SearchServerSinkITCase;
 
 /**
  * The sink suite on Elasticsearch 7.17.29, the 7.x line most users still run (Java 17 here: 7.x
