@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisessync.connector.redis.source.RedisRecord;
 import io.github.redisessync.connector.redis.source.RedisSourceOptions;
+import io.github.redisessync.testing.PrivateRedisCluster;
 import io.github.redisessync.testing.RedisClusterEndpoint;
 import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.RedisURI;
@@ -27,12 +28,12 @@ import org.junit.jupiter.api.Timeout;
  * {@link RedisKeyReader#open} on one node of a Redis Cluster reads, checks and scans the keys of
  * every primary, as Lettuce's cluster client sees them.
  */
-@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class RedisClusterKeyReaderITCase {
 
     private static final int KEYS = 300;
 
     @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void readsChecksAndScansTheKeysOfEveryPrimaryFromOneNode() throws Exception {
         RedisClusterEndpoint cluster = TestServices.redisCluster();
         String prefix = TestServices.uniqueName("cluster-reader") + ":";
@@ -96,6 +97,58 @@ class RedisClusterKeyReaderITCase {
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void followsMovedSlotsAndAKilledPrimaryWithoutFailing() throws Exception {
+        try (PrivateRedisCluster cluster = PrivateRedisCluster.start()) {
+            List<String> primaries = cluster.primaries();
+            String seed = primaries.get(0);
+            RedisClusterClient client =
+                    RedisClusterClient.create(RedisURI.create(cluster.endpoint().seedUri()));
+            try (StatefulRedisClusterConnection<String, String> connection = client.connect();
+                    RedisKeyReader reader = RedisKeyReader.open(config("redis://" + seed))) {
+                RedisAdvancedClusterCommands<String, String> oracle = connection.sync();
+                List<byte[]> keys = new ArrayList<>();
+                for (int i = 0; i < KEYS; i++) {
+                    oracle.set("k:" + i, "v" + i);
+                    keys.add(("k:" + i).getBytes(StandardCharsets.UTF_8));
+                }
+                assertReadsAll(reader, keys);
+
+                // The reader's topology is now stale: keys of the moved slots meet MOVED.
+                cluster.moveSlots(primaries.get(1), primaries.get(0), 2000);
+                assertReadsAll(reader, keys);
+
+                // Its connection to the killed primary is lost; the replica takes over.
+                cluster.killPrimary(primaries.get(2));
+                assertReadsAll(reader, keys);
+            } finally {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            }
+        }
+    }
+
+    private static void assertReadsAll(RedisKeyReader reader, List<byte[]> keys) throws Exception {
+        List<RedisRecord> records = reader.read(keys);
+        assertThat(records).hasSize(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            assertThat(records.get(i).getOp()).as("k:%s", i).isEqualTo(RedisRecord.Op.UPSERT);
+            assertThat(new String(records.get(i).getValues()[0], StandardCharsets.UTF_8))
+                    .isEqualTo("v" + i);
+        }
+        RedisKeyReader.Existence existence = reader.exists(keys);
+        for (int i = 0; i < keys.size(); i++) {
+            assertThat(existence.exists(i)).as("k:%s exists", i).isTrue();
+        }
+        Set<String> scanned = new HashSet<>();
+        reader.scan(
+                "k:*",
+                100,
+                batch ->
+                        batch.forEach(key -> scanned.add(new String(key, StandardCharsets.UTF_8))));
+        assertThat(scanned).hasSize(keys.size());
     }
 
     private static Configuration config(String uri) {
