@@ -9,9 +9,9 @@ import io.github.redisessync.testing.TestServices;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -226,27 +226,36 @@ class LocalResumeITCase {
             SearchClient search,
             String prefix)
             throws Exception {
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            awaitEqual(timeout, run, connection.sync(), search, prefix);
+        }
+    }
+
+    /**
+     * Polls until every hash under {@code prefix} is a document of index {@code prefix}, reading
+     * Redis with {@code redis} (a standalone or a Redis Cluster connection).
+     */
+    static void awaitEqual(
+            Duration timeout,
+            LocalProcess run,
+            RedisClusterCommands<String, String> redis,
+            SearchClient search,
+            String prefix)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         String difference;
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            while ((difference = difference(connection.sync(), search, prefix)) != null) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw new AssertionError(
-                            "Still differing after "
-                                    + timeout
-                                    + ": "
-                                    + difference
-                                    + "\n"
-                                    + run.log());
-                }
-                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+        while ((difference = difference(redis, search, prefix)) != null) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(
+                        "Still differing after " + timeout + ": " + difference + "\n" + run.log());
             }
+            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
         }
     }
 
     /** The first difference between Redis and Elasticsearch, or null when they are equal. */
     private static String difference(
-            RedisCommands<String, String> redis, SearchClient search, String prefix)
+            RedisClusterCommands<String, String> redis, SearchClient search, String prefix)
             throws Exception {
         Map<String, Map<String, String>> hashes = redisHashes(redis, prefix);
         Map<String, JsonNode> documents = search.allDocuments(prefix);
@@ -289,7 +298,7 @@ class LocalResumeITCase {
 
     /** Every hash under the prefix by id, read with SCAN and HGETALL. */
     static Map<String, Map<String, String>> redisHashes(
-            RedisCommands<String, String> redis, String prefix) {
+            RedisClusterCommands<String, String> redis, String prefix) {
         Map<String, Map<String, String>> hashes = new TreeMap<>();
         ScanArgs args = ScanArgs.Builder.matches(prefix + ":*").limit(1000);
         KeyScanCursor<String> cursor = redis.scan(args);
@@ -303,7 +312,8 @@ class LocalResumeITCase {
             if (cursor.isFinished()) {
                 return hashes;
             }
-            cursor = redis.scan(ScanCursor.of(cursor.getCursor()), args);
+            // The cursor itself: a cluster connection's holds which node it is at.
+            cursor = redis.scan(cursor, args);
         }
     }
 

@@ -40,6 +40,7 @@ public final class RedisKeyReader implements AutoCloseable {
 
     private final RedisConnection connection;
     @Nullable private final RedisConnection owned;
+    @Nullable private final RedisClusterKeyReader cluster;
     private final int database;
     private final RedisKeyReadScript reads;
     private final byte[] script;
@@ -60,16 +61,32 @@ public final class RedisKeyReader implements AutoCloseable {
             int maxValueBytes) {
         this.connection = connection;
         this.owned = owned;
+        this.cluster = null;
         this.database = database;
         this.reads = new RedisKeyReadScript(maxValueElements, maxValueBytes);
         this.script = RedisKeyReadScript.source();
         this.limits = reads.arguments();
     }
 
+    private RedisKeyReader(RedisClusterKeyReader cluster) {
+        this.connection = null;
+        this.owned = null;
+        this.cluster = cluster;
+        this.database = 0;
+        this.reads = null;
+        this.script = null;
+        this.limits = null;
+    }
+
     /**
      * Connects with the source's settings: {@code uri} (credentials already resolved), {@code
      * database} (else the URI's), the read limits {@code read.max-value-elements} and {@code
-     * read.max-value-bytes}, and the connect and command timeouts. The reader owns the connection.
+     * read.max-value-bytes}, the connect and command timeouts, and {@code
+     * cluster.failover-timeout}. The reader owns its connections.
+     *
+     * <p>When the URI's server is a node of a Redis Cluster, the reader reads and checks each key
+     * on the primary that serves its slot, scans every primary, and follows moved slots and
+     * failovers (see {@link RedisClusterKeyReader}); otherwise it talks to the one server.
      */
     public static RedisKeyReader open(ReadableConfig config) throws IOException {
         int database =
@@ -78,18 +95,33 @@ public final class RedisKeyReader implements AutoCloseable {
                                 () ->
                                         RedisUris.parse(config.get(RedisSourceOptions.URI))
                                                 .getDatabase());
-        RedisConnection connection = RedisConnection.open(config, database);
+        int maxValueElements = config.get(RedisSourceOptions.READ_MAX_VALUE_ELEMENTS);
+        int maxValueBytes = config.get(RedisSourceOptions.READ_MAX_VALUE_BYTES);
+        RedisTopology topology = RedisTopology.discover(config);
+        if (topology.isCluster()) {
+            return new RedisKeyReader(
+                    new RedisClusterKeyReader(
+                            config, topology, database, maxValueElements, maxValueBytes));
+        }
+        return openNode(config, null, database, maxValueElements, maxValueBytes);
+    }
+
+    /** A reader that owns a connection to {@code node} ({@code host:port}; null: the URI's). */
+    static RedisKeyReader openNode(
+            ReadableConfig config,
+            @Nullable String node,
+            int database,
+            int maxValueElements,
+            int maxValueBytes)
+            throws IOException {
+        RedisConnection connection = RedisConnection.open(config, node, database);
         return new RedisKeyReader(
-                connection,
-                connection,
-                database,
-                config.get(RedisSourceOptions.READ_MAX_VALUE_ELEMENTS),
-                config.get(RedisSourceOptions.READ_MAX_VALUE_BYTES));
+                connection, connection, database, maxValueElements, maxValueBytes);
     }
 
     /** {@code scheme://host:port/database}, for logs and errors. */
     public String description() {
-        return connection.description();
+        return cluster != null ? cluster.description() : connection.description();
     }
 
     /**
@@ -98,6 +130,10 @@ public final class RedisKeyReader implements AutoCloseable {
      */
     public void scan(String glob, int count, ThrowingConsumer<List<byte[]>, IOException> batches)
             throws IOException {
+        if (cluster != null) {
+            cluster.scan(glob, count, batches);
+            return;
+        }
         ScanArgs args =
                 ScanArgs.Builder.matches(glob.getBytes(StandardCharsets.UTF_8)).limit(count);
         ScanCursor cursor = ScanCursor.INITIAL;
@@ -119,6 +155,9 @@ public final class RedisKeyReader implements AutoCloseable {
      * it.
      */
     public Existence exists(List<byte[]> keys) throws IOException {
+        if (cluster != null) {
+            return cluster.exists(keys);
+        }
         RedisFuture<List<byte[]>> time = connection.async().time();
         List<RedisFuture<Long>> replies = new ArrayList<>(keys.size());
         for (byte[] key : keys) {
@@ -139,6 +178,9 @@ public final class RedisKeyReader implements AutoCloseable {
 
     /** The server's {@code TIME} in µs, the clock of every version. */
     public long serverTimeMicros() throws IOException {
+        if (cluster != null) {
+            return cluster.serverTimeMicros();
+        }
         return exists(List.of()).timeMicros();
     }
 
@@ -150,10 +192,15 @@ public final class RedisKeyReader implements AutoCloseable {
     /**
      * Reads the keys, in order, with the pipeline flushed once; a key whose read a Redis Cluster
      * node redirected ({@code MOVED}, {@code ASK}: its slot is served, or being migrated, by
-     * another node) goes to {@code redirected} and has no record, instead of failing the batch.
+     * another node) goes to {@code redirected} and has no record, instead of failing the batch. A
+     * reader {@link #open opened} on a cluster node reads each key where its slot is served and
+     * follows redirections itself, so nothing goes to {@code redirected}.
      */
     public List<RedisRecord> read(List<byte[]> keys, @Nullable List<byte[]> redirected)
             throws IOException {
+        if (cluster != null) {
+            return cluster.read(keys);
+        }
         if (keys.isEmpty()) {
             return List.of();
         }
@@ -262,9 +309,12 @@ public final class RedisKeyReader implements AutoCloseable {
         }
     }
 
-    /** Closes the connection if {@link #open} made it; a shared one stays open. */
+    /** Closes the connections if {@link #open} made them; a shared one stays open. */
     @Override
     public void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
         if (owned != null) {
             owned.close();
         }
