@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
@@ -172,20 +173,9 @@ public final class LocalRunner implements AutoCloseable {
             out.printf(
                     "Syncing the snapshot, then every change (tail: %s); press Ctrl-C to stop.%n",
                     describeTail(settings));
-            // The job never ends by itself: cancel it when the JVM is asked to stop. A job that
-            // failed has taken its MiniCluster down already: nothing to cancel, and no stack trace
-            // after the error the user has been shown.
+            // The job never ends by itself: cancel it when the JVM is asked to stop.
             Runtime.getRuntime()
-                    .addShutdownHook(
-                            new Thread(
-                                    () -> {
-                                        try {
-                                            job.cancel();
-                                        } catch (IllegalStateException miniClusterDown) {
-                                            // the job has ended
-                                        }
-                                    },
-                                    "cancel-local-job"));
+                    .addShutdownHook(new Thread(() -> stop(job, t0), "cancel-local-job"));
         }
         out.flush();
         JobExecutionResult result;
@@ -220,6 +210,32 @@ public final class LocalRunner implements AutoCloseable {
         out.flush();
         awaitInterrupt();
         return exit;
+    }
+
+    /**
+     * Ctrl-C on a tailing run: what it did, read from the running job, then the cancel. The JVM
+     * exits once its shutdown hooks end, before the main thread could print a summary. A job that
+     * failed has taken its MiniCluster down already: nothing to count or cancel, and no stack trace
+     * after the error the user has been shown.
+     */
+    private void stop(JobClient job, long t0) {
+        try {
+            Map<String, Object> acc = job.getAccumulators().get(5, TimeUnit.SECONDS);
+            out.printf(
+                    "Stopped after %s: %d keys read, documents %s, %d dead letters.%n",
+                    seconds(System.nanoTime() - t0),
+                    ProgressReporter.asLong(acc.get(RecordMappingFunction.KEYS_READ)),
+                    ProgressReporter.documents(acc),
+                    ProgressReporter.asLong(acc.get(RecordMappingFunction.DEAD_LETTER_COUNT)));
+            out.flush();
+        } catch (Exception notRunning) {
+            // the job has ended, or does not answer in time: the cancel below says the rest
+        }
+        try {
+            job.cancel();
+        } catch (IllegalStateException miniClusterDown) {
+            // the job has ended
+        }
     }
 
     private int summarize(SyncJobSetup settings, Map<String, Object> acc, long elapsedNanos)

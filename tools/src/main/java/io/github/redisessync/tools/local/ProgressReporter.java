@@ -92,15 +92,7 @@ final class ProgressReporter implements AutoCloseable {
         double rate = (keys - Math.max(0, lastKeys)) / Math.max(1e-9, (now - lastNanos) / 1e9);
         lastKeys = keys;
         lastNanos = now;
-        Map<String, Long> documents = new TreeMap<>();
-        accumulators.forEach(
-                (name, value) -> {
-                    if (name.startsWith(RecordMappingFunction.DOCUMENTS_PREFIX)) {
-                        documents.put(
-                                name.substring(RecordMappingFunction.DOCUMENTS_PREFIX.length()),
-                                asLong(value));
-                    }
-                });
+        Map<String, Long> documents = documents(accumulators);
         double elapsed = (now - startNanos) / 1e9;
         LOG.info(
                 "Progress after {} s: {} keys read{} ({} keys/s), documents {}, dead letters {}{}",
@@ -170,6 +162,20 @@ final class ProgressReporter implements AutoCloseable {
             sb.append(", stalled (").append(String.join("; ", stallReasons)).append(')');
         }
         return sb.toString();
+    }
+
+    /** Documents written per index, from the job's accumulators. */
+    static Map<String, Long> documents(Map<String, Object> accumulators) {
+        Map<String, Long> documents = new TreeMap<>();
+        accumulators.forEach(
+                (name, value) -> {
+                    if (name.startsWith(RecordMappingFunction.DOCUMENTS_PREFIX)) {
+                        documents.put(
+                                name.substring(RecordMappingFunction.DOCUMENTS_PREFIX.length()),
+                                asLong(value));
+                    }
+                });
+        return documents;
     }
 
     static long asLong(Object value) {
